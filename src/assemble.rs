@@ -1,0 +1,442 @@
+//! From loaded files to the validated site model: YAML parsed, step files ordered by their
+//! `NN-` prefix, markdown rendered and every link checked. All problems are collected.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+
+use crate::config::{SiteConfig, normalise_base_url};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::frontmatter;
+use crate::links::{From, SiteIndex};
+use crate::load::LoadedSite;
+use crate::markdown::{self, Source, StepOf, Unresolved};
+use crate::model::{Guide, GuideMeta, RelatedGuide, Site, Step, StepFront};
+use crate::text;
+use crate::yaml;
+
+/// Step slugs that would collide with a guide's own pages.
+const RESERVED_SLUGS: &[&str] = &["index", "checklist", "handout", "log"];
+
+pub struct Options {
+    /// Overrides `base_url` from site.yaml.
+    pub base_url: Option<String>,
+}
+
+/// A guide folder's files, sorted out by role.
+#[derive(Default)]
+struct GuideFiles<'a> {
+    yaml: Option<(&'a str, &'a [u8])>,
+    steps: Vec<(&'a str, &'a [u8])>,
+}
+
+pub fn assemble(loaded: &LoadedSite, options: &Options) -> Result<Site, Diagnostics> {
+    let mut problems: Vec<Diagnostic> = loaded.problems.clone();
+    let config = site_config(loaded, options, &mut problems);
+
+    let mut guide_files: BTreeMap<&str, GuideFiles> = BTreeMap::new();
+    let mut index = SiteIndex::default();
+    for (path, bytes) in &loaded.content {
+        let rest = &path["content/".len()..];
+        let parts: Vec<&str> = rest.split('/').collect();
+        let ext = rest.rsplit_once('.').map_or("", |(_, e)| e);
+        match parts.as_slice() {
+            ["site.yaml"] => {}
+            ["guides", guide, "guide.yaml"] => {
+                guide_files.entry(guide).or_default().yaml = Some((path, bytes));
+            }
+            ["guides", guide, "steps", file] if ext == "md" => {
+                guide_files.entry(guide).or_default().steps.push((path, bytes));
+                let _ = file;
+            }
+            ["guides", guide, ..] if parts.len() > 2 => {
+                guide_files.entry(guide).or_default();
+                check_stray(path, ext, &mut problems);
+                index.assets.insert(path.clone());
+            }
+            _ => {
+                check_stray(path, ext, &mut problems);
+                index.assets.insert(path.clone());
+            }
+        }
+    }
+
+    // Step order and slugs first, so links between guides can be checked while rendering.
+    let mut ordered: Vec<(&str, Vec<(usize, String, &str, &[u8])>)> = Vec::new();
+    for (slug, files) in &guide_files {
+        let folder = format!("content/guides/{slug}");
+        if !is_slug(slug) {
+            problems.push(
+                Diagnostic::file(&folder, format!("`{slug}` cannot be used as a guide folder name"))
+                    .with_help(format!(
+                        "use lower-case letters, digits and hyphens, for example `{}`",
+                        markdown::slugify(slug)
+                    )),
+            );
+            continue;
+        }
+        if files.yaml.is_none() {
+            problems.push(
+                Diagnostic::file(&folder, "this guide folder has no guide.yaml")
+                    .with_help("add guide.yaml with the guide's title, summary and other fields (see the README)"),
+            );
+            continue;
+        }
+        let steps = order_steps(&files.steps, &mut problems);
+        let mut slugs = BTreeSet::new();
+        for (_, step_slug, path, _) in &steps {
+            slugs.insert(step_slug.clone());
+            index
+                .step_files
+                .insert((*path).to_string(), ((*slug).to_string(), step_slug.clone()));
+        }
+        index.guides.insert((*slug).to_string(), slugs);
+        ordered.push((slug, steps));
+    }
+
+    let allow_html = config.as_ref().is_some_and(|c| c.allow_html);
+    let results: Vec<(Option<Guide>, Vec<Diagnostic>)> = ordered
+        .par_iter()
+        .map(|(slug, steps)| {
+            let mut problems = Vec::new();
+            let yaml = guide_files[slug].yaml;
+            let guide = yaml.and_then(|(path, bytes)| {
+                build_guide(slug, path, bytes, steps, &index, allow_html, &mut problems)
+            });
+            (guide, problems)
+        })
+        .collect();
+    let mut guides = Vec::with_capacity(results.len());
+    for (guide, mut p) in results {
+        problems.append(&mut p);
+        guides.extend(guide);
+    }
+    let titles: BTreeMap<String, String> = guides
+        .iter()
+        .map(|g| (g.slug.clone(), g.meta.title.clone()))
+        .collect();
+    for guide in &mut guides {
+        for slug in &guide.meta.related {
+            match titles.get(slug) {
+                Some(title) => guide.related_guides.push(RelatedGuide {
+                    slug: slug.clone(),
+                    title: title.clone(),
+                }),
+                None => problems.push(related_problem(loaded, guide, slug, &titles)),
+            }
+        }
+    }
+    guides.sort_by(|a, b| {
+        (a.meta.order.unwrap_or(i64::MAX), &a.meta.title, &a.slug).cmp(&(
+            b.meta.order.unwrap_or(i64::MAX),
+            &b.meta.title,
+            &b.slug,
+        ))
+    });
+
+    let mut logo = None;
+    if let Some(config) = &config {
+        if let Some(path) = &config.logo {
+            let target = format!("content/{}", path.trim_start_matches("./"));
+            if index.assets.contains(&target) {
+                logo = Some(target["content/".len()..].to_string());
+            } else {
+                let source = site_yaml_text(loaded);
+                let at = source.find(path.as_str()).unwrap_or(0);
+                problems.push(
+                    Diagnostic::at("content/site.yaml", &source, at, path.len(), format!("the logo `{target}` does not exist"))
+                        .with_help("the logo path is relative to `content/`, for example `images/logo.svg`"),
+                );
+            }
+        }
+    }
+
+    match config {
+        Some(config) if problems.is_empty() => Ok(Site {
+            config,
+            guides,
+            files: index
+                .assets
+                .iter()
+                .map(|p| (p["content/".len()..].to_string(), loaded.content[p].clone()))
+                .collect(),
+            logo,
+        }),
+        _ => Err(Diagnostics::from(problems)),
+    }
+}
+
+fn site_yaml_text(loaded: &LoadedSite) -> String {
+    loaded
+        .content
+        .get("content/site.yaml")
+        .and_then(|b| text::decode("content/site.yaml", b).ok())
+        .unwrap_or_default()
+}
+
+fn site_config(
+    loaded: &LoadedSite,
+    options: &Options,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<SiteConfig> {
+    const FILE: &str = "content/site.yaml";
+    let Some(bytes) = loaded.content.get(FILE) else {
+        problems.push(
+            Diagnostic::file(FILE, "the site has no site.yaml").with_help(
+                "create content/site.yaml with at least `name: Your Shelter's Name` (see the README)",
+            ),
+        );
+        return None;
+    };
+    let source = text::decode(FILE, bytes).map_err(|d| problems.push(d)).ok()?;
+    let mut config: SiteConfig = yaml::parse(FILE, &source, &source, 0)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let base = options.base_url.as_ref().or(config.base_url.as_ref());
+    if let Some(url) = base {
+        match normalise_base_url(url) {
+            Ok(url) => config.base_url = Some(url),
+            Err(message) if options.base_url.is_some() => {
+                problems.push(Diagnostic::file("--base-url", message));
+            }
+            Err(message) => {
+                let at = source.find("base_url").unwrap_or(0);
+                problems.push(
+                    Diagnostic::at(FILE, &source, at, 8, message)
+                        .with_help("write the full address, for example https://shelter.example/guides/"),
+                );
+            }
+        }
+    }
+    Some(config)
+}
+
+/// Files under `content/` that look like content in the wrong place are reported rather than
+/// copied, so a misnamed `guide.yml` or a step outside `steps/` is never silently ignored.
+fn check_stray(path: &str, ext: &str, problems: &mut Vec<Diagnostic>) {
+    let help = match ext {
+        "yml" => "rename it to end in .yaml",
+        "yaml" => "only content/site.yaml and content/guides/<guide>/guide.yaml are read; move or rename this file",
+        "md" => "steps go in content/guides/<guide>/steps/ and are named like 01-first-step.md",
+        _ => return,
+    };
+    problems.push(Diagnostic::file(path, "this file is not used by the site").with_help(help));
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Sorts step files by their `NN-` prefix and checks it: present, unique, 1, 2, 3, ... in order.
+fn order_steps<'a>(
+    files: &[(&'a str, &'a [u8])],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(usize, String, &'a str, &'a [u8])> {
+    let mut steps = Vec::new();
+    for (path, bytes) in files {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let stem = name.strip_suffix(".md").unwrap_or(name);
+        let parsed = stem
+            .split_once('-')
+            .and_then(|(n, slug)| Some((n.parse::<usize>().ok()?, slug)))
+            .filter(|(n, slug)| *n > 0 && !slug.is_empty());
+        match parsed {
+            Some((_, slug)) if !is_slug(slug) => problems.push(
+                Diagnostic::file(*path, format!("`{slug}` cannot be used as a step name"))
+                    .with_help(format!(
+                        "use lower-case letters, digits and hyphens: rename the file to `{}-{}.md`",
+                        stem.split('-').next().unwrap_or("01"),
+                        markdown::slugify(slug)
+                    )),
+            ),
+            Some((_, slug)) if RESERVED_SLUGS.contains(&slug) => problems.push(
+                Diagnostic::file(*path, format!("a step cannot be called `{slug}`: the guide has a page of that name"))
+                    .with_help("add a word, for example `01-first-checklist.md`"),
+            ),
+            Some((n, slug)) => steps.push((n, slug.to_string(), *path, *bytes)),
+            None => problems.push(
+                Diagnostic::file(*path, "a step file's name must start with its number, like `01-get-a-harness.md`")
+                    .with_help(format!("rename it to `NN-{}.md`, where NN is the step's number", markdown::slugify(stem))),
+            ),
+        }
+    }
+    steps.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let mut seen_slugs: BTreeMap<String, &str> = BTreeMap::new();
+    for (i, (n, slug, path, _)) in steps.iter().enumerate() {
+        if i > 0 && steps[i - 1].0 == *n {
+            problems.push(
+                Diagnostic::file(*path, format!("two steps are numbered {n:02}: this one and `{}`", steps[i - 1].2))
+                    .with_help("give each step its own number; renumber the files after it"),
+            );
+        } else if *n != i + 1 && (i == 0 || steps[i - 1].0 != *n) {
+            let expected = if i == 0 { 1 } else { steps[i - 1].0 + 1 };
+            if *n != expected {
+                problems.push(
+                    Diagnostic::file(*path, format!("step numbers must run 01, 02, 03, ...: expected {expected:02} here, found {n:02}"))
+                        .with_help("renumber the step files so there is no gap"),
+                );
+            }
+        }
+        if let Some(other) = seen_slugs.insert(slug.clone(), path) {
+            problems.push(
+                Diagnostic::file(*path, format!("two steps are named `{slug}`: this one and `{other}`"))
+                    .with_help("each step's name (the part after the number) becomes its page's name, so it must be unique in the guide"),
+            );
+        }
+    }
+    steps
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_guide(
+    slug: &str,
+    yaml_path: &str,
+    yaml_bytes: &[u8],
+    steps: &[(usize, String, &str, &[u8])],
+    index: &SiteIndex,
+    allow_html: bool,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Guide> {
+    let guide_dir = format!("content/guides/{slug}");
+    let steps_dir = format!("{guide_dir}/steps");
+    let link_from = |dir: &str, d: &str| index.link(&From { guide: slug, dir }, d);
+    let image_from = |dir: &str, d: &str| index.image(&From { guide: slug, dir }, d);
+
+    let mut rendered_steps = Vec::with_capacity(steps.len());
+    for (i, (_, step_slug, path, bytes)) in steps.iter().enumerate() {
+        let Ok(text) = text::decode(path, bytes).map_err(|d| problems.push(d)) else {
+            continue;
+        };
+        let Ok(split) = frontmatter::split(path, &text).map_err(|d| problems.push(d)) else {
+            continue;
+        };
+        let Ok(front) = yaml::parse::<StepFront>(path, &text, split.yaml, split.yaml_offset)
+            .map_err(|d| problems.push(d))
+        else {
+            continue;
+        };
+        let link = |d: &str| link_from(&steps_dir, d);
+        let image = |d: &str| image_from(&steps_dir, d);
+        let body_source = Source {
+            file: path,
+            text: &text,
+            offset: split.body_offset,
+            allow_html,
+            link: &link,
+            image: &image,
+        };
+        let body = markdown::render(
+            split.body,
+            &body_source,
+            Some(StepOf {
+                number: i + 1,
+                slug: step_slug,
+            }),
+            problems,
+        );
+        let done_at = text.find(front.done_when.as_str()).unwrap_or(split.yaml_offset);
+        let done_source = Source {
+            offset: done_at,
+            ..body_source
+        };
+        let done_when_html = markdown::render_inline(&front.done_when, &done_source, problems);
+        rendered_steps.push(Step {
+            number: i + 1,
+            slug: step_slug.clone(),
+            front,
+            done_when_html,
+            html: body.html,
+            substeps: body.substeps,
+        });
+    }
+
+    let text = text::decode(yaml_path, yaml_bytes)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let meta: GuideMeta = yaml::parse(yaml_path, &text, &text, 0)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let link = |d: &str| link_from(&guide_dir, d);
+    let image = |d: &str| image_from(&guide_dir, d);
+    // serde_yaml does not give positions of values, so a value's first line is looked up in the
+    // file to point messages about its markdown at the right place.
+    let source_at = |value: &str| Source {
+        file: yaml_path,
+        text: &text,
+        offset: value
+            .lines()
+            .next()
+            .and_then(|first| text.find(first))
+            .unwrap_or(0),
+        allow_html,
+        link: &link,
+        image: &image,
+    };
+    let mut inline_list = |items: &[String]| -> Vec<String> {
+        items
+            .iter()
+            .map(|item| markdown::render_inline(item, &source_at(item), problems))
+            .collect()
+    };
+    let before_you_start_html = inline_list(&meta.before_you_start);
+    let supplies_html = inline_list(&meta.supplies);
+    let tips_html = inline_list(&meta.tips);
+    let safety_html = inline_list(&meta.safety);
+    let intro_html = markdown::render(&meta.intro, &source_at(&meta.intro), None, problems).html;
+    if steps.is_empty() {
+        problems.push(
+            Diagnostic::file(yaml_path, "this guide has no steps")
+                .with_help(format!("add step files to {steps_dir}/, named like 01-first-step.md")),
+        );
+    }
+    Some(Guide {
+        slug: slug.to_string(),
+        meta,
+        intro_html,
+        before_you_start_html,
+        supplies_html,
+        tips_html,
+        safety_html,
+        related_guides: Vec::new(),
+        steps: rendered_steps,
+    })
+}
+
+fn related_problem(
+    loaded: &LoadedSite,
+    guide: &Guide,
+    slug: &str,
+    titles: &BTreeMap<String, String>,
+) -> Diagnostic {
+    let path = format!("content/guides/{}/guide.yaml", guide.slug);
+    let text = loaded
+        .content
+        .get(&path)
+        .and_then(|b| text::decode(&path, b).ok())
+        .unwrap_or_default();
+    let at = text
+        .find(&format!("- {slug}"))
+        .map(|i| i + 2)
+        .or_else(|| text.find("related"))
+        .unwrap_or(0);
+    let known: Vec<&str> = titles.keys().map(String::as_str).collect();
+    let best = known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(slug, k), *k))
+        .filter(|(s, _)| *s > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let unresolved = Unresolved {
+        message: format!("`related` names a guide `{slug}` that does not exist"),
+        help: Some(match best {
+            Some((_, k)) => format!("did you mean `{k}`?"),
+            None => "use the name of a folder in content/guides/".into(),
+        }),
+    };
+    let mut d = Diagnostic::at(&path, &text, at, slug.len(), unresolved.message);
+    d.help = unresolved.help;
+    d
+}

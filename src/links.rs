@@ -1,0 +1,273 @@
+//! Checking and rewriting link and image targets. Every internal target becomes a relative URL
+//! that names a file, so the site works at a domain's root, in a sub-folder and from disk.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::markdown::Unresolved;
+
+/// What exists in the site, for checking links before anything is rendered.
+#[derive(Debug, Default)]
+pub struct SiteIndex {
+    /// Guide slug → its step slugs.
+    pub guides: BTreeMap<String, BTreeSet<String>>,
+    /// Step source file (`content/guides/g/steps/01-a.md`) → (guide slug, step slug).
+    pub step_files: BTreeMap<String, (String, String)>,
+    /// Content files copied to the output as they are (`content/guides/g/images/a.svg`).
+    pub assets: BTreeSet<String>,
+}
+
+/// Where a piece of markdown sits: its guide (pages go in `guides/<slug>/`) and its folder in
+/// `content/`, which relative paths start from.
+pub struct From<'a> {
+    pub guide: &'a str,
+    pub dir: &'a str,
+}
+
+const WEB_SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "sms"];
+
+impl SiteIndex {
+    pub fn link(&self, from: &From, dest: &str) -> Result<String, Unresolved> {
+        let dest = dest.trim();
+        if dest.is_empty() {
+            return Err(unresolved(
+                "this link has no target",
+                "put the address between the parentheses: [text](guide:other-guide)",
+            ));
+        }
+        if dest.starts_with('#') {
+            return Ok(dest.to_string());
+        }
+        if let Some(rest) = dest.strip_prefix("guide:") {
+            return self.guide_link(from, rest);
+        }
+        if let Some(scheme) = scheme(dest) {
+            let lower = scheme.to_ascii_lowercase();
+            if WEB_SCHEMES.contains(&lower.as_str()) {
+                return Ok(dest.to_string());
+            }
+            return Err(unresolved(
+                &format!("links starting with `{scheme}:` are not allowed"),
+                "link to a web page (https://...), an email address (mailto:...), a phone number (tel:...) or another guide (guide:...)",
+            ));
+        }
+        let (path, fragment) = split_fragment(dest);
+        let target = self.relative_target(from, path)?;
+        if let Some((guide, step)) = self.step_files.get(&target) {
+            return Ok(format!("{}{fragment}", page_url(from.guide, guide, Some(step))));
+        }
+        if let Some(guide) = target
+            .strip_prefix("content/guides/")
+            .and_then(|t| t.strip_suffix("/guide.yaml"))
+            .filter(|g| self.guides.contains_key(*g))
+        {
+            return Ok(format!("{}{fragment}", page_url(from.guide, guide, None)));
+        }
+        if self.assets.contains(&target) {
+            return Ok(format!("{}{fragment}", asset_url(from.guide, &target)));
+        }
+        Err(unresolved(
+            &format!("this link points to `{target}`, which does not exist"),
+            "check the spelling; paths are relative to this file's folder",
+        ))
+    }
+
+    pub fn image(&self, from: &From, dest: &str) -> Result<String, Unresolved> {
+        let dest = dest.trim();
+        if scheme(dest).is_some() || dest.starts_with("//") {
+            return Err(unresolved(
+                "images must be files in `content/`, not addresses on other sites",
+                "save the picture in the guide's images/ folder and write ![description](../images/picture.jpg)",
+            ));
+        }
+        let target = self.relative_target(from, dest)?;
+        if self.assets.contains(&target) {
+            Ok(asset_url(from.guide, &target))
+        } else {
+            Err(unresolved(
+                &format!("the image `{target}` does not exist"),
+                "check the file name (capital letters matter); paths are relative to this file's folder",
+            ))
+        }
+    }
+
+    fn guide_link(&self, from: &From, rest: &str) -> Result<String, Unresolved> {
+        let (path, fragment) = split_fragment(rest);
+        let (guide, step) = match path.split_once('/') {
+            Some((g, s)) => (g, Some(s)),
+            None => (path, None),
+        };
+        let Some(steps) = self.guides.get(guide) else {
+            let known: Vec<&str> = self.guides.keys().map(String::as_str).collect();
+            return Err(unresolved(
+                &format!("there is no guide `{guide}`"),
+                &suggest("guide", guide, &known),
+            ));
+        };
+        if let Some(step) = step {
+            if !steps.contains(step) {
+                let known: Vec<&str> = steps.iter().map(String::as_str).collect();
+                return Err(unresolved(
+                    &format!("the guide `{guide}` has no step `{step}`"),
+                    &suggest("step", step, &known),
+                ));
+            }
+        }
+        Ok(format!("{}{fragment}", page_url(from.guide, guide, step)))
+    }
+
+    /// Joins a relative path to the markdown file's folder, refusing paths that leave `content/`.
+    fn relative_target(&self, from: &From, path: &str) -> Result<String, Unresolved> {
+        if path.starts_with('/') || path.starts_with('\\') {
+            return Err(unresolved(
+                "paths starting with `/` break when the site is opened from disk or put in a sub-folder",
+                "write the path relative to this file, for example ../images/cat.jpg",
+            ));
+        }
+        let mut parts: Vec<&str> = from.dir.split('/').filter(|p| !p.is_empty()).collect();
+        for part in path.split(['/', '\\']) {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                    if parts.is_empty() {
+                        return Err(unresolved(
+                            &format!("`{path}` leads outside the `content/` folder"),
+                            "only files inside `content/` are published; copy the file there",
+                        ));
+                    }
+                }
+                p => parts.push(p),
+            }
+        }
+        if parts.first() != Some(&"content") {
+            return Err(unresolved(
+                &format!("`{path}` leads outside the `content/` folder"),
+                "only files inside `content/` are published; copy the file there",
+            ));
+        }
+        Ok(parts.join("/"))
+    }
+}
+
+fn unresolved(message: &str, help: &str) -> Unresolved {
+    Unresolved {
+        message: message.to_string(),
+        help: Some(help.to_string()),
+    }
+}
+
+fn suggest(kind: &str, wrong: &str, known: &[&str]) -> String {
+    let best = known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(wrong, k), *k))
+        .filter(|(s, _)| *s > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match best {
+        Some((_, k)) => format!("did you mean `{k}`?"),
+        None if known.is_empty() => format!("there is no {kind} to link to yet"),
+        None => format!(
+            "the {kind}s are: {}",
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The scheme of an absolute URL (`https` in `https://...`), if it has one.
+fn scheme(dest: &str) -> Option<&str> {
+    let colon = dest.find(':')?;
+    let s = &dest[..colon];
+    let mut chars = s.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+    (first_ok && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))).then_some(s)
+}
+
+fn split_fragment(dest: &str) -> (&str, &str) {
+    match dest.find(['#', '?']) {
+        Some(i) => (&dest[..i], &dest[i..]),
+        None => (dest, ""),
+    }
+}
+
+/// Output path of a guide page: its overview, or one of its steps.
+pub fn page_path(guide: &str, step: Option<&str>) -> String {
+    match step {
+        Some(s) => format!("guides/{guide}/{s}.html"),
+        None => format!("guides/{guide}/index.html"),
+    }
+}
+
+/// URL of a guide page as seen from a page of guide `from_guide` (all in `guides/<slug>/`).
+fn page_url(from_guide: &str, guide: &str, step: Option<&str>) -> String {
+    let file = step.map_or_else(|| "index.html".to_string(), |s| format!("{s}.html"));
+    if guide == from_guide {
+        file
+    } else {
+        format!("../{guide}/{file}")
+    }
+}
+
+/// Content file `content/X` is published as `X`; its URL from `guides/<from_guide>/`.
+fn asset_url(from_guide: &str, target: &str) -> String {
+    let out = target.strip_prefix("content/").unwrap_or(target);
+    let here = format!("guides/{from_guide}/");
+    match out.strip_prefix(&here) {
+        Some(inside) => inside.to_string(),
+        None => format!("../../{out}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> SiteIndex {
+        let mut i = SiteIndex::default();
+        i.guides.insert("leash".into(), ["harness".to_string()].into());
+        i.guides.insert("play".into(), BTreeSet::new());
+        i.step_files.insert(
+            "content/guides/leash/steps/01-harness.md".into(),
+            ("leash".into(), "harness".into()),
+        );
+        i.assets.insert("content/guides/leash/images/fit.svg".into());
+        i.assets.insert("content/images/logo.svg".into());
+        i
+    }
+
+    const FROM: From = From {
+        guide: "leash",
+        dir: "content/guides/leash/steps",
+    };
+
+    #[test]
+    fn guide_links_resolve_to_files() {
+        let i = index();
+        assert_eq!(i.link(&FROM, "guide:play").ok().unwrap(), "../play/index.html");
+        assert_eq!(i.link(&FROM, "guide:leash/harness").ok().unwrap(), "harness.html");
+        assert_eq!(i.link(&FROM, "01-harness.md#x").ok().unwrap(), "harness.html#x");
+        let e = i.link(&FROM, "guide:plya").err().unwrap();
+        assert_eq!(e.message, "there is no guide `plya`");
+        assert_eq!(e.help.unwrap(), "did you mean `play`?");
+    }
+
+    #[test]
+    fn images_resolve_relative_to_the_file() {
+        let i = index();
+        assert_eq!(i.image(&FROM, "../images/fit.svg").ok().unwrap(), "images/fit.svg");
+        assert_eq!(i.image(&FROM, "../../../images/logo.svg").ok().unwrap(), "../../images/logo.svg");
+        assert!(i.image(&FROM, "../images/missing.png").is_err());
+        assert!(i.image(&FROM, "../../../../../etc/passwd").err().unwrap().message.contains("outside"));
+    }
+
+    #[test]
+    fn unsafe_and_absolute_targets_are_refused() {
+        let i = index();
+        assert!(i.link(&FROM, "javascript:alert(1)").is_err());
+        assert!(i.link(&FROM, "DATA:text/html,x").is_err());
+        assert!(i.link(&FROM, "/guides/x.html").is_err());
+        assert_eq!(i.link(&FROM, "https://a.example/").ok().unwrap(), "https://a.example/");
+    }
+}

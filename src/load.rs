@@ -1,0 +1,117 @@
+//! Reading a site from disk: every file under `content/` and `templates/`, as bytes, keyed by
+//! its path relative to the site root. This is the only stage that reads files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostic::Diagnostic;
+
+/// A site's files, read but not yet understood.
+#[derive(Debug, Default)]
+pub struct LoadedSite {
+    pub root: PathBuf,
+    /// Files under `content/`, keyed `content/...` with `/` separators.
+    pub content: BTreeMap<String, Vec<u8>>,
+    /// The site's own theme files, keyed by their path inside `templates/`.
+    pub templates: BTreeMap<String, Vec<u8>>,
+    /// Files that could not be read.
+    pub problems: Vec<Diagnostic>,
+}
+
+pub fn load(root: &Path) -> Result<LoadedSite, Diagnostic> {
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        return Err(Diagnostic::file(
+            root.display().to_string(),
+            "there is no `content/` folder here, so there is no site to build",
+        )
+        .with_help(
+            "run handout in your site's folder (the one holding `content/`), or pass --root FOLDER",
+        ));
+    }
+    let mut site = LoadedSite {
+        root: root.to_path_buf(),
+        ..Default::default()
+    };
+    let (content, mut problems) = read_tree(root, "content");
+    site.content = content;
+    site.problems.append(&mut problems);
+    if root.join("templates").is_dir() {
+        let (templates, mut problems) = read_tree(root, "templates");
+        site.templates = templates
+            .into_iter()
+            .map(|(k, v)| (k["templates/".len()..].to_string(), v))
+            .collect();
+        site.problems.append(&mut problems);
+    }
+    Ok(site)
+}
+
+/// Reads every file under `root/dir`, skipping hidden files and folders (editor and OS litter).
+fn read_tree(root: &Path, dir: &str) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
+    let base = root.join(dir);
+    let canonical_base = base.canonicalize().unwrap_or_else(|_| base.clone());
+    let mut paths = Vec::new();
+    let mut problems = Vec::new();
+    let walker = WalkDir::new(&base)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_dir() => {}
+            Ok(e) => {
+                let rel = display_path(root, e.path());
+                if e.path_is_symlink() {
+                    match e.path().canonicalize() {
+                        Ok(target) if target.starts_with(&canonical_base) && target.is_file() => {
+                            paths.push((rel, e.into_path()))
+                        }
+                        Ok(target) if target.starts_with(&canonical_base) => {}
+                        _ => problems.push(
+                            Diagnostic::file(
+                                rel,
+                                format!("this is a link to something outside `{dir}/`; it was not read"),
+                            )
+                            .with_help(format!("copy the file into `{dir}/` instead of linking to it")),
+                        ),
+                    }
+                } else {
+                    paths.push((rel, e.into_path()));
+                }
+            }
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map_or_else(|| dir.to_string(), |p| display_path(root, p));
+                problems.push(Diagnostic::file(path, format!("cannot be read: {err}")));
+            }
+        }
+    }
+    let read: Vec<_> = paths
+        .into_par_iter()
+        .map(|(rel, path)| (std::fs::read(&path), rel))
+        .collect();
+    let mut files = BTreeMap::new();
+    for (result, rel) in read {
+        match result {
+            Ok(bytes) => {
+                files.insert(rel, bytes);
+            }
+            Err(err) => problems.push(Diagnostic::file(rel, format!("cannot be read: {err}"))),
+        }
+    }
+    (files, problems)
+}
+
+/// A path relative to the site root with `/` separators, as shown in messages.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

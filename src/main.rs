@@ -1,0 +1,49 @@
+//! The `handout` binary: parse the command line, run the pipeline, report. Exit codes: 0 done,
+//! 1 problems in the content or output folder, 2 a wrong command line (from clap).
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use handout::cli::{Cli, Command};
+use handout::pipeline::{self, BuildOptions};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (result, verb) = match cli.command {
+        Command::Build(args) => (
+            pipeline::build(&BuildOptions {
+                root: args.site.root,
+                output: args.output,
+                base_url: args.site.base_url,
+            }),
+            "built",
+        ),
+        Command::Check(args) => (
+            pipeline::check(&BuildOptions {
+                root: args.root,
+                output: None,
+                base_url: args.base_url,
+            }),
+            "checked",
+        ),
+    };
+    match result {
+        Ok(s) => {
+            println!(
+                "{verb} {} guide{}: {} pages, {} files in {:.2} s",
+                s.guides,
+                if s.guides == 1 { "" } else { "s" },
+                s.pages,
+                s.files,
+                s.elapsed.as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", problems.render(color));
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,346 @@
+//! Markdown to HTML: CommonMark plus tables, footnotes, strikethrough, task lists and GFM alerts
+//! (rendered as labelled callouts), with every link and image checked by a resolver and raw HTML
+//! shown as text unless the site allows it.
+
+use std::ops::Range;
+
+use pulldown_cmark::{
+    BlockQuoteKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
+};
+
+use crate::diagnostic::Diagnostic;
+use crate::model::SubStep;
+
+/// A link or image target that cannot be used, with what to do about it.
+pub struct Unresolved {
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Where a piece of markdown comes from, and how its links are resolved.
+pub struct Source<'a> {
+    /// Display path of the file, for messages.
+    pub file: &'a str,
+    /// The whole (decoded) text of the file.
+    pub text: &'a str,
+    /// Byte offset of the markdown inside `text`.
+    pub offset: usize,
+    pub allow_html: bool,
+    pub link: &'a dyn Fn(&str) -> Result<String, Unresolved>,
+    pub image: &'a dyn Fn(&str) -> Result<String, Unresolved>,
+}
+
+/// Which step a body belongs to, so its `##` headings become numbered sub-steps.
+pub struct StepOf<'a> {
+    pub number: usize,
+    pub slug: &'a str,
+}
+
+pub struct Rendered {
+    pub html: String,
+    pub substeps: Vec<SubStep>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_GFM
+}
+
+/// Renders block markdown. Problems are appended to `problems`; the HTML is still produced so
+/// that every problem in a run can be found.
+pub fn render(
+    md: &str,
+    src: &Source,
+    step: Option<StepOf>,
+    problems: &mut Vec<Diagnostic>,
+) -> Rendered {
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(md, options())
+        .into_offset_iter()
+        .collect();
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut substeps = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        let (event, range) = &events[i];
+        let at = |range: &Range<usize>, message: String, help: Option<String>| {
+            let mut d = Diagnostic::at(
+                src.file,
+                src.text,
+                src.offset + range.start,
+                range.len().min(80),
+                message,
+            );
+            d.help = help;
+            d
+        };
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let url = match (src.link)(dest_url) {
+                    Ok(url) => url,
+                    Err(u) => {
+                        problems.push(at(range, u.message, u.help));
+                        String::from("#")
+                    }
+                };
+                out.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: url.into(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let alt = image_alt(&events[i + 1..]);
+                if alt.trim().is_empty() {
+                    problems.push(at(
+                        range,
+                        "this image has no alt text".into(),
+                        Some("describe the picture between the brackets: ![A cat wearing a harness](...)".into()),
+                    ));
+                }
+                let url = match (src.image)(dest_url) {
+                    Ok(url) => url,
+                    Err(u) => {
+                        problems.push(at(range, u.message, u.help));
+                        String::new()
+                    }
+                };
+                out.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: url.into(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::Heading { level, .. })
+                if step.is_some() && *level <= HeadingLevel::H2 =>
+            {
+                let (title, end) = heading_text(&events, i);
+                let step = step.as_ref().map_or((0, ""), |s| (s.number, s.slug));
+                let number = format!("{}.{}", step.0, substeps.len() + 1);
+                let id = format!("{}-{}", step.1, slugify(&title));
+                out.push(Event::Html(
+                    format!(
+                        "<h3 class=\"substep\" id=\"{id}\"><span class=\"substep-number\">{number}</span> "
+                    )
+                    .into(),
+                ));
+                out.extend(events[i + 1..end].iter().map(|(e, _)| e.clone()));
+                out.push(Event::Html("</h3>\n".into()));
+                substeps.push(SubStep { number, id, title });
+                i = end + 1;
+                continue;
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => out.push(Event::Start(Tag::Heading {
+                level: demote(*level),
+                id: id.clone(),
+                classes: classes.clone(),
+                attrs: attrs.clone(),
+            })),
+            Event::End(TagEnd::Heading(level)) => {
+                out.push(Event::End(TagEnd::Heading(demote(*level))))
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, label) = callout(*kind);
+                out.push(Event::Html(
+                    format!(
+                        "<aside class=\"callout callout-{class}\"><p class=\"callout-label\">{label}</p>\n"
+                    )
+                    .into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                out.push(Event::Html("</aside>\n".into()));
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) if !src.allow_html => {
+                out.push(Event::Text(raw.clone()));
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    let mut html_out = String::with_capacity(md.len() * 3 / 2);
+    html::push_html(&mut html_out, out.into_iter());
+    Rendered {
+        html: html_out,
+        substeps,
+    }
+}
+
+/// Renders a one-paragraph piece of markdown (a list item in `guide.yaml`) without its `<p>`.
+pub fn render_inline(md: &str, src: &Source, problems: &mut Vec<Diagnostic>) -> String {
+    let html = render(md, src, None, problems).html;
+    let trimmed = html.trim_end();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => html,
+    }
+}
+
+/// Body headings sit under the page's own `h1`/`h2`, so they move down a level.
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 | HeadingLevel::H2 | HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// The text of an image's alt, which pulldown-cmark gives as the events up to its end.
+fn image_alt(rest: &[(Event, Range<usize>)]) -> String {
+    let mut alt = String::new();
+    let mut depth = 0;
+    for (e, _) in rest {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(TagEnd::Image) if depth == 0 => break,
+            Event::End(_) => depth -= 1,
+            Event::Text(t) | Event::Code(t) => alt.push_str(t),
+            _ => {}
+        }
+    }
+    alt
+}
+
+/// Plain text of the heading starting at `start`, and the index of its end event.
+fn heading_text(events: &[(Event, Range<usize>)], start: usize) -> (String, usize) {
+    let mut text = String::new();
+    for (j, (e, _)) in events.iter().enumerate().skip(start + 1) {
+        match e {
+            Event::End(TagEnd::Heading(_)) => return (text.trim().to_string(), j),
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    (text, events.len())
+}
+
+/// Lower-case ASCII words joined by hyphens, for ids.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    if slug.is_empty() { "part".into() } else { slug }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_plain(md: &str, allow_html: bool) -> (String, Vec<SubStep>, Vec<Diagnostic>) {
+        let link = |d: &str| -> Result<String, Unresolved> {
+            if d.starts_with("guide:missing") {
+                Err(Unresolved {
+                    message: "no guide `missing`".into(),
+                    help: None,
+                })
+            } else {
+                Ok(format!("resolved/{d}"))
+            }
+        };
+        let image = |d: &str| -> Result<String, Unresolved> { Ok(format!("img/{d}")) };
+        let src = Source {
+            file: "f.md",
+            text: md,
+            offset: 0,
+            allow_html,
+            link: &link,
+            image: &image,
+        };
+        let mut problems = Vec::new();
+        let r = render(
+            md,
+            &src,
+            Some(StepOf {
+                number: 8,
+                slug: "direct",
+            }),
+            &mut problems,
+        );
+        (r.html, r.substeps, problems)
+    }
+
+    #[test]
+    fn alerts_become_labelled_callouts() {
+        let (html, _, _) = render_plain("> [!WARNING]\n> Never jerk the leash.\n", false);
+        assert!(html.contains("<aside class=\"callout callout-warning\">"), "{html}");
+        assert!(html.contains("<p class=\"callout-label\">Warning</p>"), "{html}");
+        assert!(html.contains("Never jerk the leash."), "{html}");
+    }
+
+    #[test]
+    fn second_level_headings_are_numbered_substeps() {
+        let (html, subs, _) = render_plain("## Use your voice\n\nText.\n\n## Use a treat\n", false);
+        assert_eq!(subs.len(), 2);
+        assert_eq!(subs[1].number, "8.2");
+        assert_eq!(subs[0].id, "direct-use-your-voice");
+        assert!(html.contains("<h3 class=\"substep\" id=\"direct-use-your-voice\">"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_is_text_unless_allowed() {
+        let (html, _, _) = render_plain("Hi <script>alert(1)</script>\n", false);
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        let (html, _, _) = render_plain("Hi <b>there</b>\n", true);
+        assert!(html.contains("<b>there</b>"), "{html}");
+    }
+
+    #[test]
+    fn links_are_resolved_and_failures_located() {
+        let (html, _, problems) =
+            render_plain("See [a](guide:ok).\n\nAnd [b](guide:missing).\n", false);
+        assert!(html.contains("href=\"resolved/guide:ok\""), "{html}");
+        assert_eq!(problems.len(), 1);
+        assert_eq!((problems[0].line, problems[0].column), (3, 5));
+    }
+
+    #[test]
+    fn images_need_alt_text() {
+        let (_, _, problems) = render_plain("![](cat.png)\n", false);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message.contains("no alt text"));
+    }
+}

@@ -1,0 +1,169 @@
+//! Writing the built site. Everything goes into a staging folder beside the output, which then
+//! replaces the output in one step, so a failed or interrupted build leaves the old site whole.
+//! The only folders ever deleted are ones that carry handout's marker file.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+
+/// Marks a folder as handout's output, safe to replace.
+pub const MARKER: &str = ".handout-output";
+const MARKER_TEXT: &str = "This folder is written by handout. The next `handout build` replaces it whole:\nkeep your own files elsewhere.\n";
+
+/// Checks that `output` may be replaced: it is missing, empty, or a previous build's output, and
+/// it is not the site itself or a folder that holds it.
+pub fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let shown = output.display().to_string();
+    let abs_output = absolute(output);
+    let abs_root = absolute(root);
+    let refuse = |why: &str| {
+        Err(Diagnostic::file(&shown, format!("will not write the site here: {why}"))
+            .with_help("choose another folder with --output, for example --output public"))
+    };
+    if abs_root.starts_with(&abs_output) {
+        return refuse("this folder holds the site's own files");
+    }
+    for own in ["content", "templates"] {
+        if abs_output.starts_with(abs_root.join(own)) {
+            return refuse(&format!("it is inside `{own}/`"));
+        }
+    }
+    if std::env::var_os("HOME").is_some_and(|h| absolute(Path::new(&h)) == abs_output) {
+        return refuse("it is your home folder");
+    }
+    match fs::symlink_metadata(output) {
+        Err(_) => Ok(()),
+        Ok(meta) if !meta.is_dir() => refuse("it is a file, not a folder"),
+        Ok(_) => {
+            if output.join(".git").exists() {
+                return refuse("it holds a git repository (.git)");
+            }
+            if output.join(MARKER).is_file() {
+                return Ok(());
+            }
+            let empty = fs::read_dir(output).map(|mut d| d.next().is_none()).unwrap_or(false);
+            if empty {
+                Ok(())
+            } else {
+                Err(Diagnostic::file(
+                    &shown,
+                    "will not replace this folder: it has files in it and was not made by handout",
+                )
+                .with_help(format!(
+                    "handout replaces its output folder whole, so it only replaces folders it made (they hold a `{MARKER}` file). Move your files out of {shown}, or build somewhere else with --output"
+                )))
+            }
+        }
+    }
+}
+
+/// Writes `files` as the new contents of `output`, replacing it in one step.
+pub fn write_site(root: &Path, output: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Diagnostic> {
+    check_output(root, output)?;
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = output
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    fs::create_dir_all(&parent).map_err(|e| io_problem(&parent, "cannot create", e))?;
+    clean_leftovers(&parent, &name);
+
+    let staging = parent.join(format!(".{name}.handout-staging-{}", std::process::id()));
+    let result = fill(&staging, files).and_then(|()| swap(&staging, output));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn fill(staging: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Diagnostic> {
+    if staging.exists() {
+        fs::remove_dir_all(staging).map_err(|e| io_problem(staging, "cannot clear", e))?;
+    }
+    fs::create_dir_all(staging).map_err(|e| io_problem(staging, "cannot create", e))?;
+    fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| io_problem(staging, "cannot write in", e))?;
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|(p, _)| Path::new(p).parent().map(|d| staging.join(d)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in &dirs {
+        fs::create_dir_all(dir).map_err(|e| io_problem(dir, "cannot create", e))?;
+    }
+    files.par_iter().try_for_each(|(path, bytes)| {
+        let target = staging.join(path);
+        fs::write(&target, bytes).map_err(|e| io_problem(&target, "cannot write", e))
+    })
+}
+
+/// Puts the staged site in place of `output`. On Linux the two folders are exchanged atomically;
+/// elsewhere the old one is moved aside first.
+fn swap(staging: &Path, output: &Path) -> Result<(), Diagnostic> {
+    if fs::symlink_metadata(output).is_err() {
+        return fs::rename(staging, output).map_err(|e| io_problem(output, "cannot create", e));
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        if renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
+            // `staging` now holds the previous site.
+            let _ = fs::remove_dir_all(staging);
+            return Ok(());
+        }
+    }
+    let old = staging.with_extension("old");
+    fs::rename(output, &old).map_err(|e| io_problem(output, "cannot replace", e))?;
+    if let Err(e) = fs::rename(staging, output) {
+        let _ = fs::rename(&old, output);
+        return Err(io_problem(output, "cannot replace", e));
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}
+
+/// Removes staging folders that an interrupted build left beside the output. Only folders with
+/// the marker are touched.
+fn clean_leftovers(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.handout-staging-");
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if file_name.starts_with(&prefix) && entry.path().join(MARKER).is_file() {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    // A folder that does not exist yet: resolve its nearest existing ancestor.
+    let base = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = base.as_path();
+    let mut rest = Vec::new();
+    while let Some(parent) = existing.parent() {
+        if let Some(n) = existing.file_name() {
+            rest.push(n.to_os_string());
+        }
+        existing = parent;
+        if let Ok(p) = existing.canonicalize() {
+            let mut out = p;
+            for n in rest.iter().rev() {
+                out.push(n);
+            }
+            return out;
+        }
+    }
+    base
+}
+
+fn io_problem(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::file(path.display().to_string(), format!("{what} {}: {e}", path.display()))
+}

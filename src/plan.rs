@@ -1,0 +1,119 @@
+//! Deciding what to write: one entry per output file, each saying what it is made from. Page
+//! kinds and paths live here; nothing is rendered yet.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::links::page_path;
+use crate::model::Site;
+use crate::theme::Theme;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    Index,
+    NotFound,
+    Overview,
+    Step(usize),
+    Checklist,
+    Handout,
+    Log,
+}
+
+impl PageKind {
+    pub fn template(self) -> &'static str {
+        match self {
+            PageKind::Index => "index.html",
+            PageKind::NotFound => "404.html",
+            PageKind::Overview => "guide.html",
+            PageKind::Step(_) => "step.html",
+            PageKind::Checklist => "checklist.html",
+            PageKind::Handout => "handout.html",
+            PageKind::Log => "log.html",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Output path, relative to the output folder, `/`-separated.
+    pub path: String,
+    pub kind: PageKind,
+    /// Index into `Site::guides` for guide pages.
+    pub guide: Option<usize>,
+}
+
+/// A file copied as it is.
+#[derive(Debug, Clone)]
+pub enum Copy {
+    /// Index into `Site::files`.
+    Content(usize),
+    /// A theme asset, by its name inside `templates/`.
+    Theme(String),
+}
+
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub pages: Vec<Page>,
+    pub copies: Vec<(String, Copy)>,
+}
+
+pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
+    let mut plan = Plan::default();
+    plan.pages.push(Page {
+        path: "index.html".into(),
+        kind: PageKind::Index,
+        guide: None,
+    });
+    plan.pages.push(Page {
+        path: "404.html".into(),
+        kind: PageKind::NotFound,
+        guide: None,
+    });
+    for (g, guide) in site.guides.iter().enumerate() {
+        let dir = format!("guides/{}", guide.slug);
+        let mut add = |path: String, kind| {
+            plan.pages.push(Page {
+                path,
+                kind,
+                guide: Some(g),
+            })
+        };
+        add(page_path(&guide.slug, None), PageKind::Overview);
+        for (s, step) in guide.steps.iter().enumerate() {
+            add(page_path(&guide.slug, Some(&step.slug)), PageKind::Step(s));
+        }
+        add(format!("{dir}/checklist.html"), PageKind::Checklist);
+        add(format!("{dir}/handout.html"), PageKind::Handout);
+        add(format!("{dir}/log.html"), PageKind::Log);
+    }
+    for (name, _) in theme.assets() {
+        plan.copies.push((name.to_string(), Copy::Theme(name.to_string())));
+    }
+    for (i, (path, _)) in site.files.iter().enumerate() {
+        plan.copies.push((path.clone(), Copy::Content(i)));
+    }
+
+    // A content file must not take the place of a page or a theme file.
+    let mut taken: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for page in &plan.pages {
+        taken.insert(&page.path, "a page the build makes");
+    }
+    for (path, copy) in &plan.copies {
+        let what = match copy {
+            Copy::Theme(_) => "a file of the theme",
+            Copy::Content(_) => "another file",
+        };
+        if let Some(other) = taken.insert(path, what) {
+            problems.push(
+                Diagnostic::file(format!("content/{path}"), format!("this file would be published as `{path}`, which is {other}"))
+                    .with_help("rename or move the file"),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(plan)
+    } else {
+        Err(problems)
+    }
+}

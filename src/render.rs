@@ -1,0 +1,201 @@
+//! Turning the plan into bytes: tera templates (the theme, with the site's overrides) filled in
+//! for each page, in parallel. Template problems become diagnostics naming the template file,
+//! line and column, and the page being rendered.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, ErrorKind, Tera, Value};
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Guide, Site};
+use crate::plan::{Copy, PageKind, Plan};
+use crate::theme::Theme;
+
+/// A guide as the site index lists it.
+#[derive(Serialize)]
+struct GuideCard<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    species: &'a str,
+    topic: Option<&'a str>,
+    time_needed: &'a str,
+    step_count: usize,
+    url: String,
+}
+
+/// A neighbouring step, for previous/next links.
+#[derive(Serialize)]
+struct StepLink<'a> {
+    number: usize,
+    title: &'a str,
+    url: String,
+}
+
+pub struct Renderer<'a> {
+    tera: Tera,
+    theme: &'a Theme,
+}
+
+impl<'a> Renderer<'a> {
+    /// Compiles every template once.
+    pub fn new(theme: &'a Theme, site: &Site) -> Result<Self, Vec<Diagnostic>> {
+        let mut tera = Tera::new();
+        let mut problems = Vec::new();
+        let mut sources = Vec::new();
+        for (name, bytes, _) in theme.templates() {
+            match std::str::from_utf8(bytes) {
+                Ok(text) => sources.push((name, text)),
+                Err(e) => problems.push(Diagnostic::file(
+                    theme.display_name(name),
+                    format!("this template is not valid UTF-8 text (bad byte at offset {})", e.valid_up_to()),
+                )),
+            }
+        }
+        // Each template is first parsed on its own so that every syntax error is reported, not
+        // just the first; then all are added together so inheritance and includes resolve.
+        for (name, text) in &sources {
+            if let Err(e) = Tera::new().add_raw_template(name, text) {
+                if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                    problems.push(tera_diagnostic(theme, &e, None));
+                }
+            }
+        }
+        if problems.is_empty() {
+            if let Err(e) = tera.add_raw_templates(sources.iter().copied()) {
+                problems.push(tera_diagnostic(theme, &e, None));
+            }
+        }
+        let global = tera.global_context();
+        global.insert("site", &site.config);
+        global.insert("paper_css", site.config.paper.css());
+        global.insert("logo", &site.logo);
+        if problems.is_empty() {
+            Ok(Renderer { tera, theme })
+        } else {
+            Err(problems)
+        }
+    }
+
+    pub fn render_all(&self, site: &Site, plan: &Plan) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
+        let guides: Vec<Value> = site.guides.par_iter().map(Value::from_serializable).collect();
+        let cards: Vec<GuideCard> = site
+            .guides
+            .iter()
+            .map(|g| GuideCard {
+                slug: &g.slug,
+                title: &g.meta.title,
+                summary: &g.meta.summary,
+                species: &g.meta.species,
+                topic: g.meta.topic.as_deref(),
+                time_needed: &g.meta.time_needed,
+                step_count: g.steps.len(),
+                url: format!("guides/{}/index.html", g.slug),
+            })
+            .collect();
+        let cards = Value::from_serializable(&cards);
+
+        let pages: Vec<Result<(String, Vec<u8>), Diagnostic>> = plan
+            .pages
+            .par_iter()
+            .map(|page| {
+                let mut ctx = Context::new();
+                let depth = page.path.matches('/').count();
+                ctx.insert("root", &"../".repeat(depth));
+                ctx.insert("path", &page.path);
+                if let Some(g) = page.guide {
+                    ctx.insert_value("guide", guides[g].clone());
+                    if let PageKind::Step(s) = page.kind {
+                        step_context(&mut ctx, &site.guides[g], s);
+                    }
+                } else {
+                    ctx.insert_value("guides", cards.clone());
+                }
+                if page.kind == PageKind::Log {
+                    let rows = site.guides[page.guide.unwrap_or(0)].meta.log_rows;
+                    ctx.insert("rows", &(1..=rows).collect::<Vec<_>>());
+                }
+                self.tera
+                    .render(page.kind.template(), &ctx)
+                    .map(|html| (page.path.clone(), html.into_bytes()))
+                    .map_err(|e| tera_diagnostic(self.theme, &e, Some(&page.path)))
+            })
+            .collect();
+        let mut out = Vec::with_capacity(pages.len() + plan.copies.len());
+        let mut problems = Vec::new();
+        for page in pages {
+            match page {
+                Ok(file) => out.push(file),
+                Err(d) => problems.push(d),
+            }
+        }
+        for (path, copy) in &plan.copies {
+            let bytes = match copy {
+                Copy::Content(i) => site.files[*i].1.clone(),
+                Copy::Theme(name) => self.theme.files[name].0.to_vec(),
+            };
+            out.push((path.clone(), bytes));
+        }
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            // Every page that uses a broken template fails the same way: report it once.
+            problems.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+            problems.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.column == b.column);
+            Err(problems)
+        }
+    }
+}
+
+fn step_context(ctx: &mut Context, guide: &Guide, s: usize) {
+    let step = &guide.steps[s];
+    let link = |i: usize| {
+        let st = &guide.steps[i];
+        StepLink {
+            number: st.number,
+            title: &st.front.title,
+            url: format!("{}.html", st.slug),
+        }
+    };
+    ctx.insert("step", step);
+    ctx.insert("step_count", &guide.steps.len());
+    ctx.insert("prev", &s.checked_sub(1).map(link));
+    ctx.insert("next", &(s + 1 < guide.steps.len()).then(|| link(s + 1)));
+}
+
+fn tera_diagnostic(theme: &Theme, e: &tera::Error, page: Option<&str>) -> Diagnostic {
+    let rendering = page.map_or(String::new(), |p| format!(" (while making {p})"));
+    match e.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            let name = report.filename();
+            let span = report.span();
+            let source = theme
+                .files
+                .get(name)
+                .and_then(|(b, _)| std::str::from_utf8(b).ok())
+                .unwrap_or("");
+            let mut d = Diagnostic::at_line_col(
+                theme.display_name(name),
+                source,
+                span.start_line,
+                span.start_col + 1,
+                format!("{}{rendering}", report.message()),
+            );
+            if span.start_line == span.end_line && span.end_col > span.start_col {
+                if let Some((text, range)) = &mut d.snippet {
+                    range.end = (range.start + span.end_col - span.start_col).min(text.len());
+                }
+            }
+            d.with_help("fix the template; `handout check` shows every problem without writing anything")
+        }
+        other => {
+            let mut message = format!("{other}{rendering}");
+            let mut source = std::error::Error::source(e);
+            while let Some(cause) = source {
+                message.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            Diagnostic::file("templates/", message)
+        }
+    }
+}
