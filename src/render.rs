@@ -40,7 +40,7 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     /// Compiles every template once.
     pub fn new(theme: &'a Theme, site: &Site) -> Result<Self, Vec<Diagnostic>> {
-        let mut tera = Tera::new();
+        let mut tera = new_tera();
         let mut problems = Vec::new();
         let mut sources = Vec::new();
         for (name, bytes, _) in theme.templates() {
@@ -55,7 +55,7 @@ impl<'a> Renderer<'a> {
         // Each template is first parsed on its own so that every syntax error is reported, not
         // just the first; then all are added together so inheritance and includes resolve.
         for (name, text) in &sources {
-            if let Err(e) = Tera::new().add_raw_template(name, text) {
+            if let Err(e) = new_tera().add_raw_template(name, text) {
                 if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
                     problems.push(tera_diagnostic(theme, &e, None));
                 }
@@ -70,6 +70,14 @@ impl<'a> Renderer<'a> {
         global.insert("site", &site.config);
         global.insert("paper_css", site.config.paper.css());
         global.insert("logo", &site.logo);
+        let contact = &site.config.contact;
+        global.insert(
+            "print_contact",
+            &match &contact.phone {
+                Some(phone) => format!("{} · {phone}", site.config.name),
+                None => site.config.name.clone(),
+            },
+        );
         if problems.is_empty() {
             Ok(Renderer { tera, theme })
         } else {
@@ -163,6 +171,38 @@ fn step_context(ctx: &mut Context, guide: &Guide, s: usize) {
     ctx.insert("next", &(s + 1 < guide.steps.len()).then(|| link(s + 1)));
 }
 
+/// A template engine with handout's own filters.
+fn new_tera() -> Tera {
+    let mut tera = Tera::new();
+    tera.register_filter(
+        "css_string",
+        |s: std::borrow::Cow<'_, str>, _: tera::Kwargs, _: &tera::State| {
+            Value::safe_string(&css_string(&s))
+        },
+    );
+    tera
+}
+
+/// Quotes text as a CSS string. `<`, `>` and `&` are escaped too, so that no text can close the
+/// `<style>` element it sits in.
+fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' | '>' | '&' => out.push_str(&format!("\\{:x} ", c as u32)),
+            c if c.is_control() => out.push_str(&format!("\\{:x} ", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 fn tera_diagnostic(theme: &Theme, e: &tera::Error, page: Option<&str>) -> Diagnostic {
     let rendering = page.map_or(String::new(), |p| format!(" (while making {p})"));
     match e.kind() {
@@ -197,5 +237,17 @@ fn tera_diagnostic(theme: &Theme, e: &tera::Error, page: Option<&str>) -> Diagno
             }
             Diagnostic::file("templates/", message)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::css_string;
+
+    #[test]
+    fn css_strings_cannot_break_out_of_style() {
+        assert_eq!(css_string("Tom & \"Jerry\""), "\"Tom \\26 \\\"Jerry\\\"\"");
+        assert!(!css_string("</style><script>").contains('<'));
+        assert_eq!(css_string("a\nb"), "\"a\\a b\"");
     }
 }
