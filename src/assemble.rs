@@ -23,6 +23,9 @@ pub struct Options {
     pub base_url: Option<String>,
 }
 
+/// A step file whose name has been read: (number, slug, path, bytes).
+type StepFile<'a> = (usize, String, &'a str, &'a [u8]);
+
 /// A guide folder's files, sorted out by role.
 #[derive(Default)]
 struct GuideFiles<'a> {
@@ -45,9 +48,12 @@ pub fn assemble(loaded: &LoadedSite, options: &Options) -> Result<Site, Diagnost
             ["guides", guide, "guide.yaml"] => {
                 guide_files.entry(guide).or_default().yaml = Some((path, bytes));
             }
-            ["guides", guide, "steps", file] if ext == "md" => {
-                guide_files.entry(guide).or_default().steps.push((path, bytes));
-                let _ = file;
+            ["guides", guide, "steps", _] if ext == "md" => {
+                guide_files
+                    .entry(guide)
+                    .or_default()
+                    .steps
+                    .push((path, bytes));
             }
             ["guides", guide, ..] if parts.len() > 2 => {
                 guide_files.entry(guide).or_default();
@@ -62,16 +68,19 @@ pub fn assemble(loaded: &LoadedSite, options: &Options) -> Result<Site, Diagnost
     }
 
     // Step order and slugs first, so links between guides can be checked while rendering.
-    let mut ordered: Vec<(&str, Vec<(usize, String, &str, &[u8])>)> = Vec::new();
+    let mut ordered: Vec<(&str, Vec<StepFile>)> = Vec::new();
     for (slug, files) in &guide_files {
         let folder = format!("content/guides/{slug}");
         if !is_slug(slug) {
             problems.push(
-                Diagnostic::file(&folder, format!("`{slug}` cannot be used as a guide folder name"))
-                    .with_help(format!(
-                        "use lower-case letters, digits and hyphens, for example `{}`",
-                        markdown::slugify(slug)
-                    )),
+                Diagnostic::file(
+                    &folder,
+                    format!("`{slug}` cannot be used as a guide folder name"),
+                )
+                .with_help(format!(
+                    "use lower-case letters, digits and hyphens, for example `{}`",
+                    markdown::slugify(slug)
+                )),
             );
             continue;
         }
@@ -86,9 +95,10 @@ pub fn assemble(loaded: &LoadedSite, options: &Options) -> Result<Site, Diagnost
         let mut slugs = BTreeSet::new();
         for (_, step_slug, path, _) in &steps {
             slugs.insert(step_slug.clone());
-            index
-                .step_files
-                .insert((*path).to_string(), ((*slug).to_string(), step_slug.clone()));
+            index.step_files.insert(
+                (*path).to_string(),
+                ((*slug).to_string(), step_slug.clone()),
+            );
         }
         index.guides.insert((*slug).to_string(), slugs);
         ordered.push((slug, steps));
@@ -135,19 +145,27 @@ pub fn assemble(loaded: &LoadedSite, options: &Options) -> Result<Site, Diagnost
     });
 
     let mut logo = None;
-    if let Some(config) = &config {
-        if let Some(path) = &config.logo {
-            let target = format!("content/{}", path.trim_start_matches("./"));
-            if index.assets.contains(&target) {
-                logo = Some(target["content/".len()..].to_string());
-            } else {
-                let source = site_yaml_text(loaded);
-                let at = source.find(path.as_str()).unwrap_or(0);
-                problems.push(
-                    Diagnostic::at("content/site.yaml", &source, at, path.len(), format!("the logo `{target}` does not exist"))
-                        .with_help("the logo path is relative to `content/`, for example `images/logo.svg`"),
-                );
-            }
+    if let Some(config) = &config
+        && let Some(path) = &config.logo
+    {
+        let target = format!("content/{}", path.trim_start_matches("./"));
+        if index.assets.contains(&target) {
+            logo = Some(target["content/".len()..].to_string());
+        } else {
+            let source = site_yaml_text(loaded);
+            let at = source.find(path.as_str()).unwrap_or(0);
+            problems.push(
+                Diagnostic::at(
+                    "content/site.yaml",
+                    &source,
+                    at,
+                    path.len(),
+                    format!("the logo `{target}` does not exist"),
+                )
+                .with_help(
+                    "the logo path is relative to `content/`, for example `images/logo.svg`",
+                ),
+            );
         }
     }
 
@@ -188,7 +206,9 @@ fn site_config(
         );
         return None;
     };
-    let source = text::decode(FILE, bytes).map_err(|d| problems.push(d)).ok()?;
+    let source = text::decode(FILE, bytes)
+        .map_err(|d| problems.push(d))
+        .ok()?;
     let mut config: SiteConfig = yaml::parse(FILE, &source, &source, 0)
         .map_err(|d| problems.push(d))
         .ok()?;
@@ -201,10 +221,9 @@ fn site_config(
             }
             Err(message) => {
                 let at = source.find("base_url").unwrap_or(0);
-                problems.push(
-                    Diagnostic::at(FILE, &source, at, 8, message)
-                        .with_help("write the full address, for example https://shelter.example/guides/"),
-                );
+                problems.push(Diagnostic::at(FILE, &source, at, 8, message).with_help(
+                    "write the full address, for example https://shelter.example/guides/",
+                ));
             }
         }
     }
@@ -216,7 +235,9 @@ fn site_config(
 fn check_stray(path: &str, ext: &str, problems: &mut Vec<Diagnostic>) {
     let help = match ext {
         "yml" => "rename it to end in .yaml",
-        "yaml" => "only content/site.yaml and content/guides/<guide>/guide.yaml are read; move or rename this file",
+        "yaml" => {
+            "only content/site.yaml and content/guides/<guide>/guide.yaml are read; move or rename this file"
+        }
         "md" => "steps go in content/guides/<guide>/steps/ and are named like 01-first-step.md",
         _ => return,
     };
@@ -235,7 +256,7 @@ fn is_slug(s: &str) -> bool {
 fn order_steps<'a>(
     files: &[(&'a str, &'a [u8])],
     problems: &mut Vec<Diagnostic>,
-) -> Vec<(usize, String, &'a str, &'a [u8])> {
+) -> Vec<StepFile<'a>> {
     let mut steps = Vec::new();
     for (path, bytes) in files {
         let name = path.rsplit('/').next().unwrap_or(path);
@@ -254,13 +275,22 @@ fn order_steps<'a>(
                     )),
             ),
             Some((_, slug)) if RESERVED_SLUGS.contains(&slug) => problems.push(
-                Diagnostic::file(*path, format!("a step cannot be called `{slug}`: the guide has a page of that name"))
-                    .with_help("add a word, for example `01-first-checklist.md`"),
+                Diagnostic::file(
+                    *path,
+                    format!("a step cannot be called `{slug}`: the guide has a page of that name"),
+                )
+                .with_help("add a word, for example `01-first-checklist.md`"),
             ),
             Some((n, slug)) => steps.push((n, slug.to_string(), *path, *bytes)),
             None => problems.push(
-                Diagnostic::file(*path, "a step file's name must start with its number, like `01-get-a-harness.md`")
-                    .with_help(format!("rename it to `NN-{}.md`, where NN is the step's number", markdown::slugify(stem))),
+                Diagnostic::file(
+                    *path,
+                    "a step file's name must start with its number, like `01-get-a-harness.md`",
+                )
+                .with_help(format!(
+                    "rename it to `NN-{}.md`, where NN is the step's number",
+                    markdown::slugify(stem)
+                )),
             ),
         }
     }
@@ -269,8 +299,14 @@ fn order_steps<'a>(
     for (i, (n, slug, path, _)) in steps.iter().enumerate() {
         if i > 0 && steps[i - 1].0 == *n {
             problems.push(
-                Diagnostic::file(*path, format!("two steps are numbered {n:02}: this one and `{}`", steps[i - 1].2))
-                    .with_help("give each step its own number; renumber the files after it"),
+                Diagnostic::file(
+                    *path,
+                    format!(
+                        "two steps are numbered {n:02}: this one and `{}`",
+                        steps[i - 1].2
+                    ),
+                )
+                .with_help("give each step its own number; renumber the files after it"),
             );
         } else if *n != i + 1 && (i == 0 || steps[i - 1].0 != *n) {
             let expected = if i == 0 { 1 } else { steps[i - 1].0 + 1 };
@@ -296,7 +332,7 @@ fn build_guide(
     slug: &str,
     yaml_path: &str,
     yaml_bytes: &[u8],
-    steps: &[(usize, String, &str, &[u8])],
+    steps: &[StepFile],
     index: &SiteIndex,
     allow_html: bool,
     problems: &mut Vec<Diagnostic>,
@@ -338,7 +374,9 @@ fn build_guide(
             }),
             problems,
         );
-        let done_at = text.find(front.done_when.as_str()).unwrap_or(split.yaml_offset);
+        let done_at = text
+            .find(front.done_when.as_str())
+            .unwrap_or(split.yaml_offset);
         let done_source = Source {
             offset: done_at,
             ..body_source
@@ -389,8 +427,9 @@ fn build_guide(
     let intro_html = markdown::render(&meta.intro, &source_at(&meta.intro), None, problems).html;
     if steps.is_empty() {
         problems.push(
-            Diagnostic::file(yaml_path, "this guide has no steps")
-                .with_help(format!("add step files to {steps_dir}/, named like 01-first-step.md")),
+            Diagnostic::file(yaml_path, "this guide has no steps").with_help(format!(
+                "add step files to {steps_dir}/, named like 01-first-step.md"
+            )),
         );
     }
     Some(Guide {

@@ -86,7 +86,9 @@ pub fn normalise_base_url(url: &str) -> Result<String, String> {
         ));
     }
     if url.contains(char::is_whitespace) || url.contains(['"', '<', '>']) {
-        return Err(format!("`{url}` contains characters a web address cannot have"));
+        return Err(format!(
+            "`{url}` contains characters a web address cannot have"
+        ));
     }
     Ok(if url.ends_with('/') {
         url.to_string()

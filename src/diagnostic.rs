@@ -17,8 +17,15 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
-    /// The source line the problem is on, and the byte range of the offending text in it.
-    pub snippet: Option<(String, std::ops::Range<usize>)>,
+    /// The source line the problem is on, to show under the message.
+    pub snippet: Option<Box<SourceLine>>,
+}
+
+/// A line of a source file and the byte range of the offending text in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLine {
+    pub text: String,
+    pub range: std::ops::Range<usize>,
 }
 
 impl Diagnostic {
@@ -68,7 +75,10 @@ impl Diagnostic {
             column,
             message: message.into(),
             help: None,
-            snippet: Some((line_text.to_string(), start..end)),
+            snippet: Some(Box::new(SourceLine {
+                text: line_text.to_string(),
+                range: start..end,
+            })),
         }
     }
 
@@ -107,17 +117,19 @@ impl Diagnostic {
         let location = self.location();
         let title = Level::ERROR.primary_title(&self.message);
         let group = match &self.snippet {
-            Some((text, range)) => title.element(
-                    Snippet::source(text.as_str())
-                        .line_start(self.line)
-                        .path(location.as_str())
-                    .annotation(AnnotationKind::Primary.span(range.clone())),
+            Some(line) => title.element(
+                Snippet::source(line.text.as_str())
+                    .line_start(self.line)
+                    .path(self.file.as_str())
+                    .annotation(AnnotationKind::Primary.span(line.range.clone())),
             ),
             None => title.element(annotate_snippets::Origin::path(location.as_str())),
         };
         let mut report = vec![group];
         if let Some(help) = &self.help {
-            report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+            report.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
         }
         renderer.render(&report)
     }

@@ -70,8 +70,18 @@ mod tests {
 
     #[test]
     fn unclosed_and_missing_front_matter_are_errors() {
-        assert!(split("f", "---\ntitle: A\nBody\n").unwrap_err().message.contains("never closed"));
-        assert!(split("f", "title: A\n").unwrap_err().message.contains("must start"));
+        assert!(
+            split("f", "---\ntitle: A\nBody\n")
+                .unwrap_err()
+                .message
+                .contains("never closed")
+        );
+        assert!(
+            split("f", "title: A\n")
+                .unwrap_err()
+                .message
+                .contains("must start")
+        );
         assert!(split("f", " \n").unwrap_err().message.contains("empty"));
     }
 }

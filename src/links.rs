@@ -53,7 +53,10 @@ impl SiteIndex {
         let (path, fragment) = split_fragment(dest);
         let target = self.relative_target(from, path)?;
         if let Some((guide, step)) = self.step_files.get(&target) {
-            return Ok(format!("{}{fragment}", page_url(from.guide, guide, Some(step))));
+            return Ok(format!(
+                "{}{fragment}",
+                page_url(from.guide, guide, Some(step))
+            ));
         }
         if let Some(guide) = target
             .strip_prefix("content/guides/")
@@ -103,14 +106,14 @@ impl SiteIndex {
                 &suggest("guide", guide, &known),
             ));
         };
-        if let Some(step) = step {
-            if !steps.contains(step) {
-                let known: Vec<&str> = steps.iter().map(String::as_str).collect();
-                return Err(unresolved(
-                    &format!("the guide `{guide}` has no step `{step}`"),
-                    &suggest("step", step, &known),
-                ));
-            }
+        if let Some(step) = step
+            && !steps.contains(step)
+        {
+            let known: Vec<&str> = steps.iter().map(String::as_str).collect();
+            return Err(unresolved(
+                &format!("the guide `{guide}` has no step `{step}`"),
+                &suggest("step", step, &known),
+            ));
         }
         Ok(format!("{}{fragment}", page_url(from.guide, guide, step)))
     }
@@ -226,13 +229,15 @@ mod tests {
 
     fn index() -> SiteIndex {
         let mut i = SiteIndex::default();
-        i.guides.insert("leash".into(), ["harness".to_string()].into());
+        i.guides
+            .insert("leash".into(), ["harness".to_string()].into());
         i.guides.insert("play".into(), BTreeSet::new());
         i.step_files.insert(
             "content/guides/leash/steps/01-harness.md".into(),
             ("leash".into(), "harness".into()),
         );
-        i.assets.insert("content/guides/leash/images/fit.svg".into());
+        i.assets
+            .insert("content/guides/leash/images/fit.svg".into());
         i.assets.insert("content/images/logo.svg".into());
         i
     }
@@ -245,9 +250,18 @@ mod tests {
     #[test]
     fn guide_links_resolve_to_files() {
         let i = index();
-        assert_eq!(i.link(&FROM, "guide:play").ok().unwrap(), "../play/index.html");
-        assert_eq!(i.link(&FROM, "guide:leash/harness").ok().unwrap(), "harness.html");
-        assert_eq!(i.link(&FROM, "01-harness.md#x").ok().unwrap(), "harness.html#x");
+        assert_eq!(
+            i.link(&FROM, "guide:play").ok().unwrap(),
+            "../play/index.html"
+        );
+        assert_eq!(
+            i.link(&FROM, "guide:leash/harness").ok().unwrap(),
+            "harness.html"
+        );
+        assert_eq!(
+            i.link(&FROM, "01-harness.md#x").ok().unwrap(),
+            "harness.html#x"
+        );
         let e = i.link(&FROM, "guide:plya").err().unwrap();
         assert_eq!(e.message, "there is no guide `plya`");
         assert_eq!(e.help.unwrap(), "did you mean `play`?");
@@ -256,10 +270,22 @@ mod tests {
     #[test]
     fn images_resolve_relative_to_the_file() {
         let i = index();
-        assert_eq!(i.image(&FROM, "../images/fit.svg").ok().unwrap(), "images/fit.svg");
-        assert_eq!(i.image(&FROM, "../../../images/logo.svg").ok().unwrap(), "../../images/logo.svg");
+        assert_eq!(
+            i.image(&FROM, "../images/fit.svg").ok().unwrap(),
+            "images/fit.svg"
+        );
+        assert_eq!(
+            i.image(&FROM, "../../../images/logo.svg").ok().unwrap(),
+            "../../images/logo.svg"
+        );
         assert!(i.image(&FROM, "../images/missing.png").is_err());
-        assert!(i.image(&FROM, "../../../../../etc/passwd").err().unwrap().message.contains("outside"));
+        assert!(
+            i.image(&FROM, "../../../../../etc/passwd")
+                .err()
+                .unwrap()
+                .message
+                .contains("outside")
+        );
     }
 
     #[test]
@@ -268,6 +294,9 @@ mod tests {
         assert!(i.link(&FROM, "javascript:alert(1)").is_err());
         assert!(i.link(&FROM, "DATA:text/html,x").is_err());
         assert!(i.link(&FROM, "/guides/x.html").is_err());
-        assert_eq!(i.link(&FROM, "https://a.example/").ok().unwrap(), "https://a.example/");
+        assert_eq!(
+            i.link(&FROM, "https://a.example/").ok().unwrap(),
+            "https://a.example/"
+        );
     }
 }

@@ -74,9 +74,13 @@ fn read_tree(root: &Path, dir: &str) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnost
                         _ => problems.push(
                             Diagnostic::file(
                                 rel,
-                                format!("this is a link to something outside `{dir}/`; it was not read"),
+                                format!(
+                                    "this is a link to something outside `{dir}/`; it was not read"
+                                ),
                             )
-                            .with_help(format!("copy the file into `{dir}/` instead of linking to it")),
+                            .with_help(format!(
+                                "copy the file into `{dir}/` instead of linking to it"
+                            )),
                         ),
                     }
                 } else {

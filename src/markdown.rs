@@ -4,9 +4,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{
-    BlockQuoteKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
-};
+use pulldown_cmark::{BlockQuoteKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::SubStep;
@@ -58,9 +56,8 @@ pub fn render(
     step: Option<StepOf>,
     problems: &mut Vec<Diagnostic>,
 ) -> Rendered {
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(md, options())
-        .into_offset_iter()
-        .collect();
+    let events: Vec<(Event, Range<usize>)> =
+        Parser::new_ext(md, options()).into_offset_iter().collect();
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut substeps = Vec::new();
     let mut i = 0;
@@ -264,7 +261,6 @@ pub fn slugify(text: &str) -> String {
     if slug.is_empty() { "part".into() } else { slug }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,8 +301,14 @@ mod tests {
     #[test]
     fn alerts_become_labelled_callouts() {
         let (html, _, _) = render_plain("> [!WARNING]\n> Never jerk the leash.\n", false);
-        assert!(html.contains("<aside class=\"callout callout-warning\">"), "{html}");
-        assert!(html.contains("<p class=\"callout-label\">Warning</p>"), "{html}");
+        assert!(
+            html.contains("<aside class=\"callout callout-warning\">"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p class=\"callout-label\">Warning</p>"),
+            "{html}"
+        );
         assert!(html.contains("Never jerk the leash."), "{html}");
     }
 
@@ -316,7 +318,10 @@ mod tests {
         assert_eq!(subs.len(), 2);
         assert_eq!(subs[1].number, "8.2");
         assert_eq!(subs[0].id, "direct-use-your-voice");
-        assert!(html.contains("<h3 class=\"substep\" id=\"direct-use-your-voice\">"), "{html}");
+        assert!(
+            html.contains("<h3 class=\"substep\" id=\"direct-use-your-voice\">"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -20,8 +20,10 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     let abs_output = absolute(output);
     let abs_root = absolute(root);
     let refuse = |why: &str| {
-        Err(Diagnostic::file(&shown, format!("will not write the site here: {why}"))
-            .with_help("choose another folder with --output, for example --output public"))
+        Err(
+            Diagnostic::file(&shown, format!("will not write the site here: {why}"))
+                .with_help("choose another folder with --output, for example --output public"),
+        )
     };
     if abs_root.starts_with(&abs_output) {
         return refuse("this folder holds the site's own files");
@@ -44,7 +46,9 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
             if output.join(MARKER).is_file() {
                 return Ok(());
             }
-            let empty = fs::read_dir(output).map(|mut d| d.next().is_none()).unwrap_or(false);
+            let empty = fs::read_dir(output)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
             if empty {
                 Ok(())
             } else {
@@ -61,7 +65,11 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
 }
 
 /// Writes `files` as the new contents of `output`, replacing it in one step.
-pub fn write_site(root: &Path, output: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Diagnostic> {
+pub fn write_site(
+    root: &Path,
+    output: &Path,
+    files: &[(String, Vec<u8>)],
+) -> Result<(), Diagnostic> {
     check_output(root, output)?;
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -86,7 +94,8 @@ fn fill(staging: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Diagnostic> {
         fs::remove_dir_all(staging).map_err(|e| io_problem(staging, "cannot clear", e))?;
     }
     fs::create_dir_all(staging).map_err(|e| io_problem(staging, "cannot create", e))?;
-    fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| io_problem(staging, "cannot write in", e))?;
+    fs::write(staging.join(MARKER), MARKER_TEXT)
+        .map_err(|e| io_problem(staging, "cannot write in", e))?;
     let mut dirs: Vec<PathBuf> = files
         .iter()
         .filter_map(|(p, _)| Path::new(p).parent().map(|d| staging.join(d)))
@@ -131,7 +140,9 @@ fn swap(staging: &Path, output: &Path) -> Result<(), Diagnostic> {
 /// the marker are touched.
 fn clean_leftovers(parent: &Path, name: &str) {
     let prefix = format!(".{name}.handout-staging-");
-    let Ok(entries) = fs::read_dir(parent) else { return };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
         if file_name.starts_with(&prefix) && entry.path().join(MARKER).is_file() {
@@ -165,5 +176,8 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 fn io_problem(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::file(path.display().to_string(), format!("{what} {}: {e}", path.display()))
+    Diagnostic::file(
+        path.display().to_string(),
+        format!("{what} {}: {e}", path.display()),
+    )
 }

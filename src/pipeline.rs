@@ -23,7 +23,9 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     pub fn output_dir(&self) -> PathBuf {
-        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
     }
 }
 
@@ -50,7 +52,9 @@ pub fn render_site(root: &Path, base_url: Option<String>) -> Result<Rendered, Di
     let theme = Theme::new(&loaded.templates);
     let plan = plan(&site, &theme).map_err(Diagnostics::from)?;
     let renderer = Renderer::new(&theme, &site).map_err(Diagnostics::from)?;
-    let files = renderer.render_all(&site, &plan).map_err(Diagnostics::from)?;
+    let files = renderer
+        .render_all(&site, &plan)
+        .map_err(Diagnostics::from)?;
     Ok(Rendered {
         files,
         guides: site.guides.len(),

@@ -87,7 +87,8 @@ pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
         add(format!("{dir}/log.html"), PageKind::Log);
     }
     for (name, _) in theme.assets() {
-        plan.copies.push((name.to_string(), Copy::Theme(name.to_string())));
+        plan.copies
+            .push((name.to_string(), Copy::Theme(name.to_string())));
     }
     for (i, (path, _)) in site.files.iter().enumerate() {
         plan.copies.push((path.clone(), Copy::Content(i)));
@@ -106,8 +107,11 @@ pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
         };
         if let Some(other) = taken.insert(path, what) {
             problems.push(
-                Diagnostic::file(format!("content/{path}"), format!("this file would be published as `{path}`, which is {other}"))
-                    .with_help("rename or move the file"),
+                Diagnostic::file(
+                    format!("content/{path}"),
+                    format!("this file would be published as `{path}`, which is {other}"),
+                )
+                .with_help("rename or move the file"),
             );
         }
     }

@@ -48,23 +48,26 @@ impl<'a> Renderer<'a> {
                 Ok(text) => sources.push((name, text)),
                 Err(e) => problems.push(Diagnostic::file(
                     theme.display_name(name),
-                    format!("this template is not valid UTF-8 text (bad byte at offset {})", e.valid_up_to()),
+                    format!(
+                        "this template is not valid UTF-8 text (bad byte at offset {})",
+                        e.valid_up_to()
+                    ),
                 )),
             }
         }
         // Each template is first parsed on its own so that every syntax error is reported, not
         // just the first; then all are added together so inheritance and includes resolve.
         for (name, text) in &sources {
-            if let Err(e) = new_tera().add_raw_template(name, text) {
-                if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
-                    problems.push(tera_diagnostic(theme, &e, None));
-                }
-            }
-        }
-        if problems.is_empty() {
-            if let Err(e) = tera.add_raw_templates(sources.iter().copied()) {
+            if let Err(e) = new_tera().add_raw_template(name, text)
+                && matches!(e.kind(), ErrorKind::SyntaxError(_))
+            {
                 problems.push(tera_diagnostic(theme, &e, None));
             }
+        }
+        if problems.is_empty()
+            && let Err(e) = tera.add_raw_templates(sources.iter().copied())
+        {
+            problems.push(tera_diagnostic(theme, &e, None));
         }
         let global = tera.global_context();
         global.insert("site", &site.config);
@@ -85,8 +88,16 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    pub fn render_all(&self, site: &Site, plan: &Plan) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
-        let guides: Vec<Value> = site.guides.par_iter().map(Value::from_serializable).collect();
+    pub fn render_all(
+        &self,
+        site: &Site,
+        plan: &Plan,
+    ) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
+        let guides: Vec<Value> = site
+            .guides
+            .par_iter()
+            .map(Value::from_serializable)
+            .collect();
         let cards: Vec<GuideCard> = site
             .guides
             .iter()
@@ -148,7 +159,8 @@ impl<'a> Renderer<'a> {
             Ok(out)
         } else {
             // Every page that uses a broken template fails the same way: report it once.
-            problems.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+            problems
+                .sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
             problems.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.column == b.column);
             Err(problems)
         }
@@ -221,12 +233,16 @@ fn tera_diagnostic(theme: &Theme, e: &tera::Error, page: Option<&str>) -> Diagno
                 span.start_col + 1,
                 format!("{}{rendering}", report.message()),
             );
-            if span.start_line == span.end_line && span.end_col > span.start_col {
-                if let Some((text, range)) = &mut d.snippet {
-                    range.end = (range.start + span.end_col - span.start_col).min(text.len());
-                }
+            if span.start_line == span.end_line
+                && span.end_col > span.start_col
+                && let Some(line) = &mut d.snippet
+            {
+                line.range.end =
+                    (line.range.start + span.end_col - span.start_col).min(line.text.len());
             }
-            d.with_help("fix the template; `handout check` shows every problem without writing anything")
+            d.with_help(
+                "fix the template; `handout check` shows every problem without writing anything",
+            )
         }
         other => {
             let mut message = format!("{other}{rendering}");
@@ -246,7 +262,8 @@ mod tests {
 
     #[test]
     fn css_strings_cannot_break_out_of_style() {
-        assert_eq!(css_string("Tom & \"Jerry\""), "\"Tom \\26 \\\"Jerry\\\"\"");
+        // The space after an escape ends it; the text's own space follows.
+        assert_eq!(css_string("Tom & \"Jerry\""), "\"Tom \\26  \\\"Jerry\\\"\"");
         assert!(!css_string("</style><script>").contains('<'));
         assert_eq!(css_string("a\nb"), "\"a\\a b\"");
     }

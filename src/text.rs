@@ -20,9 +20,7 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
                 0,
                 format!("this file is not valid UTF-8 text (bad byte at offset {good})"),
             )
-            .with_help(
-                "save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)",
-            );
+            .with_help("save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)");
             d.snippet = None;
             Err(d)
         }

@@ -33,9 +33,7 @@ fn to_diagnostic(
     let at = e.location().map(|l| l.index().min(yaml.len()));
     let mut d = match at {
         Some(i) => {
-            let len = yaml[i..]
-                .find(|c: char| c == ':' || c == '\n')
-                .unwrap_or(0);
+            let len = yaml[i..].find([':', '\n']).unwrap_or(0);
             Diagnostic::at(file, source, offset + i, len, message.clone())
         }
         None => Diagnostic::at(file, source, offset, 0, message.clone()),
@@ -50,17 +48,17 @@ fn to_diagnostic(
 /// serde's messages name types the way a programmer would; a volunteer needs the field.
 fn plain_message(message: &str) -> String {
     let m = message.replace("invalid type: ", "wrong kind of value: ");
-    m.split(", expected one of ").next().unwrap_or(&m).to_string()
+    if m.starts_with("unknown field") {
+        // The allowed fields go in the help, with a suggestion.
+        return m.split(", expected").next().unwrap_or(&m).to_string();
+    }
+    m
 }
 
 fn help_for(message: &str) -> Option<String> {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once('`')?;
-        let names: Vec<&str> = expected
-            .split('`')
-            .skip(1)
-            .step_by(2)
-            .collect();
+        let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
         let best = names
             .iter()
             .map(|n| (strsim::jaro_winkler(field, n), *n))
@@ -84,8 +82,7 @@ fn help_for(message: &str) -> Option<String> {
     }
     if message.contains("invalid type") {
         return Some(
-            "check the value's form: a list needs one `- item` per line, text can be quoted"
-                .into(),
+            "check the value's form: a list needs one `- item` per line, text can be quoted".into(),
         );
     }
     None
@@ -116,6 +113,10 @@ mod tests {
     #[test]
     fn missing_field_is_named() {
         let e = parse::<Front>("s.md", "title: A\n", "title: A\n", 0).unwrap_err();
-        assert!(e.message.contains("missing field `done_when`"), "{}", e.message);
+        assert!(
+            e.message.contains("missing field `done_when`"),
+            "{}",
+            e.message
+        );
     }
 }

@@ -1,0 +1,119 @@
+//! Content mistakes give a message with file, line and column, what is wrong and what to do,
+//! exit 1, and leave the output folder as it was.
+
+use crate::helpers::{TestSite, tree};
+
+/// Builds once so there is a previous site, applies `change`, and checks the failed build left
+/// that site byte-identical.
+fn fails_and_keeps_old_site(change: impl Fn(&TestSite)) -> crate::helpers::Run {
+    let site = TestSite::fixture("minimal");
+    site.build().success();
+    let before = tree(&site.root().join("public"));
+    change(&site);
+    let run = site.build();
+    run.failure(1);
+    assert_eq!(
+        before,
+        tree(&site.root().join("public")),
+        "the failed build changed public/"
+    );
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    run
+}
+
+#[test]
+fn an_unknown_field_names_its_line_and_suggests_the_right_one() {
+    let run = fails_and_keeps_old_site(|s| {
+        s.write(
+            "content/guides/first-guide/steps/03-end.md",
+            "---\ntitle: Last step\ndone_wen: Your cat asks for more.\n---\nBody\n",
+        );
+    });
+    run.stderr_has("error: unknown field `done_wen`")
+        .stderr_has("content/guides/first-guide/steps/03-end.md:3:1")
+        .stderr_has("done_wen: Your cat asks for more.")
+        .stderr_has("did you mean `done_when`?");
+}
+
+#[test]
+fn a_link_to_a_missing_guide_is_an_error_not_a_dead_link() {
+    let run = fails_and_keeps_old_site(|s| {
+        s.write(
+            "content/guides/first-guide/steps/03-end.md",
+            "---\ntitle: Last step\ndone_when: Done.\n---\nSee\n[play](guide:secnd-guide).\n",
+        );
+    });
+    run.stderr_has("content/guides/first-guide/steps/03-end.md:6:1")
+        .stderr_has("there is no guide `secnd-guide`")
+        .stderr_has("did you mean `second-guide`?");
+}
+
+#[test]
+fn every_problem_is_reported_in_one_run_in_file_order() {
+    let run = fails_and_keeps_old_site(|s| {
+        s.write(
+            "content/guides/first-guide/steps/02-middle.md",
+            "---\ntitle: Middle\n---\n![](../images/missing.png)\n",
+        );
+        s.write(
+            "content/guides/second-guide/steps/01-only-step.md",
+            "---\ntitle: T\ndone_when: D\n---\n[x](guide:nowhere)\n",
+        );
+    });
+    let first = run.stderr.find("02-middle.md").expect("first file");
+    let second = run.stderr.find("01-only-step.md").expect("second file");
+    assert!(first < second);
+    run.stderr_has("missing field `done_when`")
+        .stderr_has("there is no guide `nowhere`")
+        .stderr_has("2 problems found")
+        .failure(1);
+}
+
+#[test]
+fn a_step_without_front_matter_says_how_to_start_one() {
+    let run = fails_and_keeps_old_site(|s| {
+        s.write("content/guides/first-guide/steps/03-end.md", "Just text\n");
+    });
+    run.stderr_has("03-end.md:1:1")
+        .stderr_has("a step file must start with front matter");
+}
+
+#[test]
+fn a_gap_in_step_numbers_is_reported() {
+    let run = fails_and_keeps_old_site(|s| {
+        let text = s.read("content/guides/first-guide/steps/03-end.md");
+        s.remove("content/guides/first-guide/steps/03-end.md");
+        s.write("content/guides/first-guide/steps/04-end.md", &text);
+    });
+    run.stderr_has("04-end.md")
+        .stderr_has("expected 03 here, found 04");
+}
+
+#[test]
+fn a_misnamed_guide_file_is_not_silently_ignored() {
+    let run = fails_and_keeps_old_site(|s| {
+        let text = s.read("content/guides/second-guide/guide.yaml");
+        s.remove("content/guides/second-guide/guide.yaml");
+        s.write("content/guides/second-guide/guide.yml", &text);
+    });
+    run.stderr_has("content/guides/second-guide/guide.yml")
+        .stderr_has("rename it to end in .yaml");
+}
+
+#[test]
+fn raw_html_is_shown_as_text_by_default() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "content/guides/second-guide/steps/01-only-step.md",
+        "---\ntitle: <b>T</b>\ndone_when: D\n---\nHello <script>alert(1)</script>\n",
+    );
+    site.build().success();
+    let page = site.read("public/guides/second-guide/only-step.html");
+    assert!(!page.contains("<script>alert"), "raw HTML went through");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;")
+            || page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
+    assert!(!page.contains("<b>T</b>"), "title not escaped");
+}

@@ -1,0 +1,171 @@
+//! Every internal link and asset reference in the built site is relative, names a file, and
+//! resolves, including its `#fragment`; nothing is fetched from another site.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use scraper::{Html, Selector};
+
+use crate::helpers::{BuiltDefault, TestSite, tree};
+
+/// Problems with the links of the site in `out`; empty when every link works.
+fn broken_links(out: &Path) -> Vec<String> {
+    let files = tree(out);
+    let mut ids: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let mut docs = Vec::new();
+    let any_id = Selector::parse("[id]").unwrap();
+    for (path, bytes) in &files {
+        if path.ends_with(".html") {
+            let doc = Html::parse_document(&String::from_utf8_lossy(bytes));
+            ids.insert(
+                path,
+                doc.select(&any_id)
+                    .filter_map(|e| e.value().attr("id").map(str::to_string))
+                    .collect(),
+            );
+            docs.push((path.as_str(), doc));
+        }
+    }
+    let refs = Selector::parse("[href], [src]").unwrap();
+    let mut problems = Vec::new();
+    for (path, doc) in &docs {
+        let dir = Path::new(path).parent().unwrap_or(Path::new(""));
+        for el in doc.select(&refs) {
+            if el.value().name() == "base" {
+                continue;
+            }
+            for attr in ["href", "src"] {
+                let Some(url) = el.value().attr(attr) else {
+                    continue;
+                };
+                let fetched = attr == "src" || el.value().name() == "link";
+                let has_scheme = url.split_once(':').is_some_and(|(s, _)| {
+                    !s.is_empty()
+                        && s.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                });
+                if has_scheme || url.starts_with("//") {
+                    let is_canonical = el.value().attr("rel") == Some("canonical");
+                    if fetched && !is_canonical {
+                        problems.push(format!("{path}: fetches {url} from another site"));
+                    }
+                    if url.starts_with("javascript:") || url.starts_with("data:") {
+                        problems.push(format!("{path}: unsafe link {url}"));
+                    }
+                    continue;
+                }
+                if url.starts_with('/') {
+                    problems.push(format!("{path}: {url} is not relative"));
+                    continue;
+                }
+                let (file_part, fragment) = url.split_once('#').unwrap_or((url, ""));
+                let target = if file_part.is_empty() {
+                    path.to_string()
+                } else {
+                    if file_part.ends_with('/') {
+                        problems.push(format!("{path}: {url} names a folder, not a file"));
+                        continue;
+                    }
+                    match normalise(dir, file_part) {
+                        Some(t) => t,
+                        None => {
+                            problems.push(format!("{path}: {url} leaves the site"));
+                            continue;
+                        }
+                    }
+                };
+                if !files.contains_key(&target) {
+                    problems.push(format!("{path}: {url} → {target} does not exist"));
+                } else if !fragment.is_empty()
+                    && !ids
+                        .get(target.as_str())
+                        .is_some_and(|set| set.contains(fragment))
+                {
+                    problems.push(format!("{path}: {url} → no id `{fragment}` in {target}"));
+                }
+            }
+        }
+    }
+    problems
+}
+
+fn normalise(dir: &Path, rel: &str) -> Option<String> {
+    let mut parts: Vec<String> = dir
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p.to_string()),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[test]
+fn every_link_in_the_default_site_resolves_to_a_file() {
+    let site = BuiltDefault::new();
+    let problems = broken_links(&site.out());
+    assert!(
+        problems.is_empty(),
+        "broken links:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn every_link_in_a_fixture_site_resolves_to_a_file() {
+    let site = TestSite::fixture("minimal");
+    site.build().success();
+    let problems = broken_links(&site.root().join("public"));
+    assert!(
+        problems.is_empty(),
+        "broken links:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_link_checker_notices_a_broken_link() {
+    let site = TestSite::fixture("minimal");
+    site.build().success();
+    let out = site.root().join("public");
+    std::fs::write(
+        out.join("extra.html"),
+        "<!DOCTYPE html><html lang=en><title>x</title><a href=\"guides/nope.html\">x</a><a href=\"index.html#nowhere\">y</a><img src=\"https://cdn.example/x.png\" alt=x>",
+    )
+    .unwrap();
+    let problems = broken_links(&out);
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+}
+
+#[test]
+fn guide_and_step_links_in_content_become_relative_file_links() {
+    let site = TestSite::fixture("minimal");
+    site.build().success();
+    let overview = site.read("public/guides/first-guide/index.html");
+    assert!(
+        overview.contains("href=\"../second-guide/index.html\""),
+        "{overview}"
+    );
+    assert!(
+        overview.contains("href=\"../second-guide/only-step.html\""),
+        "{overview}"
+    );
+    let middle = site.read("public/guides/first-guide/middle.html");
+    assert!(
+        middle.contains("href=\"begin.html\""),
+        "a link to a step's .md file goes to its page"
+    );
+    let begin = site.read("public/guides/first-guide/begin.html");
+    assert!(begin.contains("src=\"images/toy.svg\""), "{begin}");
+    assert!(
+        site.root()
+            .join("public/guides/first-guide/images/toy.svg")
+            .is_file()
+    );
+}

@@ -1,0 +1,11 @@
+//! Integration tests: each runs the real `handout` binary on a fixture site in a temporary
+//! folder and checks what a user would see.
+
+mod build;
+mod content;
+mod errors;
+mod helpers;
+mod links;
+mod output;
+mod print;
+mod theme;

@@ -1,0 +1,164 @@
+//! Printing in a real browser: Debian's headless Chromium prints pages of the default site to
+//! PDF, and the PDF's sheets are counted. Runs when Chromium is installed; with
+//! `HANDOUT_REQUIRE_BROWSER=1` (as in CI) a missing Chromium is a failure, not a skip.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tempfile::TempDir;
+
+use crate::helpers::{copy_dir, handout, repo_root};
+
+/// The Chromium to print with: `HANDOUT_CHROMIUM`, or the first of the usual names on PATH.
+pub fn chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("HANDOUT_CHROMIUM") {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
+        .find(|p| p.is_file())
+}
+
+/// Chromium, or `None` after saying why the test is skipped.
+pub fn browser_or_skip(test: &str) -> Option<PathBuf> {
+    match chromium() {
+        Some(p) => Some(p),
+        None if std::env::var("HANDOUT_REQUIRE_BROWSER").as_deref() == Ok("1") => {
+            panic!("{test} needs Chromium: apt-get install chromium chromium-driver")
+        }
+        None => {
+            eprintln!("skipping {test}: Chromium is not installed");
+            None
+        }
+    }
+}
+
+/// Prints `page` to a PDF with Chromium's own print pipeline; returns (sheets, width, height in
+/// points) of the first sheet.
+fn print(chromium: &Path, page: &Path, work: &Path) -> (usize, f32, f32) {
+    // Unique per page: every guide has a checklist.html and a log.html.
+    let name = page
+        .components()
+        .rev()
+        .take(2)
+        .map(|c| c.as_os_str().to_string_lossy().replace('.', "_"))
+        .collect::<Vec<_>>()
+        .join("-");
+    let pdf = work.join(format!("{name}.pdf"));
+    let profile = work.join(format!("{name}-profile"));
+    let status = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("Chromium runs");
+    assert!(
+        pdf.is_file(),
+        "Chromium made no PDF of {}: {status:?}",
+        page.display()
+    );
+    let doc = lopdf::Document::load(&pdf).expect("a readable PDF");
+    let pages = doc.get_pages();
+    let first = pages.values().next().copied().expect("at least one page");
+    let media = doc
+        .get_dictionary(first)
+        .and_then(|d| d.get(b"MediaBox"))
+        .and_then(|m| m.as_array())
+        .map(|a| {
+            a.iter()
+                .map(|v| v.as_float().unwrap_or(0.0))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    (
+        pages.len(),
+        media.get(2).copied().unwrap_or(0.0),
+        media.get(3).copied().unwrap_or(0.0),
+    )
+}
+
+/// The default site built with `paper` in site.yaml.
+fn default_site_on(paper: &str) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    copy_dir(&repo_root().join("content"), &dir.path().join("content"));
+    let site_yaml = dir.path().join("content/site.yaml");
+    let text = fs::read_to_string(&site_yaml).unwrap();
+    assert!(
+        text.contains("paper: letter"),
+        "the default site prints on letter"
+    );
+    fs::write(
+        &site_yaml,
+        text.replace("paper: letter", &format!("paper: {paper}")),
+    )
+    .unwrap();
+    handout(dir.path(), &["build"]).success();
+    dir
+}
+
+#[test]
+fn step_pages_checklists_and_logs_print_on_one_sheet_at_letter_and_a4() {
+    let Some(chromium) = browser_or_skip("the print test") else {
+        return;
+    };
+    // (paper, width and height in points)
+    for (paper, size) in [("letter", (612.0, 792.0)), ("a4", (595.0, 842.0))] {
+        let site = default_site_on(paper);
+        let work = TempDir::new().unwrap();
+        let mut pages = Vec::new();
+        for guide in fs::read_dir(site.path().join("public/guides")).unwrap() {
+            for page in fs::read_dir(guide.unwrap().path()).unwrap() {
+                let path = page.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                if name.ends_with(".html") && name != "index.html" && name != "handout.html" {
+                    pages.push(path);
+                }
+            }
+        }
+        assert!(pages.len() >= 16, "found only {} pages", pages.len());
+        let results: Vec<(PathBuf, (usize, f32, f32))> = std::thread::scope(|s| {
+            let handles: Vec<_> = pages
+                .chunks(pages.len().div_ceil(2))
+                .map(|chunk| {
+                    let (chromium, work) = (&chromium, work.path());
+                    s.spawn(move || {
+                        chunk
+                            .iter()
+                            .map(|p| (p.clone(), print(chromium, p, work)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap())
+                .collect()
+        });
+        let mut wrong = Vec::new();
+        for (page, (sheets, w, h)) in &results {
+            if *sheets != 1 {
+                wrong.push(format!(
+                    "{paper}: {} prints on {sheets} sheets",
+                    page.display()
+                ));
+            }
+            if (w - size.0).abs() > 2.0 || (h - size.1).abs() > 2.0 {
+                wrong.push(format!("{paper}: {} printed on {w}×{h} pt", page.display()));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+}

@@ -1,0 +1,53 @@
+//! A site's own `templates/` folder overrides the built-in theme file by file.
+
+use crate::helpers::{TestSite, copy_dir, fixture_dir};
+
+#[test]
+fn a_site_template_replaces_the_built_in_one() {
+    let site = TestSite::fixture("minimal");
+    copy_dir(&fixture_dir("override"), site.root());
+    site.build().success();
+    let step = site.read("public/guides/first-guide/middle.html");
+    assert!(
+        step.contains("<p class=\"custom-theme\">Our own step template</p>"),
+        "{step}"
+    );
+    assert!(
+        !step.contains("step-nav"),
+        "the built-in step template was still used"
+    );
+    // Other pages keep the built-in theme.
+    let overview = site.read("public/guides/first-guide/index.html");
+    assert!(overview.contains("The steps at a glance"));
+    assert!(!overview.contains("custom-theme"));
+}
+
+#[test]
+fn a_site_stylesheet_replaces_the_built_in_one() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "templates/assets/style.css",
+        "body { color: rebeccapurple; }\n",
+    );
+    site.build().success();
+    assert_eq!(
+        site.read("public/assets/style.css"),
+        "body { color: rebeccapurple; }\n"
+    );
+    assert!(
+        site.read("public/assets/checklist.js")
+            .contains("localStorage")
+    );
+}
+
+#[test]
+fn a_broken_template_override_names_the_template_and_line() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "templates/step.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ step.title \n{% endblock main %}\n",
+    );
+    let run = site.build();
+    run.failure(1).stderr_has("templates/step.html:");
+    assert!(!site.root().join("public").exists());
+}
