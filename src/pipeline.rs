@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::assemble::{self, assemble};
 use crate::diagnostic::Diagnostics;
-use crate::load::load;
+use crate::load::{LoadedSite, load};
 use crate::output::write_site;
 use crate::plan::plan;
 use crate::render::Renderer;
@@ -48,7 +48,15 @@ pub struct Rendered {
 /// Everything but writing: the files a build would write, or every problem found.
 pub fn render_site(root: &Path, base_url: Option<String>) -> Result<Rendered, Diagnostics> {
     let loaded = load(root).map_err(|d| Diagnostics::from(vec![d]))?;
-    let site = assemble(&loaded, &assemble::Options { base_url })?;
+    render_loaded(&loaded, base_url)
+}
+
+/// The stages after loading, on a site already in memory.
+pub fn render_loaded(
+    loaded: &LoadedSite,
+    base_url: Option<String>,
+) -> Result<Rendered, Diagnostics> {
+    let site = assemble(loaded, &assemble::Options { base_url })?;
     let theme = Theme::new(&loaded.templates);
     let plan = plan(&site, &theme).map_err(Diagnostics::from)?;
     let renderer = Renderer::new(&theme, &site).map_err(Diagnostics::from)?;
