@@ -212,6 +212,31 @@ fn site_config(
     let mut config: SiteConfig = yaml::parse(FILE, &source, &source, 0)
         .map_err(|d| problems.push(d))
         .ok()?;
+    // Addresses from site.yaml land in `href`s: only web and mail addresses are allowed.
+    let mut addresses = vec![("website", config.contact.website.clone())];
+    if let Some(cta) = &config.call_to_action {
+        addresses.push(("url", Some(cta.url.clone())));
+    }
+    for (field, value) in addresses {
+        let Some(value) = value else { continue };
+        let lower = value.trim().to_ascii_lowercase();
+        if !(lower.starts_with("https://")
+            || lower.starts_with("http://")
+            || lower.starts_with("mailto:"))
+        {
+            let at = source.find(&format!("{field}:")).unwrap_or(0);
+            problems.push(
+                Diagnostic::at(
+                    FILE,
+                    &source,
+                    at,
+                    field.len(),
+                    format!("`{field}` must be a web address, not `{value}`"),
+                )
+                .with_help("write the full address, starting with https://"),
+            );
+        }
+    }
     let base = options.base_url.as_ref().or(config.base_url.as_ref());
     if let Some(url) = base {
         match normalise_base_url(url) {

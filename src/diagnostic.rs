@@ -19,6 +19,16 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The source line the problem is on, to show under the message.
     pub snippet: Option<Box<SourceLine>>,
+    /// A second place that explains the first, such as where a duplicated field was first given.
+    pub note: Option<Box<Note>>,
+}
+
+/// A related place in the same file, shown under the problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub message: String,
+    pub line: usize,
+    pub source: SourceLine,
 }
 
 /// A line of a source file and the byte range of the offending text in it.
@@ -38,6 +48,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             snippet: None,
+            note: None,
         }
     }
 
@@ -79,6 +90,7 @@ impl Diagnostic {
                 text: line_text.to_string(),
                 range: start..end,
             })),
+            note: None,
         }
     }
 
@@ -91,6 +103,25 @@ impl Diagnostic {
         message: impl Into<String>,
     ) -> Self {
         Self::at(file, source, offset_of(source, line, column), 1, message)
+    }
+
+    /// Adds a note pointing at `offset` of `source`, the same file's text.
+    pub fn with_note(
+        mut self,
+        source: &str,
+        offset: usize,
+        len: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let at = Diagnostic::at(&self.file, source, offset, len, "");
+        if let Some(line) = at.snippet {
+            self.note = Some(Box::new(Note {
+                message: message.into(),
+                line: at.line,
+                source: *line,
+            }));
+        }
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -126,6 +157,16 @@ impl Diagnostic {
             None => title.element(annotate_snippets::Origin::path(location.as_str())),
         };
         let mut report = vec![group];
+        if let Some(note) = &self.note {
+            report.push(
+                Level::NOTE.secondary_title(note.message.as_str()).element(
+                    Snippet::source(note.source.text.as_str())
+                        .line_start(note.line)
+                        .path(self.file.as_str())
+                        .annotation(AnnotationKind::Primary.span(note.source.range.clone())),
+                ),
+            );
+        }
         if let Some(help) = &self.help {
             report.push(Group::with_title(
                 Level::HELP.secondary_title(help.as_str()),

@@ -79,19 +79,22 @@ pub fn write_site(
         .file_name()
         .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     fs::create_dir_all(&parent).map_err(|e| io_problem(&parent, "cannot create", e))?;
+    // Held until the new site is in place: a second build waits here rather than mixing output.
+    let _lock = lock_folder(&parent)?;
+    check_output(root, output)?;
     clean_leftovers(&parent, &name);
 
     let staging = parent.join(format!(".{name}.handout-staging-{}", std::process::id()));
     let result = fill(&staging, files).and_then(|()| swap(&staging, output));
     if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+        remove_marked(&staging);
     }
     result
 }
 
 fn fill(staging: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Diagnostic> {
     if staging.exists() {
-        fs::remove_dir_all(staging).map_err(|e| io_problem(staging, "cannot clear", e))?;
+        remove_marked(staging);
     }
     fs::create_dir_all(staging).map_err(|e| io_problem(staging, "cannot create", e))?;
     fs::write(staging.join(MARKER), MARKER_TEXT)
@@ -122,7 +125,7 @@ fn swap(staging: &Path, output: &Path) -> Result<(), Diagnostic> {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         if renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
             // `staging` now holds the previous site.
-            let _ = fs::remove_dir_all(staging);
+            remove_marked(staging);
             return Ok(());
         }
     }
@@ -132,8 +135,29 @@ fn swap(staging: &Path, output: &Path) -> Result<(), Diagnostic> {
         let _ = fs::rename(&old, output);
         return Err(io_problem(output, "cannot replace", e));
     }
-    let _ = fs::remove_dir_all(&old);
+    remove_marked(&old);
     Ok(())
+}
+
+/// Locks the folder that holds the output (an advisory lock on the folder itself, so no lock
+/// file is left behind). Released when the returned handle is dropped, or the process ends.
+fn lock_folder(folder: &Path) -> Result<fs::File, Diagnostic> {
+    let handle = fs::File::open(folder).map_err(|e| io_problem(folder, "cannot open", e))?;
+    match handle.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            eprintln!(
+                "another handout build is writing in {}; waiting for it to finish...",
+                folder.display()
+            );
+            handle
+                .lock()
+                .map_err(|e| io_problem(folder, "cannot lock", e))?;
+        }
+        // Some file systems cannot lock; the build goes on without the guard.
+        Err(fs::TryLockError::Error(_)) => {}
+    }
+    Ok(handle)
 }
 
 /// Removes staging folders that an interrupted build left beside the output. Only folders with
@@ -146,9 +170,28 @@ fn clean_leftovers(parent: &Path, name: &str) {
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
         if file_name.starts_with(&prefix) && entry.path().join(MARKER).is_file() {
-            let _ = fs::remove_dir_all(entry.path());
+            remove_marked(&entry.path());
         }
     }
+}
+
+/// Deletes a folder of handout's, its marker last: if the deletion is interrupted, the folder still
+/// carries the marker and the next build finishes the job.
+fn remove_marked(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_name() == MARKER {
+                continue;
+            }
+            let path = entry.path();
+            let _ = match entry.file_type() {
+                Ok(t) if t.is_dir() => fs::remove_dir_all(&path),
+                _ => fs::remove_file(&path),
+            };
+        }
+    }
+    let _ = fs::remove_file(dir.join(MARKER));
+    let _ = fs::remove_dir(dir);
 }
 
 fn absolute(path: &Path) -> PathBuf {

@@ -1,5 +1,5 @@
 //! Reading YAML into the content structs, with serde's errors turned into diagnostics that
-//! point into the real file and suggest the field a typo meant.
+//! point into the real file, say what is wrong in plain words, and suggest a fix.
 
 use serde::de::DeserializeOwned;
 
@@ -12,6 +12,16 @@ pub fn parse<T: DeserializeOwned>(
     yaml: &str,
     offset: usize,
 ) -> Result<T, Diagnostic> {
+    if let Some(at) = too_deep(yaml) {
+        return Err(Diagnostic::at(
+            file,
+            source,
+            offset + at,
+            1,
+            "this value is nested too deeply to be read",
+        )
+        .with_help("content fields hold text or simple lists; remove the extra brackets"));
+    }
     // An empty document is an empty mapping, so "missing field" errors name the field.
     let yaml_or_empty = if yaml.trim().is_empty() { "{}" } else { yaml };
     serde_yaml::from_str(yaml_or_empty).map_err(|e| to_diagnostic(file, source, yaml, offset, &e))
@@ -26,66 +36,243 @@ fn to_diagnostic(
 ) -> Diagnostic {
     let full = e.to_string();
     // serde_yaml appends " at line L column C"; the diagnostic shows the position itself.
-    let message = match full.find(" at line ") {
-        Some(i) => full[..i].to_string(),
-        None => full.clone(),
-    };
-    let at = e.location().map(|l| l.index().min(yaml.len()));
-    let mut d = match at {
-        Some(i) => {
-            let len = yaml[i..].find([':', '\n']).unwrap_or(0);
-            Diagnostic::at(file, source, offset + i, len, message.clone())
+    let raw = full.find(" at line ").map_or(full.as_str(), |i| &full[..i]);
+    let explained = explain(raw);
+    let at = e.location().map_or(0, |l| l.index().min(yaml.len()));
+
+    if let Some(field) = &explained.duplicate {
+        let places = key_lines(yaml, field);
+        if let [first, second, ..] = places.as_slice() {
+            return Diagnostic::at(
+                file,
+                source,
+                offset + second,
+                field.len(),
+                explained.message,
+            )
+            .with_note(source, offset + first, field.len(), "first given here")
+            .with_help(explained.help);
         }
-        None => Diagnostic::at(file, source, offset, 0, message.clone()),
-    };
-    d.message = plain_message(&message);
-    if let Some(help) = help_for(&message) {
-        d = d.with_help(help);
     }
-    d
+    let len = yaml[at..].find([':', '\n']).unwrap_or(0);
+    Diagnostic::at(file, source, offset + at, len, explained.message).with_help(explained.help)
 }
 
-/// serde's messages name types the way a programmer would; a volunteer needs the field.
-fn plain_message(message: &str) -> String {
-    let m = message.replace("invalid type: ", "wrong kind of value: ");
-    if m.starts_with("unknown field") {
-        // The allowed fields go in the help, with a suggestion.
-        return m.split(", expected").next().unwrap_or(&m).to_string();
-    }
-    m
-}
-
-fn help_for(message: &str) -> Option<String> {
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let (field, expected) = rest.split_once('`')?;
-        let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let best = names
-            .iter()
-            .map(|n| (strsim::jaro_winkler(field, n), *n))
-            .filter(|(score, _)| *score > 0.75)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        let list = names
-            .iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        return Some(match best {
-            Some((_, n)) => format!("did you mean `{n}`? The fields allowed here are {list}"),
-            None => format!("the fields allowed here are {list}"),
-        });
-    }
-    if let Some(rest) = message.strip_prefix("missing field `") {
-        let field = rest.split('`').next().unwrap_or(rest);
-        return Some(format!(
-            "add a line `{field}: ...` (see the README's content format section)"
-        ));
-    }
-    if message.contains("invalid type") {
-        return Some(
-            "check the value's form: a list needs one `- item` per line, text can be quoted".into(),
-        );
+/// Content never nests brackets deeply, and the YAML parser slows down on absurd nesting, so it
+/// is refused up front. Returns the offset where nesting passes the limit. Brackets inside quotes
+/// count too: a false alarm would need 64 unclosed brackets in a title.
+fn too_deep(yaml: &str) -> Option<usize> {
+    const LIMIT: usize = 64;
+    let mut depth = 0usize;
+    for (i, b) in yaml.bytes().enumerate() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > LIMIT {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
     }
     None
+}
+
+/// A serde or libyaml message rewritten for someone who is not a programmer.
+struct Explained {
+    message: String,
+    help: String,
+    /// Set when the problem is a field given twice.
+    duplicate: Option<String>,
+}
+
+fn explain(raw: &str) -> Explained {
+    let (path, rest) = split_path(raw);
+    let field_name = path.map(describe_path);
+    let plain = |message: String, help: &str| Explained {
+        message,
+        help: help.to_string(),
+        duplicate: None,
+    };
+
+    if let Some(r) = rest.strip_prefix("unknown field `") {
+        let (field, expected) = r.split_once('`').unwrap_or((r, ""));
+        let names = backticked(expected);
+        let within = field_name.map_or(String::new(), |f| format!(" in {f}"));
+        let help = match closest(field, &names) {
+            Some(n) => format!(
+                "did you mean `{n}`? The fields allowed here are {}",
+                list(&names)
+            ),
+            None => format!("the fields allowed here are {}", list(&names)),
+        };
+        return plain(format!("unknown field `{field}`{within}"), &help);
+    }
+    if let Some(r) = rest.strip_prefix("missing field `") {
+        let field = r.split('`').next().unwrap_or(r);
+        let within = field_name.map_or(String::new(), |f| format!(" in {f}"));
+        return plain(
+            format!("the required field `{field}` is missing{within}"),
+            &format!("add a line `{field}: ...` (the README lists every field)"),
+        );
+    }
+    if let Some(r) = rest.strip_prefix("duplicate field `") {
+        let field = r.split('`').next().unwrap_or(r).to_string();
+        return Explained {
+            message: format!("the field `{field}` is given twice"),
+            help: "keep one of them: only one value can be used".into(),
+            duplicate: Some(field),
+        };
+    }
+    if let Some(r) = rest.strip_prefix("unknown variant `") {
+        let (value, expected) = r.split_once('`').unwrap_or((r, ""));
+        let names = backticked(expected);
+        let what = field_name.unwrap_or_else(|| "this value".into());
+        let help = match closest(value, &names) {
+            Some(n) => format!("did you mean `{n}`? Write one of {}", list(&names)),
+            None => format!("write one of {}", list(&names)),
+        };
+        return plain(format!("{what} cannot be `{value}`"), &help);
+    }
+    if let Some(r) = rest
+        .strip_prefix("invalid type: ")
+        .or_else(|| rest.strip_prefix("invalid value: "))
+    {
+        let (found, expected) = r.split_once(", expected ").unwrap_or((r, ""));
+        let (expected, help) = expected_kind(expected);
+        let message = match field_name {
+            Some(f) => format!("{f} should be {expected}, but it is {}", found_kind(found)),
+            None => format!(
+                "this file should hold `field: value` lines, but it is {}",
+                found_kind(found)
+            ),
+        };
+        return plain(message, help);
+    }
+    if rest.contains("recursion limit exceeded") {
+        return plain(
+            "this value is nested too deeply to be read".into(),
+            "content fields hold text or simple lists; remove the extra brackets or indentation",
+        );
+    }
+    if rest.contains("repetition limit exceeded") || rest.contains("alias") {
+        return plain(
+            "this YAML repeats itself too many times through anchors (`&`) and aliases (`*`)"
+                .into(),
+            "write the values out instead of using `&` and `*`",
+        );
+    }
+    plain(
+        format!("this is not valid YAML: {rest}"),
+        "check the indentation (spaces, not tabs), and put text that contains `: ` or starts with a special character such as [ { * & ! % @ in quotes",
+    )
+}
+
+/// serde prefixes errors inside a field with its path (`contact.phone: ...`, `repeat[0]: ...`).
+fn split_path(raw: &str) -> (Option<&str>, &str) {
+    if let Some((path, rest)) = raw.split_once(": ") {
+        let is_path = !path.is_empty()
+            && path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.[]".contains(c));
+        if is_path {
+            return (Some(path), rest);
+        }
+    }
+    (None, raw)
+}
+
+/// `repeat[0]` → "item 1 of `repeat`"; `contact.phone` → "`contact.phone`".
+fn describe_path(path: &str) -> String {
+    match path.rsplit_once('[') {
+        Some((field, index)) => {
+            let n: usize = index.trim_end_matches(']').parse().unwrap_or(0);
+            format!("item {} of `{field}`", n + 1)
+        }
+        None => format!("`{path}`"),
+    }
+}
+
+fn expected_kind(expected: &str) -> (&'static str, &'static str) {
+    match expected {
+        "a sequence" => (
+            "a list",
+            "write each item on its own line, starting with `- `",
+        ),
+        "a string" | "a borrowed string" | "a string or a sequence" => (
+            "text",
+            "write the text after the colon; put it in \"quotes\" if it starts with [ { * & ! or contains `: `",
+        ),
+        "a boolean" => ("`true` or `false`", "write `true` or `false`"),
+        e if e.starts_with('u') || e.starts_with('i') || e.contains("integer") => (
+            "a whole number",
+            "write a number such as 14, without quotes",
+        ),
+        _ => (
+            "a group of fields",
+            "write the fields on the lines below it, each indented by two spaces, like `name: value`",
+        ),
+    }
+}
+
+fn found_kind(found: &str) -> String {
+    if let Some(text) = found.strip_prefix("string ") {
+        return format!("the text {text}");
+    }
+    if let Some(n) = found
+        .strip_prefix("integer ")
+        .or_else(|| found.strip_prefix("floating point "))
+    {
+        return format!("the number {}", n.trim_matches('`'));
+    }
+    if let Some(b) = found.strip_prefix("boolean ") {
+        return format!("the value {b}");
+    }
+    match found {
+        "sequence" => "a list".into(),
+        "map" => "a group of fields".into(),
+        "unit value" => "empty".into(),
+        other => other.to_string(),
+    }
+}
+
+fn backticked(text: &str) -> Vec<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
+fn list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn closest<'a>(wrong: &str, names: &[&'a str]) -> Option<&'a str> {
+    names
+        .iter()
+        .map(|n| (strsim::jaro_winkler(wrong, n), *n))
+        .filter(|(score, _)| *score > 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n)
+}
+
+/// Byte offsets of the lines of `yaml` that set `field` (`field:` after any indentation).
+fn key_lines(yaml: &str, field: &str) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut start = 0;
+    for line in yaml.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some(after) = trimmed.strip_prefix(field)
+            && after.trim_start().starts_with(':')
+        {
+            found.push(start + indent);
+        }
+        start += line.len();
+    }
+    found
 }
 
 #[cfg(test)]
@@ -99,12 +286,20 @@ mod tests {
     struct Front {
         title: String,
         done_when: String,
+        #[serde(default)]
+        repeat: Vec<String>,
+        #[serde(default)]
+        rows: Option<u32>,
+    }
+
+    fn error(yaml: &str) -> Diagnostic {
+        let src = format!("---\n{yaml}---\n");
+        parse::<Front>("s.md", &src, &src[4..4 + yaml.len()], 4).unwrap_err()
     }
 
     #[test]
     fn unknown_field_points_into_the_file_and_suggests() {
-        let src = "---\ntitle: A\ntitel: B\n---\n";
-        let e = parse::<Front>("s.md", src, &src[4..22], 4).unwrap_err();
+        let e = error("title: A\ntitel: B\n");
         assert_eq!((e.line, e.column), (3, 1), "{e:?}");
         assert_eq!(e.message, "unknown field `titel`");
         assert!(e.help.unwrap().starts_with("did you mean `title`?"));
@@ -112,11 +307,53 @@ mod tests {
 
     #[test]
     fn missing_field_is_named() {
-        let e = parse::<Front>("s.md", "title: A\n", "title: A\n", 0).unwrap_err();
+        let e = error("title: A\n");
+        assert_eq!(e.message, "the required field `done_when` is missing");
+    }
+
+    #[test]
+    fn wrong_kinds_are_said_plainly() {
+        let e = error("title: A\ndone_when: B\nrepeat: yes\n");
+        assert_eq!(
+            e.message,
+            "`repeat` should be a list, but it is the text \"yes\""
+        );
+        assert_eq!((e.line, e.column), (4, 9));
+        let e = error("title: [a, b]\ndone_when: B\n");
+        assert_eq!(e.message, "`title` should be text, but it is a list");
+        let e = error("title: A\ndone_when: B\nrows: many\n");
         assert!(
-            e.message.contains("missing field `done_when`"),
+            e.message.starts_with("`rows` should be a whole number"),
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn a_duplicate_field_shows_both_lines() {
+        let e = error("title: A\ndone_when: B\ntitle: C\n");
+        assert_eq!(e.message, "the field `title` is given twice");
+        assert_eq!(e.line, 4, "points at the second one");
+        assert_eq!(e.note.as_ref().unwrap().line, 2, "notes the first one");
+        let text = e.render(false);
+        assert!(text.contains("first given here"), "{text}");
+    }
+
+    #[test]
+    fn syntax_errors_say_what_to_check() {
+        let e = error("title: A\n  done_when: B: C\n");
+        assert!(
+            e.message.starts_with("this is not valid YAML"),
+            "{}",
+            e.message
+        );
+        assert!(e.help.unwrap().contains("indentation"));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_quickly() {
+        let deep = format!("title: {}\ndone_when: B\n", "[".repeat(100_000));
+        let e = error(&deep);
+        assert!(e.message.contains("nested too deeply"), "{}", e.message);
     }
 }

@@ -63,7 +63,7 @@ fn every_problem_is_reported_in_one_run_in_file_order() {
     let first = run.stderr.find("02-middle.md").expect("first file");
     let second = run.stderr.find("01-only-step.md").expect("second file");
     assert!(first < second);
-    run.stderr_has("missing field `done_when`")
+    run.stderr_has("the required field `done_when` is missing")
         .stderr_has("there is no guide `nowhere`")
         .stderr_has("2 problems found")
         .failure(1);

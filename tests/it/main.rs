@@ -1,6 +1,7 @@
 //! Integration tests: each runs the real `handout` binary on a fixture site in a temporary
 //! folder and checks what a user would see.
 
+mod bad_input;
 mod build;
 mod content;
 mod errors;

@@ -105,3 +105,83 @@ fn a_missing_content_folder_says_where_to_run() {
         .stderr_has("--root");
     assert!(!dir.path().join("public").exists());
 }
+
+/// Two builds of the same site at once: both finish, and the output is one whole site.
+#[test]
+fn two_builds_at_once_never_mix_their_output() {
+    let dir = tempfile::TempDir::new().unwrap();
+    crate::helpers::synthetic_site(dir.path(), 60, 8, "");
+    let runs: Vec<_> = (0..2)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_handout"))
+                .arg("build")
+                .current_dir(dir.path())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for run in runs {
+        let out = run.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let built = tree(&dir.path().join("public"));
+    let fresh = tempfile::TempDir::new().unwrap();
+    let out = fresh.path().join("public");
+    handout(dir.path(), &["build", "--output", out.to_str().unwrap()]).success();
+    let diff = tree_diff(&built, &tree(&out));
+    assert!(diff.is_empty(), "{diff:#?}");
+}
+
+/// `kill -9` at random moments of a build leaves the old site or the new one, never a mixture,
+/// and the next build cleans up what the killed one left.
+#[test]
+fn a_killed_build_leaves_the_old_or_the_new_site_whole() {
+    let dir = tempfile::TempDir::new().unwrap();
+    crate::helpers::synthetic_site(dir.path(), 80, 10, "");
+    handout(dir.path(), &["build"]).success();
+    let old = tree(&dir.path().join("public"));
+    crate::helpers::synthetic_site(dir.path(), 80, 10, " (new)");
+    let new_site = {
+        let fresh = tempfile::TempDir::new().unwrap();
+        let out = fresh.path().join("public");
+        handout(dir.path(), &["build", "--output", out.to_str().unwrap()]).success();
+        tree(&out)
+    };
+    assert_ne!(old, new_site);
+    // Kill times spread evenly over one build's run time, and a little past it.
+    let start = std::time::Instant::now();
+    handout(dir.path(), &["build", "--output", "timing"]).success();
+    let full = start.elapsed().as_millis() as u64;
+    fs::remove_dir_all(dir.path().join("timing")).unwrap();
+    for delay_ms in (0..=16).map(|i| full * i / 13) {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_handout"))
+            .arg("build")
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = tree(&dir.path().join("public"));
+        assert!(
+            now == old || now == new_site,
+            "after a kill at {delay_ms} ms public/ is neither the old nor the new site"
+        );
+    }
+    handout(dir.path(), &["build"]).success();
+    assert_eq!(tree(&dir.path().join("public")), new_site);
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+}
