@@ -30,8 +30,13 @@ type StepFile<'a> = (usize, String, &'a str, &'a [u8]);
 #[derive(Default)]
 struct GuideFiles<'a> {
     yaml: Option<(&'a str, &'a [u8])>,
+    /// A `guide.yml`, reported once instead of as a missing guide.yaml and a stray file.
+    misnamed_yaml: Option<&'a str>,
     steps: Vec<(&'a str, &'a [u8])>,
 }
+
+/// Required fields of guide.yaml, for the message about a folder without one.
+const GUIDE_FIELDS: &str = "`title`, `summary`, `species`, `time_needed` and `intro`";
 
 pub fn assemble(loaded: &LoadedSite, options: &Options) -> Result<Site, Diagnostics> {
     let mut problems: Vec<Diagnostic> = loaded.problems.clone();
@@ -48,12 +53,27 @@ pub fn assemble(loaded: &LoadedSite, options: &Options) -> Result<Site, Diagnost
             ["guides", guide, "guide.yaml"] => {
                 guide_files.entry(guide).or_default().yaml = Some((path, bytes));
             }
+            ["guides", guide, "guide.yml"] => {
+                guide_files.entry(guide).or_default().misnamed_yaml = Some(path);
+            }
             ["guides", guide, "steps", _] if ext == "md" => {
                 guide_files
                     .entry(guide)
                     .or_default()
                     .steps
                     .push((path, bytes));
+            }
+            ["guides", guide, "steps", name] => {
+                // Anything else in steps/ is a step that would silently go missing.
+                guide_files.entry(guide).or_default();
+                let stem = name.split('.').next().unwrap_or(name);
+                problems.push(
+                    Diagnostic::file(path.as_str(), "step files must end in .md").with_help(
+                        format!(
+                            "rename it to `{stem}.md`; pictures go in the guide's images/ folder"
+                        ),
+                    ),
+                );
             }
             ["guides", guide, ..] if parts.len() > 2 => {
                 guide_files.entry(guide).or_default();
@@ -84,13 +104,6 @@ pub fn assemble(loaded: &LoadedSite, options: &Options) -> Result<Site, Diagnost
             );
             continue;
         }
-        if files.yaml.is_none() {
-            problems.push(
-                Diagnostic::file(&folder, "this guide folder has no guide.yaml")
-                    .with_help("add guide.yaml with the guide's title, summary and other fields (see the README)"),
-            );
-            continue;
-        }
         let steps = order_steps(&files.steps, &mut problems);
         let mut slugs = BTreeSet::new();
         for (_, step_slug, path, _) in &steps {
@@ -100,8 +113,21 @@ pub fn assemble(loaded: &LoadedSite, options: &Options) -> Result<Site, Diagnost
                 ((*slug).to_string(), step_slug.clone()),
             );
         }
+        // The guide counts as existing for links even if its guide.yaml is broken or missing,
+        // so one mistake gives one message rather than one per link to it.
         index.guides.insert((*slug).to_string(), slugs);
-        ordered.push((slug, steps));
+        match (files.yaml, files.misnamed_yaml) {
+            (Some(_), _) => ordered.push((slug, steps)),
+            (None, Some(path)) => problems.push(
+                Diagnostic::file(path, "the guide file must be called `guide.yaml`, not `guide.yml`")
+                    .with_help("rename it to `guide.yaml`"),
+            ),
+            (None, None) => problems.push(
+                Diagnostic::file(&folder, "this guide folder has no guide.yaml").with_help(format!(
+                    "add {folder}/guide.yaml with at least {GUIDE_FIELDS} (the README has an example)"
+                )),
+            ),
+        }
     }
 
     let allow_html = config.as_ref().is_some_and(|c| c.allow_html);
@@ -132,7 +158,9 @@ pub fn assemble(loaded: &LoadedSite, options: &Options) -> Result<Site, Diagnost
                     slug: slug.clone(),
                     title: title.clone(),
                 }),
-                None => problems.push(related_problem(loaded, guide, slug, &titles)),
+                // A guide whose own files have errors exists; those errors are reported already.
+                None if index.guides.contains_key(slug) => {}
+                None => problems.push(related_problem(loaded, guide, slug, &index)),
             }
         }
     }
@@ -212,6 +240,32 @@ fn site_config(
     let mut config: SiteConfig = yaml::parse(FILE, &source, &source, 0)
         .map_err(|d| problems.push(d))
         .ok()?;
+    problems.extend(yaml::empty_fields(
+        FILE,
+        &source,
+        &source,
+        0,
+        &[(
+            "name",
+            &config.name,
+            "the shelter's name; it is shown on every page and printed sheet",
+        )],
+    ));
+    if !is_language_code(&config.language) {
+        let at = source
+            .find("language:")
+            .map_or(0, |i| i + "language:".len() + 1);
+        problems.push(
+            Diagnostic::at(
+                FILE,
+                &source,
+                at,
+                config.language.len(),
+                format!("`{}` is not a language code", config.language),
+            )
+            .with_help("use a code such as `en`, `es`, `fr` or `pt-BR`"),
+        );
+    }
     // Addresses from site.yaml land in `href`s: only web and mail addresses are allowed.
     let mut addresses = vec![("website", config.contact.website.clone())];
     if let Some(cta) = &config.call_to_action {
@@ -269,6 +323,15 @@ fn check_stray(path: &str, ext: &str, problems: &mut Vec<Diagnostic>) {
     problems.push(Diagnostic::file(path, "this file is not used by the site").with_help(help));
 }
 
+/// A BCP 47 language tag of the simple kind pages use: `en`, `es`, `pt-BR`, `zh-Hant`.
+fn is_language_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
@@ -288,32 +351,35 @@ fn order_steps<'a>(
         let stem = name.strip_suffix(".md").unwrap_or(name);
         let parsed = stem
             .split_once('-')
-            .and_then(|(n, slug)| Some((n.parse::<usize>().ok()?, slug)))
-            .filter(|(n, slug)| *n > 0 && !slug.is_empty());
+            .and_then(|(n, slug)| Some((n, n.parse::<usize>().ok()?, slug)))
+            .filter(|(_, n, slug)| *n > 0 && !slug.is_empty());
         match parsed {
-            Some((_, slug)) if !is_slug(slug) => problems.push(
+            Some((digits, _, slug)) if !is_slug(slug) => problems.push(
                 Diagnostic::file(*path, format!("`{slug}` cannot be used as a step name"))
                     .with_help(format!(
-                        "use lower-case letters, digits and hyphens: rename the file to `{}-{}.md`",
-                        stem.split('-').next().unwrap_or("01"),
+                        "use lower-case letters, digits and hyphens: rename the file to `{digits}-{}.md`",
                         markdown::slugify(slug)
                     )),
             ),
-            Some((_, slug)) if RESERVED_SLUGS.contains(&slug) => problems.push(
+            Some((digits, _, slug)) if RESERVED_SLUGS.contains(&slug) => problems.push(
                 Diagnostic::file(
                     *path,
                     format!("a step cannot be called `{slug}`: the guide has a page of that name"),
                 )
-                .with_help("add a word, for example `01-first-checklist.md`"),
+                .with_help(format!(
+                    "add a word, for example `{digits}-final-{slug}.md`; the names {} are taken",
+                    RESERVED_SLUGS.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+                )),
             ),
-            Some((n, slug)) => steps.push((n, slug.to_string(), *path, *bytes)),
+            Some((_, n, slug)) => steps.push((n, slug.to_string(), *path, *bytes)),
             None => problems.push(
                 Diagnostic::file(
                     *path,
                     "a step file's name must start with its number, like `01-get-a-harness.md`",
                 )
                 .with_help(format!(
-                    "rename it to `NN-{}.md`, where NN is the step's number",
+                    "rename it to `{:02}-{}.md` if it is the last step (the number is its place in the guide)",
+                    files.len(),
                     markdown::slugify(stem)
                 )),
             ),
@@ -321,7 +387,9 @@ fn order_steps<'a>(
     }
     steps.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     let mut seen_slugs: BTreeMap<String, &str> = BTreeMap::new();
+    let mut expected = 1;
     for (i, (n, slug, path, _)) in steps.iter().enumerate() {
+        let name = path.rsplit('/').next().unwrap_or(path);
         if i > 0 && steps[i - 1].0 == *n {
             problems.push(
                 Diagnostic::file(
@@ -331,17 +399,25 @@ fn order_steps<'a>(
                         steps[i - 1].2
                     ),
                 )
-                .with_help("give each step its own number; renumber the files after it"),
+                .with_help("give each step its own number, and renumber the steps after it"),
             );
-        } else if *n != i + 1 && (i == 0 || steps[i - 1].0 != *n) {
-            let expected = if i == 0 { 1 } else { steps[i - 1].0 + 1 };
-            if *n != expected {
-                problems.push(
-                    Diagnostic::file(*path, format!("step numbers must run 01, 02, 03, ...: expected {expected:02} here, found {n:02}"))
-                        .with_help("renumber the step files so there is no gap"),
-                );
-            }
+        } else if *n != expected {
+            let help = if expected == 1 {
+                format!("the first step must be 01: rename it to `01-{slug}.md`")
+            } else {
+                format!(
+                    "rename `{name}` to `{expected:02}-{slug}.md`, and renumber the steps after it"
+                )
+            };
+            problems.push(
+                Diagnostic::file(
+                    *path,
+                    format!("step numbers must run 01, 02, 03, ...: expected {expected:02} here, found {n:02}"),
+                )
+                .with_help(help),
+            );
         }
+        expected = n + 1;
         if let Some(other) = seen_slugs.insert(slug.clone(), path) {
             problems.push(
                 Diagnostic::file(*path, format!("two steps are named `{slug}`: this one and `{other}`"))
@@ -380,6 +456,24 @@ fn build_guide(
         else {
             continue;
         };
+        problems.extend(yaml::empty_fields(
+            path,
+            &text,
+            split.yaml,
+            split.yaml_offset,
+            &[
+                (
+                    "title",
+                    &front.title,
+                    "the step's title (it is also its line on the checklist)",
+                ),
+                (
+                    "done_when",
+                    &front.done_when,
+                    "what the adopter will see when it is time to move on",
+                ),
+            ],
+        ));
         let link = |d: &str| link_from(&steps_dir, d);
         let image = |d: &str| image_from(&steps_dir, d);
         let body_source = Source {
@@ -423,6 +517,35 @@ fn build_guide(
     let meta: GuideMeta = yaml::parse(yaml_path, &text, &text, 0)
         .map_err(|d| problems.push(d))
         .ok()?;
+    problems.extend(yaml::empty_fields(
+        yaml_path,
+        &text,
+        &text,
+        0,
+        &[
+            ("title", &meta.title, "the guide's title"),
+            (
+                "summary",
+                &meta.summary,
+                "a sentence or two about the guide",
+            ),
+            (
+                "species",
+                &meta.species,
+                "the animal the guide is for, such as `cat`",
+            ),
+            (
+                "time_needed",
+                &meta.time_needed,
+                "how long the training takes",
+            ),
+            (
+                "intro",
+                &meta.intro,
+                "why the guide matters and who it is for",
+            ),
+        ],
+    ));
     let link = |d: &str| link_from(&guide_dir, d);
     let image = |d: &str| image_from(&guide_dir, d);
     // serde_yaml does not give positions of values, so a value's first line is looked up in the
@@ -474,7 +597,7 @@ fn related_problem(
     loaded: &LoadedSite,
     guide: &Guide,
     slug: &str,
-    titles: &BTreeMap<String, String>,
+    index: &SiteIndex,
 ) -> Diagnostic {
     let path = format!("content/guides/{}/guide.yaml", guide.slug);
     let text = loaded
@@ -487,7 +610,7 @@ fn related_problem(
         .map(|i| i + 2)
         .or_else(|| text.find("related"))
         .unwrap_or(0);
-    let known: Vec<&str> = titles.keys().map(String::as_str).collect();
+    let known: Vec<&str> = index.guides.keys().map(String::as_str).collect();
     let best = known
         .iter()
         .map(|k| (strsim::jaro_winkler(slug, k), *k))

@@ -154,7 +154,18 @@ impl Diagnostic {
                     .path(self.file.as_str())
                     .annotation(AnnotationKind::Primary.span(line.range.clone())),
             ),
-            None => title.element(annotate_snippets::Origin::path(location.as_str())),
+            None => {
+                // No line to show: the location goes under the title, like rustc's `-->`.
+                let mut out = renderer.render(&[Group::with_title(title)]);
+                out.push_str(&format!("\n --> {location}"));
+                if let Some(help) = &self.help {
+                    out.push('\n');
+                    out.push_str(&renderer.render(&[Group::with_title(
+                        Level::HELP.secondary_title(help.as_str()),
+                    )]));
+                }
+                return out;
+            }
         };
         let mut report = vec![group];
         if let Some(note) = &self.note {

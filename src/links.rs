@@ -84,13 +84,42 @@ impl SiteIndex {
         }
         let target = self.relative_target(from, dest)?;
         if self.assets.contains(&target) {
-            Ok(asset_url(from.guide, &target))
-        } else {
-            Err(unresolved(
-                &format!("the image `{target}` does not exist"),
-                "check the file name (capital letters matter); paths are relative to this file's folder",
-            ))
+            return Ok(asset_url(from.guide, &target));
         }
+        // Suggest a picture from the same folder, written the way the link was.
+        let (folder, name) = target.rsplit_once('/').unwrap_or(("", &target));
+        let siblings: Vec<&str> = self
+            .assets
+            .iter()
+            .filter_map(|a| a.strip_prefix(folder)?.strip_prefix('/'))
+            .filter(|n| !n.contains('/'))
+            .collect();
+        let written_folder = dest.rsplit_once('/').map_or("", |(f, _)| f);
+        let as_written = |n: &str| {
+            if written_folder.is_empty() {
+                n.to_string()
+            } else {
+                format!("{written_folder}/{n}")
+            }
+        };
+        let help = match closest(name, &siblings) {
+            Some(n) => format!("did you mean `{}`? (capital letters matter)", as_written(n)),
+            None if siblings.is_empty() => format!(
+                "there are no files in `{folder}/`; paths are relative to this file's folder"
+            ),
+            None => format!(
+                "the files in `{folder}/` are: {}",
+                siblings
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        Err(unresolved(
+            &format!("the image `{target}` does not exist"),
+            &help,
+        ))
     }
 
     fn guide_link(&self, from: &From, rest: &str) -> Result<String, Unresolved> {
@@ -123,7 +152,7 @@ impl SiteIndex {
         if path.starts_with('/') || path.starts_with('\\') {
             return Err(unresolved(
                 "paths starting with `/` break when the site is opened from disk or put in a sub-folder",
-                "write the path relative to this file, for example ../images/cat.jpg",
+                "link to another guide with guide:NAME (or guide:NAME/STEP), or write a path relative to this file, such as ../images/cat.jpg",
             ));
         }
         let mut parts: Vec<&str> = from.dir.split('/').filter(|p| !p.is_empty()).collect();
@@ -159,14 +188,23 @@ fn unresolved(message: &str, help: &str) -> Unresolved {
     }
 }
 
-fn suggest(kind: &str, wrong: &str, known: &[&str]) -> String {
-    let best = known
+fn closest<'a>(wrong: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
         .iter()
-        .map(|k| (strsim::jaro_winkler(wrong, k), *k))
+        .map(|k| {
+            (
+                strsim::jaro_winkler(&wrong.to_lowercase(), &k.to_lowercase()),
+                *k,
+            )
+        })
         .filter(|(s, _)| *s > 0.7)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    match best {
-        Some((_, k)) => format!("did you mean `{k}`?"),
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+fn suggest(kind: &str, wrong: &str, known: &[&str]) -> String {
+    match closest(wrong, known) {
+        Some(k) => format!("did you mean `{k}`?"),
         None if known.is_empty() => format!("there is no {kind} to link to yet"),
         None => format!(
             "the {kind}s are: {}",

@@ -231,7 +231,12 @@ fn tera_diagnostic(theme: &Theme, e: &tera::Error, page: Option<&str>) -> Diagno
                 source,
                 span.start_line,
                 span.start_col + 1,
-                format!("{}{rendering}", report.message()),
+                match e.kind() {
+                    ErrorKind::SyntaxError(_) => {
+                        format!("this template cannot be read: {}", report.message())
+                    }
+                    _ => format!("{}{rendering}", report.message()),
+                },
             );
             if span.start_line == span.end_line
                 && span.end_col > span.start_col
@@ -240,9 +245,12 @@ fn tera_diagnostic(theme: &Theme, e: &tera::Error, page: Option<&str>) -> Diagno
                 line.range.end =
                     (line.range.start + span.end_col - span.start_col).min(line.text.len());
             }
-            d.with_help(
-                "fix the template; `handout check` shows every problem without writing anything",
-            )
+            d.with_help(match e.kind() {
+                ErrorKind::SyntaxError(_) => {
+                    "every `{{` needs its `}}`, and every `{% if %}`, `{% for %}` and `{% block %}` its `{% end... %}`"
+                }
+                _ => "the template asks for a value this page does not have; check the name against the list",
+            })
         }
         other => {
             let mut message = format!("{other}{rendering}");

@@ -37,9 +37,11 @@ fn to_diagnostic(
     let full = e.to_string();
     // serde_yaml appends " at line L column C"; the diagnostic shows the position itself.
     let raw = full.find(" at line ").map_or(full.as_str(), |i| &full[..i]);
-    let explained = explain(raw);
     let at = e.location().map_or(0, |l| l.index().min(yaml.len()));
-
+    if let Some(d) = syntax_problem(file, source, yaml, offset, &full, at) {
+        return d;
+    }
+    let explained = explain(raw);
     if let Some(field) = &explained.duplicate {
         let places = key_lines(yaml, field);
         if let [first, second, ..] = places.as_slice() {
@@ -54,8 +56,115 @@ fn to_diagnostic(
             .with_help(explained.help);
         }
     }
+    if explained.missing {
+        // Nothing in the file is wrong: point at the front matter's `---`, or at the file.
+        let d = if offset >= 4 {
+            Diagnostic::at(file, source, offset - 4, 3, explained.message)
+        } else {
+            let mut d = Diagnostic::file(file, explained.message);
+            (d.line, d.column) = (1, 1);
+            d
+        };
+        return d.with_help(explained.help);
+    }
     let len = yaml[at..].find([':', '\n']).unwrap_or(0);
     Diagnostic::at(file, source, offset + at, len, explained.message).with_help(explained.help)
+}
+
+/// The YAML parser's own errors name its grammar; the usual causes are a tab, a quote left
+/// open, or a `: ` inside text, each of which can be spotted on the lines near the error.
+fn syntax_problem(
+    file: &str,
+    source: &str,
+    yaml: &str,
+    offset: usize,
+    raw: &str,
+    at: usize,
+) -> Option<Diagnostic> {
+    let is_syntax = [
+        "while scanning",
+        "while parsing",
+        "did not find",
+        "mapping values",
+        "cannot start any token",
+        "tab character",
+        "could not find expected",
+        "unexpected end of stream",
+    ]
+    .iter()
+    .any(|m| raw.contains(m));
+    if !is_syntax {
+        return None;
+    }
+    let line_start = yaml[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = yaml[at..].find('\n').map_or(yaml.len(), |i| at + i);
+    let line = &yaml[line_start..line_end];
+    if raw.contains("tab") || (raw.contains("cannot start any token") && line.contains('\t')) {
+        let tab = line_start + line.find('\t').unwrap_or(0);
+        let field = line.trim().split(':').next().unwrap_or("").trim();
+        return Some(
+            Diagnostic::at(
+                file,
+                source,
+                offset + tab,
+                1,
+                "this line is indented with a tab; YAML needs spaces",
+            )
+            .with_help(format!(
+                "replace the tab before `{field}` with spaces (two for each level)"
+            )),
+        );
+    }
+    // A value that opens a quote and never closes it, on this line or an earlier one.
+    let mut pos = 0;
+    for text_line in yaml[..line_end].split_inclusive('\n') {
+        let value = text_line
+            .trim_start()
+            .trim_start_matches("- ")
+            .split_once(": ")
+            .map_or(text_line.trim_start().trim_start_matches("- "), |(_, v)| v)
+            .trim_end();
+        for quote in ['"', '\''] {
+            if value.starts_with(quote) && (value.len() == 1 || !value.ends_with(quote)) {
+                let q = pos + text_line.find(value).unwrap_or(0);
+                return Some(
+                    Diagnostic::at(
+                        file,
+                        source,
+                        offset + q,
+                        1,
+                        "the quote that starts here is never closed",
+                    )
+                    .with_help(format!("add a `{quote}` at the end of the text")),
+                );
+            }
+        }
+        pos += text_line.len();
+    }
+    if raw.contains("mapping values are not allowed") {
+        let field = line
+            .trim_start()
+            .trim_start_matches("- ")
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .trim();
+        let value = line.split_once(": ").map_or("...", |(_, v)| v.trim());
+        return Some(
+            Diagnostic::at(
+                file,
+                source,
+                offset + at,
+                1,
+                format!("a `: ` inside the text of `{field}` looks like the start of a new field"),
+            )
+            .with_help(format!(
+                "put the text in quotes: {field}: \"{}\"",
+                value.replace('"', "'")
+            )),
+        );
+    }
+    None
 }
 
 /// Content never nests brackets deeply, and the YAML parser slows down on absurd nesting, so it
@@ -85,7 +194,21 @@ struct Explained {
     help: String,
     /// Set when the problem is a field given twice.
     duplicate: Option<String>,
+    /// A required field is not there.
+    missing: bool,
 }
+
+/// Fields that belong inside a group, for the hint when one is written at the top level.
+const NESTED: &[(&str, &str)] = &[
+    ("phone", "contact"),
+    ("email", "contact"),
+    ("website", "contact"),
+    ("address", "contact"),
+    ("heading", "call_to_action"),
+    ("link_text", "call_to_action"),
+    ("url", "call_to_action"),
+    ("text", "call_to_action"),
+];
 
 fn explain(raw: &str) -> Explained {
     let (path, rest) = split_path(raw);
@@ -94,35 +217,48 @@ fn explain(raw: &str) -> Explained {
         message,
         help: help.to_string(),
         duplicate: None,
+        missing: false,
     };
 
     if let Some(r) = rest.strip_prefix("unknown field `") {
         let (field, expected) = r.split_once('`').unwrap_or((r, ""));
         let names = backticked(expected);
         let within = field_name.map_or(String::new(), |f| format!(" in {f}"));
-        let help = match closest(field, &names) {
-            Some(n) => format!(
+        let parent = NESTED
+            .iter()
+            .find(|(f, p)| *f == field && names.contains(p))
+            .map(|(_, p)| *p);
+        let help = match (parent, closest(field, &names)) {
+            (Some(p), _) => format!(
+                "`{field}` belongs under `{p}:`: indent it by two spaces on a line below `{p}:`"
+            ),
+            (None, Some(n)) => format!(
                 "did you mean `{n}`? The fields allowed here are {}",
                 list(&names)
             ),
-            None => format!("the fields allowed here are {}", list(&names)),
+            (None, None) => format!("the fields allowed here are {}", list(&names)),
         };
         return plain(format!("unknown field `{field}`{within}"), &help);
     }
     if let Some(r) = rest.strip_prefix("missing field `") {
         let field = r.split('`').next().unwrap_or(r);
         let within = field_name.map_or(String::new(), |f| format!(" in {f}"));
-        return plain(
-            format!("the required field `{field}` is missing{within}"),
-            &format!("add a line `{field}: ...` (the README lists every field)"),
-        );
+        return Explained {
+            missing: true,
+            ..plain(
+                format!("the required field `{field}` is missing{within}"),
+                &format!("add a line `{field}: ...` (the README lists every field)"),
+            )
+        };
     }
     if let Some(r) = rest.strip_prefix("duplicate field `") {
         let field = r.split('`').next().unwrap_or(r).to_string();
         return Explained {
-            message: format!("the field `{field}` is given twice"),
-            help: "keep one of them: only one value can be used".into(),
-            duplicate: Some(field),
+            duplicate: Some(field.clone()),
+            ..plain(
+                format!("the field `{field}` is given twice"),
+                "keep one of them: only one value can be used",
+            )
         };
     }
     if let Some(r) = rest.strip_prefix("unknown variant `") {
@@ -140,6 +276,17 @@ fn explain(raw: &str) -> Explained {
         .or_else(|| rest.strip_prefix("invalid value: "))
     {
         let (found, expected) = r.split_once(", expected ").unwrap_or((r, ""));
+        if let (Some(f), Some(n)) = (&field_name, found.strip_prefix("integer `"))
+            && expected.starts_with('u')
+        {
+            return plain(
+                format!(
+                    "{f} must be a whole number of 0 or more, but it is {}",
+                    n.trim_end_matches('`')
+                ),
+                "write a number such as 14",
+            );
+        }
         let (expected, help) = expected_kind(expected);
         let message = match field_name {
             Some(f) => format!("{f} should be {expected}, but it is {}", found_kind(found)),
@@ -258,6 +405,30 @@ fn closest<'a>(wrong: &str, names: &[&'a str]) -> Option<&'a str> {
         .map(|(_, n)| n)
 }
 
+/// Reports required text fields that are present but empty (`title:` with nothing after it),
+/// which serde accepts as an empty string. `fields` are (name, value, what it is used for).
+pub fn empty_fields(
+    file: &str,
+    source: &str,
+    yaml: &str,
+    offset: usize,
+    fields: &[(&str, &str, &str)],
+) -> Vec<Diagnostic> {
+    fields
+        .iter()
+        .filter(|(_, value, _)| value.trim().is_empty())
+        .map(|(name, _, used_for)| {
+            // Point at the (empty) value: after the colon and any spaces.
+            let at = key_lines(yaml, name).first().map_or(0, |i| {
+                let after = i + name.len() + 1;
+                after + (yaml[after..].len() - yaml[after..].trim_start_matches(' ').len())
+            });
+            Diagnostic::at(file, source, offset + at, 1, format!("`{name}` is empty"))
+                .with_help(format!("after `{name}:`, write {used_for}"))
+        })
+        .collect()
+}
+
 /// Byte offsets of the lines of `yaml` that set `field` (`field:` after any indentation).
 fn key_lines(yaml: &str, field: &str) -> Vec<usize> {
     let mut found = Vec::new();
@@ -341,13 +512,21 @@ mod tests {
 
     #[test]
     fn syntax_errors_say_what_to_check() {
-        let e = error("title: A\n  done_when: B: C\n");
-        assert!(
-            e.message.starts_with("this is not valid YAML"),
-            "{}",
-            e.message
+        let e = error("title: A\ndone_when: B: C\n");
+        assert_eq!(
+            e.message,
+            "a `: ` inside the text of `done_when` looks like the start of a new field"
         );
-        assert!(e.help.unwrap().contains("indentation"));
+        assert_eq!(
+            e.help.unwrap(),
+            "put the text in quotes: done_when: \"B: C\""
+        );
+        let e = error("title: \"A\ndone_when: B\nrepeat: [x]\n");
+        assert_eq!(e.message, "the quote that starts here is never closed");
+        assert_eq!((e.line, e.column), (2, 8));
+        let e = error("title: A\ndone_when: B\nrepeat:\n\t- x\n");
+        assert!(e.message.contains("tab"), "{}", e.message);
+        assert_eq!(e.line, 5);
     }
 
     #[test]

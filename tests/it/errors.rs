@@ -97,7 +97,8 @@ fn a_misnamed_guide_file_is_not_silently_ignored() {
         s.write("content/guides/second-guide/guide.yml", &text);
     });
     run.stderr_has("content/guides/second-guide/guide.yml")
-        .stderr_has("rename it to end in .yaml");
+        .stderr_has("rename it to `guide.yaml`")
+        .stderr_has("1 problem found");
 }
 
 #[test]
