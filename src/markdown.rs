@@ -56,8 +56,14 @@ pub fn render(
     step: Option<StepOf>,
     problems: &mut Vec<Diagnostic>,
 ) -> Rendered {
-    let events: Vec<(Event, Range<usize>)> =
-        Parser::new_ext(md, options()).into_offset_iter().collect();
+    // Raw HTML becomes text first, so no later step (headings, callouts) can pass it through.
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(md, options())
+        .into_offset_iter()
+        .map(|(e, r)| match e {
+            Event::Html(raw) | Event::InlineHtml(raw) if !src.allow_html => (Event::Text(raw), r),
+            other => (other, r),
+        })
+        .collect();
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut substeps = Vec::new();
     let mut i = 0;
@@ -167,9 +173,6 @@ pub fn render(
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 out.push(Event::Html("</aside>\n".into()));
-            }
-            Event::Html(raw) | Event::InlineHtml(raw) if !src.allow_html => {
-                out.push(Event::Text(raw.clone()));
             }
             other => out.push(other.clone()),
         }
@@ -322,6 +325,13 @@ mod tests {
             html.contains("<h3 class=\"substep\" id=\"direct-use-your-voice\">"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn raw_html_in_a_sub_step_heading_is_text() {
+        let (html, subs, _) = render_plain("## Hi <img src=x onerror=alert(1)>\n", false);
+        assert!(!html.contains("<img"), "{html}");
+        assert_eq!(subs[0].title, "Hi <img src=x onerror=alert(1)>");
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod build;
 mod content;
 mod errors;
 mod helpers;
+mod hostile;
 mod links;
 mod output;
 mod print;

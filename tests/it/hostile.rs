@@ -1,0 +1,95 @@
+//! Hostile text in any field is inert: no live script, no event handler, no dangerous URL, and
+//! nothing that breaks out of `<style>` or `<title>`.
+
+use scraper::{Html, Selector};
+
+use crate::helpers::{TestSite, tree};
+
+const EVIL: &str = r#"<script>alert(1)</script> "quoted" 'single' </style></title><img src=x onerror=alert(2)> & done"#;
+
+fn yaml_quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+#[test]
+fn hostile_text_in_every_field_stays_text() {
+    let site = TestSite::fixture("minimal");
+    let q = yaml_quoted(EVIL);
+    site.write(
+        "content/site.yaml",
+        &format!(
+            "name: {q}\ntagline: {q}\ncontact:\n  phone: {q}\n  email: {q}\n  address: {q}\n  website: https://a.example/?q=\"><script>alert(3)</script>\ncall_to_action:\n  heading: {q}\n  text: {q}\n  link_text: {q}\n  url: https://a.example/\"onmouseover=\"alert(4)\n"
+        ),
+    );
+    site.write(
+        "content/guides/second-guide/guide.yaml",
+        &format!(
+            "title: {q}\nsummary: {q}\nspecies: {q}\ntopic: {q}\ntime_needed: {q}\nintro: {q}\nbefore_you_start: [{q}]\nsupplies: [{q}]\ntips: [{q}]\nsafety: [{q}]\n"
+        ),
+    );
+    site.write(
+        "content/guides/second-guide/steps/01-only-step.md",
+        &format!(
+            "---\ntitle: {q}\ndone_when: {q}\nwhere: {q}\nrepeat: [{q}]\n---\n{EVIL}\n\n<div onclick=\"alert(5)\">raw block</div>\n\n## {EVIL}\n\n[a link](https://a.example/ \"t\\\" onclick=\\\"alert(6)\")\n\n![alt\" onerror=\"alert(7)](../../first-guide/images/toy.svg)\n\n> [!NOTE]\n> {EVIL}\n"
+        ),
+    );
+    site.build().success();
+
+    let scripts = Selector::parse("script").unwrap();
+    let everything = Selector::parse("*").unwrap();
+    let styles = Selector::parse("style").unwrap();
+    let mut problems = Vec::new();
+    let files = tree(&site.root().join("public"));
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let doc = Html::parse_document(&String::from_utf8_lossy(bytes));
+        for s in doc.select(&scripts) {
+            let src = s.value().attr("src").unwrap_or("");
+            if !src.ends_with("assets/checklist.js") || s.text().any(|t| !t.trim().is_empty()) {
+                problems.push(format!(
+                    "{path}: a script that is not the theme's: {}",
+                    s.html()
+                ));
+            }
+        }
+        for el in doc.select(&everything) {
+            for (name, value) in el.value().attrs() {
+                let v = value.trim().to_ascii_lowercase();
+                if name.starts_with("on") {
+                    problems.push(format!(
+                        "{path}: event handler {name}={value:?} on <{}>",
+                        el.value().name()
+                    ));
+                }
+                if (name == "href" || name == "src")
+                    && (v.starts_with("javascript:")
+                        || v.starts_with("data:")
+                        || v.starts_with("vbscript:"))
+                {
+                    problems.push(format!("{path}: dangerous {name}={value:?}"));
+                }
+            }
+        }
+        for style in doc.select(&styles) {
+            let css: String = style.text().collect();
+            if !css.starts_with("@page") || css.contains('<') {
+                problems.push(format!("{path}: unexpected style {css:?}"));
+            }
+        }
+        if !doc
+            .select(&Selector::parse("img").unwrap())
+            .all(|i| i.value().attr("onerror").is_none())
+        {
+            problems.push(format!("{path}: img with onerror"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    // The text itself is still there for readers, as text.
+    let step = site.read("public/guides/second-guide/only-step.html");
+    assert!(
+        step.contains("&lt;script&gt;alert(1)&lt;"),
+        "escaped text is shown"
+    );
+    let handout = site.read("public/guides/second-guide/handout.html");
+    assert!(handout.contains("quoted"));
+}
