@@ -85,32 +85,45 @@ pub fn write_site(
     clean_leftovers(&parent, &name);
 
     let staging = parent.join(format!(".{name}.handout-staging-{}", std::process::id()));
-    let result = fill(&staging, files).and_then(|()| swap(&staging, output));
+    let result = fill(&staging, files)
+        .map_err(|(file, e)| {
+            let shown = output.display();
+            let message = match file {
+                Some(file) => format!("cannot write the new site to {shown}: {e} (while writing {file})"),
+                None => format!("cannot write the new site next to {shown}: {e}"),
+            };
+            Diagnostic::file(shown.to_string(), message).with_help(
+                "the old site is unchanged; make room on the disk or make the folder writable, then build again",
+            )
+        })
+        .and_then(|()| swap(&staging, output));
     if result.is_err() {
         remove_marked(&staging);
     }
     result
 }
 
-fn fill(staging: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Diagnostic> {
+/// Writes every file into the staging folder. A failure names the output file it was writing.
+fn fill(
+    staging: &Path,
+    files: &[(String, Vec<u8>)],
+) -> Result<(), (Option<String>, std::io::Error)> {
     if staging.exists() {
         remove_marked(staging);
     }
-    fs::create_dir_all(staging).map_err(|e| io_problem(staging, "cannot create", e))?;
-    fs::write(staging.join(MARKER), MARKER_TEXT)
-        .map_err(|e| io_problem(staging, "cannot write in", e))?;
-    let mut dirs: Vec<PathBuf> = files
+    fs::create_dir_all(staging).map_err(|e| (None, e))?;
+    fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| (None, e))?;
+    let mut dirs: Vec<&str> = files
         .iter()
-        .filter_map(|(p, _)| Path::new(p).parent().map(|d| staging.join(d)))
+        .filter_map(|(p, _)| p.rsplit_once('/').map(|(d, _)| d))
         .collect();
-    dirs.sort();
+    dirs.sort_unstable();
     dirs.dedup();
-    for dir in &dirs {
-        fs::create_dir_all(dir).map_err(|e| io_problem(dir, "cannot create", e))?;
+    for dir in dirs {
+        fs::create_dir_all(staging.join(dir)).map_err(|e| (Some(format!("{dir}/")), e))?;
     }
     files.par_iter().try_for_each(|(path, bytes)| {
-        let target = staging.join(path);
-        fs::write(&target, bytes).map_err(|e| io_problem(&target, "cannot write", e))
+        fs::write(staging.join(path), bytes).map_err(|e| (Some(path.clone()), e))
     })
 }
 

@@ -185,3 +185,92 @@ fn a_killed_build_leaves_the_old_or_the_new_site_whole() {
         .collect();
     assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
 }
+
+/// A small tmpfs mounted inside a temporary folder, unmounted when dropped. `None` where this
+/// process may not mount (not root, or no mount permission): the caller then skips, saying so.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn new(size_kb: u32) -> Option<SmallDisk> {
+        let dir = tempfile::TempDir::new().unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size_kb}k"), "tmpfs"])
+            .arg(dir.path())
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if ok {
+            Some(SmallDisk { dir })
+        } else {
+            eprintln!("skipping: cannot mount a small tmpfs here (needs root)");
+            None
+        }
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    fn remount_read_only(&self) {
+        let status = std::process::Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(self.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+#[test]
+fn a_full_disk_is_reported_with_its_path_and_the_old_site_kept() {
+    let Some(disk) = SmallDisk::new(400) else {
+        return;
+    };
+    let site = TestSite::fixture("minimal");
+    let out = disk.path().join("public");
+    let out_arg = out.to_str().unwrap().to_string();
+    site.handout(&["build", "--output", &out_arg]).success();
+    let before = tree(&out);
+    // A picture too big for what is left on the disk.
+    site.write(
+        "content/guides/first-guide/images/big.svg",
+        &"<!-- padding -->\n".repeat(20_000),
+    );
+    let run = site.handout(&["build", "--output", &out_arg]);
+    run.failure(1)
+        .stderr_has(&disk.path().display().to_string())
+        .stderr_has("No space left on device");
+    assert_eq!(tree(&out), before, "the old site changed");
+    let names: Vec<String> = fs::read_dir(disk.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["public"], "the failed build left files behind");
+}
+
+#[test]
+fn a_read_only_output_folder_is_reported_with_its_path_and_the_old_site_kept() {
+    let Some(disk) = SmallDisk::new(1024) else {
+        return;
+    };
+    let site = TestSite::fixture("minimal");
+    let out = disk.path().join("public");
+    let out_arg = out.to_str().unwrap().to_string();
+    site.handout(&["build", "--output", &out_arg]).success();
+    let before = tree(&out);
+    disk.remount_read_only();
+    let run = site.handout(&["build", "--output", &out_arg]);
+    run.failure(1)
+        .stderr_has(&disk.path().display().to_string())
+        .stderr_has("Read-only file system");
+    assert_eq!(tree(&out), before);
+}
