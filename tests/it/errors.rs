@@ -118,3 +118,17 @@ fn raw_html_is_shown_as_text_by_default() {
     );
     assert!(!page.contains("<b>T</b>"), "title not escaped");
 }
+
+#[test]
+fn check_reports_the_same_problems_as_build_and_writes_nothing() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "content/guides/first-guide/steps/03-end.md",
+        "---\ntitle: Last step\ndone_wen: x\n---\n",
+    );
+    let check = site.handout(&["check"]);
+    check.failure(1);
+    let build = site.build();
+    assert_eq!(check.stderr, build.stderr);
+    assert!(!site.root().join("public").exists());
+}

@@ -36,15 +36,36 @@ fn a_folder_with_other_files_is_never_replaced() {
 }
 
 #[test]
-fn the_site_folder_itself_and_content_are_refused_as_output() {
+fn the_site_folder_its_parents_and_content_are_refused_as_output() {
     let site = TestSite::fixture("minimal");
     site.handout(&["build", "--output", "."])
+        .failure(1)
+        .stderr_has("holds the site's own files");
+    site.handout(&["build", "--output", ".."])
         .failure(1)
         .stderr_has("holds the site's own files");
     site.handout(&["build", "--output", "content/out"])
         .failure(1)
         .stderr_has("inside `content/`");
+    site.handout(&["build", "--output", "templates"])
+        .failure(1)
+        .stderr_has("inside `templates/`");
     assert!(site.root().join("content/site.yaml").is_file());
+}
+
+#[test]
+fn the_home_folder_is_refused_as_output_even_with_a_marker() {
+    let site = TestSite::fixture("minimal");
+    site.write("home/.handout-output", "");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_handout"))
+        .args(["build", "--output", "home"])
+        .current_dir(site.root())
+        .env("HOME", site.root().join("home"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("it is your home folder"));
+    assert!(site.root().join("home/.handout-output").is_file());
 }
 
 #[test]
