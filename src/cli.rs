@@ -22,6 +22,46 @@ pub enum Command {
     Build(SiteArgs),
     /// Check the content for problems, without writing anything.
     Check(CheckArgs),
+    /// Preview the site while you edit: serve it on this computer and reload open pages after
+    /// every save.
+    ///
+    /// Open the address it prints in a browser. Each time you save a file in content/ or
+    /// templates/, the site is rebuilt and the page reloads. If an edit has a mistake, the page
+    /// keeps showing the last good version with the problem on top; fix it and save again.
+    /// public/ is not changed unless you add --write.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: CheckArgs,
+
+    /// The port to serve on (0 picks a free one)
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+
+    /// The address to serve on. Keep the default, 127.0.0.1, unless other computers must see the
+    /// preview
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+
+    /// Open the preview in your web browser
+    #[arg(long)]
+    pub open: bool,
+
+    /// Check for changes every 200 ms instead of waiting for the system to report them (for
+    /// network drives and shared folders that send no change events)
+    #[arg(long)]
+    pub poll: bool,
+
+    /// Also write each good build to public/ (or the folder given with --output)
+    #[arg(long)]
+    pub write: bool,
+
+    /// Where --write writes [default: public/ inside the site's folder]
+    #[arg(long, value_name = "DIR", requires = "write")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -119,3 +119,76 @@ pub fn display_path(root: &Path, path: &Path) -> String {
         .collect::<Vec<_>>()
         .join("/")
 }
+
+/// Brings the loaded site up to date with the files at `paths` (relative to the site root, as
+/// a watcher reports them): each is re-read, or dropped if it is gone. A folder is re-read whole,
+/// since a new or moved folder arrives as one event. Returns whether anything changed.
+pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> bool {
+    let mut changed = false;
+    for rel in paths {
+        // Problems reading this path before are re-judged now.
+        let under = format!("{rel}/");
+        site.problems
+            .retain(|d| d.file != *rel && !d.file.starts_with(&under));
+        let (tree, key) = match rel.split_once('/') {
+            Some(("content", _)) => ("content", rel.clone()),
+            Some(("templates", rest)) => ("templates", rest.to_string()),
+            _ if rel == "content" || rel == "templates" => (rel.as_str(), String::new()),
+            _ => continue,
+        };
+        let map = if tree == "content" {
+            &mut site.content
+        } else {
+            &mut site.templates
+        };
+        let full = site.root.join(rel);
+        // Take out what was known at or under this path; then read what is there now.
+        let prefix = if key.is_empty() {
+            String::new()
+        } else {
+            format!("{key}/")
+        };
+        let mut removed: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let keys: Vec<String> = map
+            .keys()
+            .filter(|k| **k == key || k.starts_with(&prefix))
+            .cloned()
+            .collect();
+        for k in keys {
+            if let Some(v) = map.remove(&k) {
+                removed.insert(k, v);
+            }
+        }
+        let mut now: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        if full.is_dir() {
+            let (files, problems) = read_tree(&site.root, rel);
+            for (k, v) in files {
+                let k = if tree == "templates" {
+                    k["templates/".len()..].to_string()
+                } else {
+                    k
+                };
+                now.insert(k, v);
+            }
+            site.problems.extend(problems);
+        } else if full.is_file() && !is_hidden(rel) {
+            match std::fs::read(&full) {
+                Ok(bytes) => {
+                    now.insert(key, bytes);
+                }
+                Err(err) => site.problems.push(Diagnostic::file(
+                    rel.clone(),
+                    format!("cannot be read: {err}"),
+                )),
+            }
+        }
+        // Saving a file unchanged, or an editor's probe file coming and going, changes nothing.
+        changed |= removed != now;
+        map.extend(now);
+    }
+    changed
+}
+
+fn is_hidden(rel: &str) -> bool {
+    rel.split('/').any(|part| part.starts_with('.'))
+}

@@ -19,6 +19,26 @@ fn main() -> ExitCode {
             }),
             "built",
         ),
+        Command::Serve(args) => {
+            let root = args.site.root;
+            let write = args
+                .write
+                .then(|| args.output.unwrap_or_else(|| root.join("public")));
+            let options = handout::serve::ServeOptions {
+                root,
+                base_url: args.site.base_url,
+                bind: args.bind,
+                port: args.port,
+                open: args.open,
+                poll: args.poll,
+                write,
+            };
+            if let Err(problems) = handout::serve::serve(&options) {
+                eprint!("{}", problems.render(false));
+                return ExitCode::from(1);
+            }
+            return ExitCode::SUCCESS;
+        }
         Command::Check(args) => (
             pipeline::check(&BuildOptions {
                 root: args.root,

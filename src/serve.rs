@@ -1,0 +1,120 @@
+//! `handout serve`: build into memory, serve it, watch for edits, rebuild, and reload open pages.
+//! A broken edit keeps the last good site served and shows its problems in every open page.
+
+use std::io::IsTerminal;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::output::write_site;
+use crate::server::{self, Hub, State};
+use crate::session::{Outcome, Session};
+use crate::watch;
+
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub base_url: Option<String>,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub open: bool,
+    pub poll: bool,
+    /// Also write each good build to this folder.
+    pub write: Option<PathBuf>,
+}
+
+/// Runs until the process is stopped. Returns only if the server cannot start.
+pub fn serve(options: &ServeOptions) -> Result<(), Diagnostics> {
+    let one = |d: Diagnostic| Diagnostics::from(vec![d]);
+    let (mut session, outcome) =
+        Session::start(&options.root, options.base_url.clone()).map_err(one)?;
+    report(&session, &outcome);
+    let server =
+        tiny_http::Server::http(SocketAddr::new(options.bind, options.port)).map_err(|e| {
+            one(Diagnostic::file(
+                format!("{}:{}", options.bind, options.port),
+                format!("cannot serve on this address: {e}"),
+            )
+            .with_help("choose another port with --port, or stop the program that uses it"))
+        })?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .unwrap_or(SocketAddr::new(options.bind, options.port));
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {} makes the preview reachable from other computers; the default, 127.0.0.1, keeps it on this one",
+            options.bind
+        );
+    }
+    let shown_host = if options.bind.is_unspecified() || options.bind.is_loopback() {
+        "localhost".to_string()
+    } else {
+        addr.ip().to_string()
+    };
+    let url = format!("http://{shown_host}:{}/", addr.port());
+    println!("serving at {url} (edits to content/ and templates/ show at once; Ctrl+C stops)");
+    let hub = Hub::new(state_of(&session));
+    let server_hub = hub.clone();
+    std::thread::spawn(move || server::run(server, server_hub, addr));
+    if let Some(dir) = &options.write {
+        write_good(&session, &options.root, dir);
+    }
+
+    let (_watcher, changes) = watch::watch(&options.root, options.poll).map_err(one)?;
+    if options.open {
+        let _ = open::that_detached(&url);
+    }
+    while let Some((paths, _first)) = watch::next_batch(&changes) {
+        let Some(outcome) = session.apply(&paths) else {
+            continue;
+        };
+        report(&session, &outcome);
+        hub.publish(state_of(&session), !outcome.changed.is_empty());
+        if let Some(dir) = &options.write {
+            if !outcome.failed {
+                write_good(&session, &options.root, dir);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn state_of(session: &Session) -> State {
+    State {
+        files: session.files.clone(),
+        problems: session.problems.as_ref().map(|p| p.render(false)),
+        build: session.builds,
+    }
+}
+
+fn report(session: &Session, outcome: &Outcome) {
+    let ms = outcome.elapsed.as_secs_f64() * 1000.0;
+    match &session.problems {
+        Some(problems) => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", problems.render(color));
+            eprintln!("still serving the last good version; fix the problem and save again");
+        }
+        None => println!(
+            "build {}: {} file{} changed in {ms:.0} ms",
+            session.builds,
+            outcome.changed.len(),
+            if outcome.changed.len() == 1 { "" } else { "s" }
+        ),
+    }
+}
+
+fn write_good(session: &Session, root: &std::path::Path, dir: &std::path::Path) {
+    let files: Vec<(String, Vec<u8>)> = session
+        .files
+        .iter()
+        .map(|(p, b)| (p.clone(), b.to_vec()))
+        .collect();
+    if files.is_empty() {
+        return;
+    }
+    if let Err(d) = write_site(root, dir, &files) {
+        eprint!("{}", Diagnostics::from(vec![d]).render(false));
+    }
+}

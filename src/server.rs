@@ -1,0 +1,320 @@
+//! The preview server: answers only with files of the built site held in memory, only to
+//! requests addressed to this machine, and tells open pages to reload (or to show the latest
+//! problems) over server-sent events.
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use tiny_http::{Header, Method, Request, Response, Server};
+
+use crate::session::Files;
+
+/// Where the live-reload script and the event stream are served; no site file starts with `__`.
+const CLIENT_JS: &str = "/__handout/client.js";
+const EVENTS: &str = "/__handout/events";
+const CLIENT_SOURCE: &str = include_str!("serve_client.js");
+
+/// What the server shows, replaced after each rebuild.
+#[derive(Default)]
+pub struct State {
+    pub files: Arc<Files>,
+    /// The latest rebuild's problems, as `check` prints them, while the site is broken.
+    pub problems: Option<String>,
+    pub build: u64,
+}
+
+/// The state shared by request threads, and the open pages to notify.
+pub struct Hub {
+    state: RwLock<State>,
+    clients: Mutex<Vec<Sender<String>>>,
+}
+
+impl Hub {
+    pub fn new(state: State) -> Arc<Hub> {
+        Arc::new(Hub {
+            state: RwLock::new(state),
+            clients: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Installs a rebuild's result and tells every open page: reload, or show the problems.
+    pub fn publish(&self, state: State, reload: bool) {
+        let event = match &state.problems {
+            Some(text) => sse("problems", text),
+            None if reload => sse("reload", &state.build.to_string()),
+            None => return self.replace(state),
+        };
+        self.replace(state);
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients.retain(|c| c.send(event.clone()).is_ok());
+    }
+
+    fn replace(&self, state: State) {
+        *self.state.write().unwrap_or_else(|e| e.into_inner()) = state;
+    }
+}
+
+fn sse(event: &str, data: &str) -> String {
+    let mut out = format!("event: {event}\n");
+    for line in data.lines() {
+        out.push_str("data: ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push('\n');
+    out
+}
+
+/// Serves until the process ends. Each request gets its own thread, since event streams stay
+/// open.
+pub fn run(server: Server, hub: Arc<Hub>, bound: SocketAddr) {
+    for request in server.incoming_requests() {
+        let hub = Arc::clone(&hub);
+        std::thread::spawn(move || handle(request, &hub, bound));
+    }
+}
+
+fn handle(request: Request, hub: &Hub, bound: SocketAddr) {
+    if !host_allowed(&request, bound) {
+        let _ = request.respond(text(
+            403,
+            "This preview server only answers to localhost.\n",
+        ));
+        return;
+    }
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        let _ = request.respond(text(405, "Only GET and HEAD are supported.\n"));
+        return;
+    }
+    let url = request.url().to_string();
+    if url == EVENTS {
+        return stream_events(request, hub);
+    }
+    if url == CLIENT_JS {
+        let _ = request.respond(file_response(
+            200,
+            "client.js",
+            CLIENT_SOURCE.as_bytes().to_vec(),
+        ));
+        return;
+    }
+    let state = hub.state.read().unwrap_or_else(|e| e.into_inner());
+    let files = Arc::clone(&state.files);
+    drop(state);
+    let found = site_path(&url).and_then(|p| files.get(&p).map(|b| (p, b)));
+    let response = match found {
+        Some((path, bytes)) => file_response(200, &path, with_client(&path, bytes)),
+        None => match files.get("404.html") {
+            Some(page) => file_response(404, "404.html", with_client("404.html", page)),
+            None => text(404, "Not found.\n"),
+        },
+    };
+    let _ = request.respond(response);
+}
+
+/// The site path a request URL names, or `None` for anything that is not a plain path inside the
+/// site: `..`, encoded or not, backslashes, NUL bytes, absolute URLs, bad percent-encoding.
+pub fn site_path(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    if !path.starts_with('/') || path.starts_with("//") {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    if decoded.contains(['\0', '\\']) {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => return None,
+            s => parts.push(s),
+        }
+    }
+    let mut key = parts.join("/");
+    if key.is_empty() || decoded.ends_with('/') {
+        if !key.is_empty() {
+            key.push('/');
+        }
+        key.push_str("index.html");
+    }
+    Some(key)
+}
+
+/// Accepts requests addressed to this machine by a loopback name or address, or to the address
+/// the server is bound to. A page on another site that resolves its own name to 127.0.0.1 (DNS
+/// rebinding) sends its own name, and is refused.
+fn host_allowed(request: &Request, bound: SocketAddr) -> bool {
+    let Some(host) = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_ascii_lowercase())
+    else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host.as_str(), |(n, _)| n),
+    };
+    if name == "localhost" {
+        return true;
+    }
+    match name.parse::<IpAddr>() {
+        Ok(ip) if ip.is_loopback() => true,
+        Ok(ip) => ip == bound.ip() || bound.ip().is_unspecified(),
+        Err(_) => false,
+    }
+}
+
+/// HTML pages get the live-reload script, just before `</body>`.
+fn with_client(path: &str, bytes: &[u8]) -> Vec<u8> {
+    if !path.ends_with(".html") {
+        return bytes.to_vec();
+    }
+    let tag = format!("<script src=\"{CLIENT_JS}\"></script>\n");
+    match bytes.windows(7).rposition(|w| w == b"</body>") {
+        Some(i) => [&bytes[..i], tag.as_bytes(), &bytes[i..]].concat(),
+        None => [bytes, tag.as_bytes()].concat(),
+    }
+}
+
+pub fn content_type(path: &str) -> &'static str {
+    match path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("ico") => "image/x-icon",
+        Some("json") => "application/json",
+        Some("xml") => "application/xml",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("pdf") => "application/pdf",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|()| {
+        Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("a constant header is valid")
+    })
+}
+
+fn file_response(status: u16, path: &str, body: Vec<u8>) -> Response<std::io::Cursor<Vec<u8>>> {
+    Response::from_data(body)
+        .with_status_code(status)
+        .with_header(header("Content-Type", content_type(path)))
+        .with_header(header("X-Content-Type-Options", "nosniff"))
+        .with_header(header("Cache-Control", "no-store"))
+}
+
+fn text(status: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+    file_response(status, "x.txt", body.as_bytes().to_vec())
+}
+
+/// An event stream, written straight to the connection so each event leaves at once.
+fn stream_events(request: Request, hub: &Hub) {
+    let (tx, rx): (Sender<String>, Receiver<String>) = mpsc::channel();
+    let greeting = {
+        let state = hub.state.read().unwrap_or_else(|e| e.into_inner());
+        match &state.problems {
+            Some(text) => sse("problems", text),
+            None => sse("hello", &state.build.to_string()),
+        }
+    };
+    hub.clients
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(tx);
+    let mut out = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n";
+    if out
+        .write_all(head.as_bytes())
+        .and_then(|()| out.write_all(greeting.as_bytes()))
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let message = match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(m) => m,
+            // A comment line keeps proxies from closing the stream and finds closed pages.
+            Err(RecvTimeoutError::Timeout) => ": still here\n\n".to_string(),
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if out
+            .write_all(message.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_paths_inside_the_site_are_served() {
+        assert_eq!(site_path("/").as_deref(), Some("index.html"));
+        assert_eq!(
+            site_path("/guides/a/").as_deref(),
+            Some("guides/a/index.html")
+        );
+        assert_eq!(
+            site_path("/guides/a/b.html?x=1#y").as_deref(),
+            Some("guides/a/b.html")
+        );
+        assert_eq!(site_path("/a%20b.html").as_deref(), Some("a b.html"));
+        for bad in [
+            "/../etc/passwd",
+            "/guides/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2e%2e%2fetc%2fpasswd",
+            "/..%5c..%5cetc",
+            "/a\\..\\b",
+            "/a%00.html",
+            "//etc/passwd",
+            "http://evil.example/index.html",
+            "etc/passwd",
+            "/%ff.html",
+        ] {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn events_carry_every_line_of_their_data() {
+        assert_eq!(
+            sse("problems", "a\nb"),
+            "event: problems\ndata: a\ndata: b\n\n"
+        );
+    }
+
+    #[test]
+    fn the_client_script_goes_before_the_end_of_the_body() {
+        let out = with_client("x.html", b"<body>hi</body></html>");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<body>hi<script src=\"/__handout/client.js\"></script>\n</body></html>"
+        );
+        assert_eq!(with_client("x.css", b"a{}"), b"a{}");
+    }
+}

@@ -1,0 +1,154 @@
+//! Watching `content/` and `templates/` for edits. Events are debounced, editor litter (swap,
+//! backup and probe files) is dropped, and what remains arrives as paths relative to the site
+//! root, one batch per burst of saves.
+
+use std::path::Path;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{
+    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer, new_debouncer_opt,
+};
+
+use crate::diagnostic::Diagnostic;
+
+/// How long the file system must be quiet before a change is passed on. Short, because staff
+/// should see an edit at once; bursts (a `git checkout`) are gathered by `next_batch`.
+const DEBOUNCE: Duration = Duration::from_millis(30);
+/// After a batch, further batches arriving within this gap join it.
+const GATHER: Duration = Duration::from_millis(25);
+
+/// A running watcher; dropping it stops watching.
+pub enum Watcher {
+    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Poll(Debouncer<PollWatcher, NoCache>),
+}
+
+pub fn watch(root: &Path, poll: bool) -> Result<(Watcher, Receiver<Vec<String>>), Diagnostic> {
+    let (tx, rx) = mpsc::channel();
+    let root_abs = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let base = root_abs.clone();
+    let handler = move |result: DebounceEventResult| {
+        let Ok(events) = result else { return };
+        let mut paths: Vec<String> = events
+            .iter()
+            .flat_map(|e| e.paths.iter())
+            .filter_map(|p| relevant(&base, p))
+            .collect();
+        paths.sort();
+        paths.dedup();
+        if !paths.is_empty() {
+            let _ = tx.send(paths);
+        }
+    };
+    let problem = |e: notify::Error| {
+        Diagnostic::file(
+            root.display().to_string(),
+            format!("cannot watch for changes: {e}"),
+        )
+        .with_help("try `handout serve --poll`, which checks for changes regularly instead")
+    };
+    let mut watcher = if poll {
+        let config = notify::Config::default().with_poll_interval(Duration::from_millis(200));
+        Watcher::Poll(new_debouncer_opt(DEBOUNCE, None, handler, NoCache, config).map_err(problem)?)
+    } else {
+        Watcher::Native(new_debouncer(DEBOUNCE, None, handler).map_err(problem)?)
+    };
+    for dir in ["content", "templates"] {
+        let path = root_abs.join(dir);
+        if path.is_dir() {
+            let result = match &mut watcher {
+                Watcher::Native(d) => d.watch(&path, RecursiveMode::Recursive),
+                Watcher::Poll(d) => d.watch(&path, RecursiveMode::Recursive),
+            };
+            result.map_err(problem)?;
+        }
+    }
+    Ok((watcher, rx))
+}
+
+/// Waits for the next change and gathers the rest of its burst. `None` when watching stopped.
+pub fn next_batch(rx: &Receiver<Vec<String>>) -> Option<(Vec<String>, Instant)> {
+    let mut batch = rx.recv().ok()?;
+    let first = Instant::now();
+    loop {
+        match rx.recv_timeout(GATHER) {
+            Ok(more) => batch.extend(more),
+            Err(RecvTimeoutError::Timeout) => break,
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        if first.elapsed() > Duration::from_secs(2) {
+            break;
+        }
+    }
+    batch.sort();
+    batch.dedup();
+    Some((batch, first))
+}
+
+/// The root-relative path of an event, if it is one the site is built from.
+fn relevant(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let rel: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let top = rel.first()?;
+    if top != "content" && top != "templates" {
+        return None;
+    }
+    let name = rel.last()?;
+    if is_editor_litter(name) || rel.iter().any(|p| p.starts_with('.')) {
+        return None;
+    }
+    Some(rel.join("/"))
+}
+
+/// Files editors write beside the one being edited: vim's swap files and its `4913` probe,
+/// backups ending in `~` or `.bck`, Emacs lock files (`.#name`), and temporary files.
+pub fn is_editor_litter(name: &str) -> bool {
+    name == "4913"
+        || name.ends_with('~')
+        || name.starts_with(".#")
+        || name.starts_with('.')
+        || [".swp", ".swo", ".swx", ".bck", ".tmp", ".crswap"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_litter_is_recognised() {
+        for name in [
+            "4913",
+            "01-a.md~",
+            ".01-a.md.swp",
+            "x.swx",
+            "a.bck",
+            ".#01-a.md",
+            "a.md.tmp",
+        ] {
+            assert!(is_editor_litter(name), "{name}");
+        }
+        assert!(!is_editor_litter("01-a.md"));
+        assert!(!is_editor_litter("guide.yaml"));
+    }
+
+    #[test]
+    fn only_content_and_templates_count() {
+        let root = Path::new("/site");
+        assert_eq!(
+            relevant(root, Path::new("/site/content/guides/a/steps/01-x.md")).as_deref(),
+            Some("content/guides/a/steps/01-x.md")
+        );
+        assert_eq!(relevant(root, Path::new("/site/public/index.html")), None);
+        assert_eq!(
+            relevant(root, Path::new("/site/content/guides/a/steps/.01-x.md.swp")),
+            None
+        );
+    }
+}
