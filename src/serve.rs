@@ -71,10 +71,10 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostics> {
         };
         report(&session, &outcome);
         hub.publish(state_of(&session), !outcome.changed.is_empty());
-        if let Some(dir) = &options.write {
-            if !outcome.failed {
-                write_good(&session, &options.root, dir);
-            }
+        if let Some(dir) = &options.write
+            && !outcome.failed
+        {
+            write_good(&session, &options.root, dir);
         }
     }
     Ok(())
