@@ -59,7 +59,7 @@ fn read_tree(root: &Path, dir: &str) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnost
     let walker = WalkDir::new(&base)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| e.depth() == 0 || !is_editor_litter(&e.file_name().to_string_lossy()));
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_dir() => {}
@@ -190,5 +190,41 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> bool {
 }
 
 fn is_hidden(rel: &str) -> bool {
-    rel.split('/').any(|part| part.starts_with('.'))
+    rel.split('/').any(is_editor_litter)
+}
+
+/// Files that are not content: hidden files (`.DS_Store`, `.git`), and what editors write beside
+/// the file being edited: vim's swap files and its `4913` probe, backups ending in `~` or `.bck`,
+/// Emacs lock files (`.#name`) and temporary files. They are never read, so they can neither
+/// break a build nor trigger one.
+pub fn is_editor_litter(name: &str) -> bool {
+    name == "4913"
+        || name.ends_with('~')
+        || name.starts_with('.')
+        || [".swp", ".swo", ".swx", ".bck", ".tmp", ".crswap"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_litter_is_recognised() {
+        for name in [
+            "4913",
+            "01-a.md~",
+            ".01-a.md.swp",
+            "x.swx",
+            "a.bck",
+            ".#01-a.md",
+            "a.md.tmp",
+            ".DS_Store",
+        ] {
+            assert!(is_editor_litter(name), "{name}");
+        }
+        assert!(!is_editor_litter("01-a.md"));
+        assert!(!is_editor_litter("guide.yaml"));
+    }
 }

@@ -52,16 +52,16 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostics> {
     } else {
         addr.ip().to_string()
     };
+    if let Some(dir) = &options.write {
+        write_good(&session, &options.root, dir);
+    }
+    // Watching starts before the address is shown, so no edit made after it can be missed.
+    let (_watcher, changes) = watch::watch(&options.root, options.poll).map_err(one)?;
     let url = format!("http://{shown_host}:{}/", addr.port());
     println!("serving at {url} (edits to content/ and templates/ show at once; Ctrl+C stops)");
     let hub = Hub::new(state_of(&session));
     let server_hub = hub.clone();
     std::thread::spawn(move || server::run(server, server_hub, addr));
-    if let Some(dir) = &options.write {
-        write_good(&session, &options.root, dir);
-    }
-
-    let (_watcher, changes) = watch::watch(&options.root, options.poll).map_err(one)?;
     if options.open {
         let _ = open::that_detached(&url);
     }

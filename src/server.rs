@@ -215,7 +215,9 @@ fn header(name: &str, value: &str) -> Header {
 }
 
 fn file_response(status: u16, path: &str, body: Vec<u8>) -> Response<std::io::Cursor<Vec<u8>>> {
+    // Always a Content-Length: pages are in memory, and clients need not decode chunks.
     Response::from_data(body)
+        .with_chunked_threshold(usize::MAX)
         .with_status_code(status)
         .with_header(header("Content-Type", content_type(path)))
         .with_header(header("X-Content-Type-Options", "nosniff"))

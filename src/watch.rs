@@ -12,6 +12,7 @@ use notify_debouncer_full::{
 };
 
 use crate::diagnostic::Diagnostic;
+use crate::load::is_editor_litter;
 
 /// How long the file system must be quiet before a change is passed on. Short, because staff
 /// should see an edit at once; bursts (a `git checkout`) are gathered by `next_batch`.
@@ -103,18 +104,6 @@ fn relevant(root: &Path, path: &Path) -> Option<String> {
         return None;
     }
     Some(rel.join("/"))
-}
-
-/// Files editors write beside the one being edited: vim's swap files and its `4913` probe,
-/// backups ending in `~` or `.bck`, Emacs lock files (`.#name`), and temporary files.
-pub fn is_editor_litter(name: &str) -> bool {
-    name == "4913"
-        || name.ends_with('~')
-        || name.starts_with(".#")
-        || name.starts_with('.')
-        || [".swp", ".swo", ".swx", ".bck", ".tmp", ".crswap"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
 }
 
 #[cfg(test)]

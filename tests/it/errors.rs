@@ -132,3 +132,26 @@ fn check_reports_the_same_problems_as_build_and_writes_nothing() {
     assert_eq!(check.stderr, build.stderr);
     assert!(!site.root().join("public").exists());
 }
+
+#[test]
+fn editor_backup_and_swap_files_are_ignored() {
+    let site = TestSite::fixture("minimal");
+    for name in [
+        "01-begin.md~",
+        ".01-begin.md.swp",
+        "4913",
+        "02-middle.md.bck",
+        ".DS_Store",
+    ] {
+        site.write(
+            &format!("content/guides/first-guide/steps/{name}"),
+            "not a step",
+        );
+    }
+    site.write(
+        "content/guides/first-guide/guide.yaml~",
+        "not: yaml: at all",
+    );
+    site.build().success();
+    assert!(!site.root().join("public/guides/first-guide/4913").exists());
+}

@@ -10,4 +10,5 @@ mod hostile;
 mod links;
 mod output;
 mod print;
+mod serve;
 mod theme;

@@ -1,0 +1,478 @@
+//! `handout serve`: started on a free port, edited with each editor's way of saving, probed with
+//! hostile requests. Every wait is bounded, and the server is stopped when a test ends.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::helpers::TestSite;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// A running `handout serve`, killed on drop.
+struct Served {
+    child: Child,
+    port: u16,
+}
+
+impl Served {
+    fn start(root: &Path, extra: &[&str]) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_handout"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("handout serve starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let port = loop {
+            let line = lines.next().expect("serve printed its address").unwrap();
+            if let Some(rest) = line.split("http://localhost:").nth(1) {
+                break rest.split('/').next().unwrap().parse().unwrap();
+            }
+        };
+        // Keep reading stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Served { child, port }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        self.raw(&format!(
+            "GET {path} HTTP/1.1\r\nHost: localhost:{}\r\nConnection: close\r\n\r\n",
+            self.port
+        ))
+    }
+
+    fn raw(&self, request: &str) -> Reply {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream.set_read_timeout(Some(WAIT)).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut bytes = Vec::new();
+        let _ = stream.read_to_end(&mut bytes);
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        Reply {
+            status: head
+                .split(' ')
+                .nth(1)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0),
+            head: head.to_string(),
+            body: body.to_string(),
+        }
+    }
+
+    fn events(&self) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            stream,
+            "GET /__handout/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n",
+            self.port
+        )
+        .unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .unwrap();
+        let mut events = Events {
+            stream,
+            buffer: String::new(),
+        };
+        let (name, _) = events.next(WAIT).expect("a first event");
+        assert!(name == "hello" || name == "problems", "{name}");
+        events
+    }
+}
+
+impl Served {
+    /// The first event a newly opened page gets while the site is broken.
+    fn events_after_problem(&self) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            stream,
+            "GET /__handout/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n",
+            self.port
+        )
+        .unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .unwrap();
+        let mut events = Events {
+            stream,
+            buffer: String::new(),
+        };
+        let (name, data) = events.next(WAIT).expect("a first event");
+        assert_eq!(name, "problems");
+        data
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+struct Events {
+    stream: TcpStream,
+    buffer: String,
+}
+
+impl Events {
+    /// The next event (name, data) within `limit`, or `None`.
+    fn next(&mut self, limit: Duration) -> Option<(String, String)> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let mut name = String::from("message");
+                let mut data = Vec::new();
+                for line in block.lines() {
+                    if let Some(n) = line.strip_prefix("event: ") {
+                        name = n.to_string();
+                    } else if let Some(d) = line.strip_prefix("data: ") {
+                        data.push(d);
+                    }
+                }
+                if line_is_comment(&block) {
+                    continue;
+                }
+                return Some((name, data.join("\n")));
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            let mut chunk = [0u8; 4096];
+            match self.stream.read(&mut chunk) {
+                Ok(0) => return None,
+                Ok(n) => self.buffer.push_str(&String::from_utf8_lossy(&chunk[..n])),
+                Err(_) => {}
+            }
+        }
+    }
+
+    #[track_caller]
+    fn expect(&mut self, name: &str) -> String {
+        loop {
+            match self.next(WAIT) {
+                Some((n, data)) if n == name => return data,
+                Some(_) => continue,
+                None => panic!("no `{name}` event within {WAIT:?}"),
+            }
+        }
+    }
+
+    #[track_caller]
+    fn expect_quiet(&mut self, limit: Duration) {
+        if let Some((n, d)) = self.next(limit) {
+            panic!("expected no event, got `{n}`: {d}");
+        }
+    }
+}
+
+fn line_is_comment(block: &str) -> bool {
+    block.lines().all(|l| l.starts_with(':') || l.is_empty())
+}
+
+const STEP: &str = "content/guides/first-guide/steps/01-begin.md";
+const PAGE: &str = "/guides/first-guide/begin.html";
+
+fn step_text(body: &str) -> String {
+    format!("---\ntitle: Begin here\ndone_when: Your cat sniffs the toy.\n---\n{body}\n")
+}
+
+/// Each editor's way of saving: the page follows every edit, with one rebuild per save.
+#[test]
+fn every_save_style_reloads_the_page_once_with_the_final_text() {
+    let site = TestSite::fixture("minimal");
+    let served = Served::start(site.root(), &[]);
+    let mut events = served.events();
+    let step = site.root().join(STEP);
+    let dir = step.parent().unwrap().to_path_buf();
+    let styles: Vec<(&str, Box<dyn Fn(&str)>)> = vec![
+        (
+            "write in place",
+            Box::new(|t: &str| std::fs::write(&step, t).unwrap()),
+        ),
+        (
+            "write a temporary file and rename it over (VS Code, most editors' atomic save)",
+            Box::new(|t: &str| {
+                let tmp = dir.join(".01-begin.md.tmp-save");
+                std::fs::write(&tmp, t).unwrap();
+                std::fs::rename(&tmp, &step).unwrap();
+            }),
+        ),
+        (
+            "vim: probe file, rename to a backup, write anew, remove the backup",
+            Box::new(|t: &str| {
+                let probe = dir.join("4913");
+                std::fs::write(&probe, "").unwrap();
+                std::fs::remove_file(&probe).unwrap();
+                let backup = dir.join("01-begin.md~");
+                std::fs::rename(&step, &backup).unwrap();
+                std::fs::write(&step, t).unwrap();
+                std::fs::remove_file(&backup).unwrap();
+            }),
+        ),
+        (
+            "sed -i",
+            Box::new(|t: &str| {
+                let status = Command::new("sed")
+                    .arg("-i")
+                    .arg(format!("s/^Show.*$/{}/", t.lines().last().unwrap()))
+                    .arg(&step)
+                    .status()
+                    .unwrap();
+                assert!(status.success());
+            }),
+        ),
+        (
+            "delete and recreate",
+            Box::new(|t: &str| {
+                std::fs::remove_file(&step).unwrap();
+                std::thread::sleep(Duration::from_millis(5));
+                std::fs::write(&step, t).unwrap();
+            }),
+        ),
+    ];
+    let mut build: u64 = 1;
+    for (i, (style, save)) in styles.iter().enumerate() {
+        let marker = format!("Show the toy, edit number {i}.");
+        // sed replaces the body's line; the others write the whole file.
+        save(&step_text(&marker));
+        let data = events.expect("reload");
+        build += 1;
+        assert_eq!(data, build.to_string(), "{style}: one rebuild per save");
+        let page = served.get(PAGE);
+        assert_eq!(page.status, 200, "{style}");
+        assert!(
+            page.body.contains(&marker),
+            "{style}: the page does not show the edit"
+        );
+        events.expect_quiet(Duration::from_millis(300));
+    }
+    assert!(
+        !site.root().join("public").exists(),
+        "serve wrote public/ without --write"
+    );
+}
+
+#[test]
+fn a_burst_of_fifty_changed_files_gives_one_rebuild() {
+    let dir = tempfile::TempDir::new().unwrap();
+    crate::helpers::synthetic_site(dir.path(), 10, 5, "");
+    let served = Served::start(dir.path(), &[]);
+    let mut events = served.events();
+    // Like `git checkout`: fifty files rewritten as fast as possible.
+    for g in 0..10 {
+        for s in 1..=5 {
+            let path = dir.path().join(format!(
+                "content/guides/guide-{g:05}/steps/{s:02}-step-{s}.md"
+            ));
+            std::fs::write(
+                &path,
+                format!("---\ntitle: Changed {g} {s}\ndone_when: Calm.\n---\nNew text.\n"),
+            )
+            .unwrap();
+        }
+    }
+    assert_eq!(events.expect("reload"), "2");
+    events.expect_quiet(Duration::from_millis(500));
+    let page = served.get("/guides/guide-00009/step-5.html");
+    assert!(page.body.contains("Changed 9 5"));
+}
+
+#[test]
+fn editor_litter_causes_no_rebuild() {
+    let site = TestSite::fixture("minimal");
+    let served = Served::start(site.root(), &[]);
+    let mut events = served.events();
+    for name in [
+        ".01-begin.md.swp",
+        "01-begin.md~",
+        "4913",
+        "01-begin.md.bck",
+        ".#01-begin.md",
+    ] {
+        site.write(&format!("content/guides/first-guide/steps/{name}"), "junk");
+    }
+    events.expect_quiet(Duration::from_millis(600));
+}
+
+#[test]
+fn new_and_deleted_steps_and_guides_appear_and_go() {
+    let site = TestSite::fixture("minimal");
+    let served = Served::start(site.root(), &[]);
+    let mut events = served.events();
+    site.write(
+        "content/guides/first-guide/steps/04-extra.md",
+        &step_text("An extra step."),
+    );
+    events.expect("reload");
+    assert_eq!(served.get("/guides/first-guide/extra.html").status, 200);
+    site.remove("content/guides/first-guide/steps/04-extra.md");
+    events.expect("reload");
+    assert_eq!(served.get("/guides/first-guide/extra.html").status, 404);
+    // A whole new guide folder, arriving in one move as a file manager does it.
+    let staging = site.root().join("incoming");
+    crate::helpers::copy_dir(&site.root().join("content/guides/second-guide"), &staging);
+    std::fs::rename(&staging, site.root().join("content/guides/third-guide")).unwrap();
+    events.expect("reload");
+    assert_eq!(served.get("/guides/third-guide/only-step.html").status, 200);
+    assert!(served.get("/").body.contains("third-guide"));
+}
+
+#[test]
+fn a_broken_edit_shows_its_problem_and_keeps_the_last_good_page() {
+    let site = TestSite::fixture("minimal");
+    let served = Served::start(site.root(), &[]);
+    let mut events = served.events();
+    site.write(
+        STEP,
+        "---\ntitle: Begin here\ndone_when: Sniffs.\nBroken: [\n",
+    );
+    let problems = events.expect("problems");
+    assert!(problems.contains(&format!("{STEP}:")), "{problems}");
+    assert!(problems.contains("error:"), "{problems}");
+    // The last good page is still served, and a page opened now gets the problem at once.
+    let page = served.get(PAGE);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Show the toy."));
+    assert!(
+        page.body
+            .contains("<script src=\"/__handout/client.js\"></script>")
+    );
+    let mut late = served.events_after_problem();
+    assert!(late.contains(&format!("{STEP}:")));
+    // Fixing it reloads every page (which clears the overlay).
+    site.write(STEP, &step_text("Fixed text."));
+    events.expect("reload");
+    assert!(served.get(PAGE).body.contains("Fixed text."));
+    late.clear();
+}
+
+#[test]
+fn hostile_request_paths_read_nothing_outside_the_site() {
+    let site = TestSite::fixture("minimal");
+    site.write("secret.txt", "TOP-SECRET-OUTSIDE");
+    let served = Served::start(site.root(), &[]);
+    for path in [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/..%2f..%2fsecret.txt",
+        "/%252e%252e/secret.txt",
+        "/..\\secret.txt",
+        "/%5c..%5csecret.txt",
+        "/secret.txt%00.html",
+        "/index.html%00/../../secret.txt",
+        "//secret.txt",
+        "/etc/passwd",
+        "/content/site.yaml",
+        "http://localhost/../secret.txt",
+        "/guides/../../secret.txt",
+    ] {
+        let reply = served.get(path);
+        assert!(
+            !reply.body.contains("TOP-SECRET"),
+            "{path} leaked a file from outside the site"
+        );
+        assert!(
+            !reply.body.contains("name: Test Shelter"),
+            "{path} served a source file"
+        );
+        assert!(
+            reply.status == 404 || reply.status == 400,
+            "{path}: status {}",
+            reply.status
+        );
+    }
+    let reply = served.raw(&format!(
+        "GET /index.html HTTP/1.1\r\nHost: localhost:{}\r\nConnection: close\r\n\r\n",
+        served.port
+    ));
+    assert_eq!(reply.status, 200);
+}
+
+#[test]
+fn requests_for_other_host_names_are_refused() {
+    let site = TestSite::fixture("minimal");
+    let served = Served::start(site.root(), &[]);
+    let ask = |host: &str| {
+        served.raw(&format!(
+            "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        ))
+    };
+    assert_eq!(ask("evil.example").status, 403);
+    assert_eq!(ask(&format!("evil.example:{}", served.port)).status, 403);
+    assert_eq!(ask(&format!("localhost:{}", served.port)).status, 200);
+    assert_eq!(ask(&format!("127.0.0.1:{}", served.port)).status, 200);
+    assert_eq!(
+        served.raw("GET / HTTP/1.0\r\n\r\n").status,
+        403,
+        "no Host at all"
+    );
+}
+
+#[test]
+fn replies_have_the_right_types_and_no_open_cors() {
+    let site = TestSite::fixture("minimal");
+    let served = Served::start(site.root(), &[]);
+    for (path, kind) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/assets/style.css", "text/css; charset=utf-8"),
+        ("/assets/checklist.js", "text/javascript; charset=utf-8"),
+        ("/guides/first-guide/images/toy.svg", "image/svg+xml"),
+        ("/guides/first-guide/", "text/html; charset=utf-8"),
+    ] {
+        let reply = served.get(path);
+        assert_eq!(reply.status, 200, "{path}");
+        assert!(
+            reply.head.contains(&format!("Content-Type: {kind}")),
+            "{path}: {}",
+            reply.head
+        );
+        assert!(
+            !reply
+                .head
+                .to_ascii_lowercase()
+                .contains("access-control-allow-origin"),
+            "{path}"
+        );
+    }
+    let missing = served.get("/no/such/page.html");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.body.contains("Page not found"),
+        "the site's own 404 page"
+    );
+}
+
+#[test]
+fn write_keeps_public_up_to_date() {
+    let site = TestSite::fixture("minimal");
+    let served = Served::start(site.root(), &["--write"]);
+    let mut events = served.events();
+    assert!(site.root().join("public/index.html").is_file());
+    site.write(STEP, &step_text("Written through."));
+    events.expect("reload");
+    let deadline = Instant::now() + WAIT;
+    while !site
+        .read("public/guides/first-guide/begin.html")
+        .contains("Written through.")
+    {
+        assert!(Instant::now() < deadline, "public/ was not updated");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
