@@ -184,6 +184,9 @@ fn line_is_comment(block: &str) -> bool {
     block.lines().all(|l| l.starts_with(':') || l.is_empty())
 }
 
+/// One editor's way of writing new text to the step file.
+type SaveStyle<'a> = Box<dyn Fn(&str) + 'a>;
+
 const STEP: &str = "content/guides/first-guide/steps/01-begin.md";
 const PAGE: &str = "/guides/first-guide/begin.html";
 
@@ -199,7 +202,7 @@ fn every_save_style_reloads_the_page_once_with_the_final_text() {
     let mut events = served.events();
     let step = site.root().join(STEP);
     let dir = step.parent().unwrap().to_path_buf();
-    let styles: Vec<(&str, Box<dyn Fn(&str)>)> = vec![
+    let styles: Vec<(&str, SaveStyle)> = vec![
         (
             "write in place",
             Box::new(|t: &str| std::fs::write(&step, t).unwrap()),
