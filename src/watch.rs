@@ -6,10 +6,11 @@ use std::path::Path;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{
-    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer, new_debouncer_opt,
+use notify_debouncer_full::notify::event::ModifyKind;
+use notify_debouncer_full::notify::{
+    self, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode,
 };
+use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, new_debouncer_opt};
 
 use crate::diagnostic::Diagnostic;
 use crate::load::is_editor_litter;
@@ -20,9 +21,11 @@ const DEBOUNCE: Duration = Duration::from_millis(30);
 /// After a batch, further batches arriving within this gap join it.
 const GATHER: Duration = Duration::from_millis(25);
 
-/// A running watcher; dropping it stops watching.
+/// A running watcher; dropping it stops watching. No file-ID cache: changed paths are re-read
+/// whole, so renames need not be paired, and the cache's scan of every file costs a second on a
+/// large site.
 pub enum Watcher {
-    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Native(Debouncer<RecommendedWatcher, NoCache>),
     Poll(Debouncer<PollWatcher, NoCache>),
 }
 
@@ -32,8 +35,10 @@ pub fn watch(root: &Path, poll: bool) -> Result<(Watcher, Receiver<Vec<String>>)
     let base = root_abs.clone();
     let handler = move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
+        // Reading a file is an event too (the build's own reads among them); only changes count.
         let mut paths: Vec<String> = events
             .iter()
+            .filter(|e| is_change(&e.event.kind))
             .flat_map(|e| e.paths.iter())
             .filter_map(|p| relevant(&base, p))
             .collect();
@@ -54,7 +59,10 @@ pub fn watch(root: &Path, poll: bool) -> Result<(Watcher, Receiver<Vec<String>>)
         let config = notify::Config::default().with_poll_interval(Duration::from_millis(200));
         Watcher::Poll(new_debouncer_opt(DEBOUNCE, None, handler, NoCache, config).map_err(problem)?)
     } else {
-        Watcher::Native(new_debouncer(DEBOUNCE, None, handler).map_err(problem)?)
+        Watcher::Native(
+            new_debouncer_opt(DEBOUNCE, None, handler, NoCache, notify::Config::default())
+                .map_err(problem)?,
+        )
     };
     for dir in ["content", "templates"] {
         let path = root_abs.join(dir);
@@ -67,6 +75,15 @@ pub fn watch(root: &Path, poll: bool) -> Result<(Watcher, Receiver<Vec<String>>)
         }
     }
     Ok((watcher, rx))
+}
+
+fn is_change(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) | EventKind::Any | EventKind::Other => true,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Modify(_) => true,
+        EventKind::Access(_) => false,
+    }
 }
 
 /// Waits for the next change and gathers the rest of its burst. `None` when watching stopped.
