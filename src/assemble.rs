@@ -2,6 +2,7 @@
 //! `NN-` prefix, markdown rendered and every link checked. All problems are collected.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -23,6 +24,35 @@ pub struct Options {
     pub base_url: Option<String>,
 }
 
+/// Guides assembled by an earlier run, for `serve`: a guide whose files did not change is reused
+/// as long as what its links were checked against (the guides, their steps, the site's files,
+/// whether raw HTML is allowed) is the same.
+#[derive(Default)]
+pub struct Cache {
+    context: Option<Context>,
+    guides: BTreeMap<String, (Option<Arc<Guide>>, Vec<Diagnostic>)>,
+}
+
+#[derive(PartialEq)]
+struct Context {
+    guides: BTreeMap<String, BTreeSet<String>>,
+    assets: BTreeSet<String>,
+    allow_html: bool,
+}
+
+/// Which guides' files changed since the cache was filled.
+pub enum Changed<'a> {
+    All,
+    Guides(&'a BTreeSet<String>),
+}
+
+/// Which guides a run assembled anew, so only their pages need rendering again.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Rebuilt {
+    All,
+    Guides(BTreeSet<String>),
+}
+
 /// A step file whose name has been read: (number, slug, path, bytes).
 type StepFile<'a> = (usize, String, &'a str, &'a [u8]);
 
@@ -39,6 +69,16 @@ struct GuideFiles<'a> {
 const GUIDE_FIELDS: &str = "`title`, `summary`, `species`, `time_needed` and `intro`";
 
 pub fn assemble(loaded: &LoadedSite, options: &Options) -> Result<Site, Diagnostics> {
+    assemble_cached(loaded, options, &mut Cache::default(), Changed::All).map(|(site, _)| site)
+}
+
+/// `assemble`, reusing the guides in `cache` that `changed` does not name.
+pub fn assemble_cached(
+    loaded: &LoadedSite,
+    options: &Options,
+    cache: &mut Cache,
+    changed: Changed,
+) -> Result<(Site, Rebuilt), Diagnostics> {
     let mut problems: Vec<Diagnostic> = loaded.problems.clone();
     let config = site_config(loaded, options, &mut problems);
 
@@ -131,30 +171,68 @@ pub fn assemble(loaded: &LoadedSite, options: &Options) -> Result<Site, Diagnost
     }
 
     let allow_html = config.as_ref().is_some_and(|c| c.allow_html);
-    let results: Vec<(Option<Guide>, Vec<Diagnostic>)> = ordered
+    let context = Context {
+        guides: index.guides.clone(),
+        assets: index.assets.clone(),
+        allow_html,
+    };
+    let reuse_all = cache.context.as_ref() == Some(&context);
+    let must_build = |slug: &str| match changed {
+        _ if !reuse_all => true,
+        Changed::All => true,
+        Changed::Guides(set) => set.contains(slug) || !cache.guides.contains_key(slug),
+    };
+    let results: Vec<(&str, bool, (Option<Arc<Guide>>, Vec<Diagnostic>))> = ordered
         .par_iter()
         .map(|(slug, steps)| {
+            if !must_build(slug) {
+                return (*slug, false, cache.guides[*slug].clone());
+            }
             let mut problems = Vec::new();
             let yaml = guide_files[slug].yaml;
             let guide = yaml.and_then(|(path, bytes)| {
                 build_guide(slug, path, bytes, steps, &index, allow_html, &mut problems)
             });
-            (guide, problems)
+            (*slug, true, (guide.map(Arc::new), problems))
         })
         .collect();
+    let mut rebuilt = BTreeSet::new();
+    let mut titles_changed = false;
     let mut guides = Vec::with_capacity(results.len());
-    for (guide, mut p) in results {
-        problems.append(&mut p);
-        guides.extend(guide);
+    let mut fresh = BTreeMap::new();
+    for (slug, built, (guide, p)) in results {
+        if built {
+            rebuilt.insert(slug.to_string());
+            let old_title = cache
+                .guides
+                .get(slug)
+                .and_then(|(g, _)| g.as_ref())
+                .map(|g| &g.meta.title);
+            titles_changed |= old_title != guide.as_ref().map(|g| &g.meta.title);
+        }
+        problems.extend(p.iter().cloned());
+        if let Some(g) = &guide {
+            guides.push(g.clone());
+        }
+        fresh.insert(slug.to_string(), (guide, p));
     }
+    cache.guides = fresh;
+    cache.context = Some(context);
+    // Other guides show related guides' titles; a changed title means their pages change too.
+    let rebuilt = if !reuse_all || titles_changed || matches!(changed, Changed::All) {
+        Rebuilt::All
+    } else {
+        Rebuilt::Guides(rebuilt)
+    };
     let titles: BTreeMap<String, String> = guides
         .iter()
         .map(|g| (g.slug.clone(), g.meta.title.clone()))
         .collect();
-    for guide in &mut guides {
+    for guide in guides.iter_mut().filter(|g| !g.meta.related.is_empty()) {
+        let mut related = Vec::new();
         for slug in &guide.meta.related {
             match titles.get(slug) {
-                Some(title) => guide.related_guides.push(RelatedGuide {
+                Some(title) => related.push(RelatedGuide {
                     slug: slug.clone(),
                     title: title.clone(),
                 }),
@@ -163,6 +241,7 @@ pub fn assemble(loaded: &LoadedSite, options: &Options) -> Result<Site, Diagnost
                 None => problems.push(related_problem(loaded, guide, slug, &index)),
             }
         }
+        Arc::make_mut(guide).related_guides = related;
     }
     guides.sort_by(|a, b| {
         (a.meta.order.unwrap_or(i64::MAX), &a.meta.title, &a.slug).cmp(&(
@@ -198,16 +277,19 @@ pub fn assemble(loaded: &LoadedSite, options: &Options) -> Result<Site, Diagnost
     }
 
     match config {
-        Some(config) if problems.is_empty() => Ok(Site {
-            config,
-            guides,
-            files: index
-                .assets
-                .iter()
-                .map(|p| (p["content/".len()..].to_string(), loaded.content[p].clone()))
-                .collect(),
-            logo,
-        }),
+        Some(config) if problems.is_empty() => Ok((
+            Site {
+                config,
+                guides,
+                files: index
+                    .assets
+                    .iter()
+                    .map(|p| (p["content/".len()..].to_string(), loaded.content[p].clone()))
+                    .collect(),
+                logo,
+            },
+            rebuilt,
+        )),
         _ => Err(Diagnostics::from(problems)),
     }
 }

@@ -1,6 +1,8 @@
 //! The validated site: plain data that the planner and the templates read. Markdown is already
 //! HTML here and every link in it has been checked.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::config::SiteConfig;
@@ -8,8 +10,8 @@ use crate::config::SiteConfig;
 #[derive(Debug, Clone)]
 pub struct Site {
     pub config: SiteConfig,
-    /// Guides in index order (`order`, then title).
-    pub guides: Vec<Guide>,
+    /// Guides in index order (`order`, then title). Shared, so a rebuild can reuse unchanged ones.
+    pub guides: Vec<Arc<Guide>>,
     /// Files copied as they are: (output path, bytes).
     pub files: Vec<(String, Vec<u8>)>,
     /// Output path of the logo, if the site has one.

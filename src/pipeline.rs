@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::assemble::{self, assemble};
+use crate::assemble::{self, Rebuilt, assemble};
 use crate::diagnostic::Diagnostics;
 use crate::load::{LoadedSite, load};
 use crate::output::write_site;
@@ -68,6 +68,35 @@ pub fn render_loaded(
         guides: site.guides.len(),
         pages: plan.pages.len(),
     })
+}
+
+/// A rebuild after an edit, for `serve`: guides in `cache` that `changed` does not name are
+/// reused, and only the pages of guides assembled anew are rendered (with the site-wide pages
+/// and copied files), unless `render_everything` (a template changed) or the edit reaches every
+/// guide. Returns the files rendered and which guides they cover.
+pub fn rerender(
+    loaded: &LoadedSite,
+    base_url: Option<String>,
+    cache: &mut assemble::Cache,
+    changed: assemble::Changed,
+    render_everything: bool,
+) -> Result<(Vec<(String, Vec<u8>)>, Rebuilt), Diagnostics> {
+    let (site, rebuilt) =
+        assemble::assemble_cached(loaded, &assemble::Options { base_url }, cache, changed)?;
+    let theme = Theme::new(&loaded.templates);
+    let plan = plan(&site, &theme).map_err(Diagnostics::from)?;
+    let renderer = Renderer::new(&theme, &site).map_err(Diagnostics::from)?;
+    let rebuilt = if render_everything {
+        Rebuilt::All
+    } else {
+        rebuilt
+    };
+    let files = match &rebuilt {
+        Rebuilt::All => renderer.render_all(&site, &plan),
+        Rebuilt::Guides(set) => renderer.render_some(&site, &plan, |slug| set.contains(slug)),
+    }
+    .map_err(Diagnostics::from)?;
+    Ok((files, rebuilt))
 }
 
 pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {

@@ -93,10 +93,21 @@ impl<'a> Renderer<'a> {
         site: &Site,
         plan: &Plan,
     ) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
-        let guides: Vec<Value> = site
+        self.render_some(site, plan, |_| true)
+    }
+
+    /// Renders the site-wide pages, the pages of the guides `wanted` accepts (by slug), and every
+    /// copied file.
+    pub fn render_some(
+        &self,
+        site: &Site,
+        plan: &Plan,
+        wanted: impl Fn(&str) -> bool + Sync,
+    ) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
+        let guides: Vec<Option<Value>> = site
             .guides
             .par_iter()
-            .map(Value::from_serializable)
+            .map(|g| wanted(&g.slug).then(|| Value::from_serializable(g.as_ref())))
             .collect();
         let cards: Vec<GuideCard> = site
             .guides
@@ -117,13 +128,16 @@ impl<'a> Renderer<'a> {
         let pages: Vec<Result<(String, Vec<u8>), Diagnostic>> = plan
             .pages
             .par_iter()
+            .filter(|page| page.guide.is_none_or(|g| guides[g].is_some()))
             .map(|page| {
                 let mut ctx = Context::new();
                 let depth = page.path.matches('/').count();
                 ctx.insert("root", &"../".repeat(depth));
                 ctx.insert("path", &page.path);
                 if let Some(g) = page.guide {
-                    ctx.insert_value("guide", guides[g].clone());
+                    if let Some(value) = &guides[g] {
+                        ctx.insert_value("guide", value.clone());
+                    }
                     if let PageKind::Step(s) = page.kind {
                         step_context(&mut ctx, &site.guides[g], s);
                     }

@@ -2,14 +2,15 @@
 //! output. A change re-reads only the files it names; a failed rebuild keeps the last good
 //! output and remembers the problems, so the server can show them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::assemble::{self, Rebuilt};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{self, LoadedSite};
-use crate::pipeline::render_loaded;
+use crate::pipeline::rerender;
 
 /// The built site, by output path.
 pub type Files = BTreeMap<String, Arc<[u8]>>;
@@ -17,6 +18,10 @@ pub type Files = BTreeMap<String, Arc<[u8]>>;
 pub struct Session {
     loaded: LoadedSite,
     base_url: Option<String>,
+    cache: assemble::Cache,
+    /// After a failed rebuild, the next good one renders every page: the failed one may have
+    /// assembled guides whose pages were never rendered.
+    render_everything_next: bool,
     /// The last output that built without problems.
     pub files: Arc<Files>,
     /// The problems of the latest rebuild, if it failed.
@@ -42,30 +47,78 @@ impl Session {
         let mut session = Session {
             loaded,
             base_url,
+            cache: assemble::Cache::default(),
+            render_everything_next: true,
             files: Arc::new(Files::new()),
             problems: None,
             builds: 0,
         };
-        let outcome = session.rebuild();
+        let outcome = session.rebuild(assemble::Changed::All, true);
         Ok((session, outcome))
     }
 
     /// Re-reads `paths` (relative to the site root) and rebuilds; `None` if no file changed
     /// (a save without edits, or only an editor's probe file).
     pub fn apply(&mut self, paths: &[String]) -> Option<Outcome> {
-        load::refresh(&mut self.loaded, paths).then(|| self.rebuild())
+        if !load::refresh(&mut self.loaded, paths) {
+            return None;
+        }
+        // A file inside a guide's folder touches that guide; anything else under content/ (the
+        // site's settings, a guide folder coming or going) touches them all. Templates change
+        // no guide, but every page may use them.
+        let mut guides = BTreeSet::new();
+        let mut all = false;
+        let mut templates = false;
+        for path in paths {
+            match path
+                .strip_prefix("content/guides/")
+                .and_then(|r| r.split_once('/'))
+            {
+                Some((slug, _)) => {
+                    guides.insert(slug.to_string());
+                }
+                None if path.starts_with("templates") => templates = true,
+                None => all = true,
+            }
+        }
+        let changed = if all {
+            assemble::Changed::All
+        } else {
+            assemble::Changed::Guides(&guides)
+        };
+        Some(self.rebuild(changed, templates))
     }
 
-    fn rebuild(&mut self) -> Outcome {
+    fn rebuild(&mut self, changed: assemble::Changed, render_everything: bool) -> Outcome {
         let start = Instant::now();
         self.builds += 1;
-        match render_loaded(&self.loaded, self.base_url.clone()) {
-            Ok(rendered) => {
-                let new: Files = rendered
-                    .files
-                    .into_iter()
-                    .map(|(path, bytes)| (path, Arc::from(bytes)))
-                    .collect();
+        let everything = render_everything || self.render_everything_next;
+        match rerender(
+            &self.loaded,
+            self.base_url.clone(),
+            &mut self.cache,
+            changed,
+            everything,
+        ) {
+            Ok((files, rebuilt)) => {
+                let mut new: Files = match &rebuilt {
+                    Rebuilt::All => Files::new(),
+                    Rebuilt::Guides(set) => {
+                        let mut kept = (*self.files).clone();
+                        kept.retain(|path, _| {
+                            let guide =
+                                path.strip_prefix("guides/").and_then(|r| r.split_once('/'));
+                            !guide.is_some_and(|(slug, _)| set.contains(slug))
+                        });
+                        kept
+                    }
+                };
+                new.extend(
+                    files
+                        .into_iter()
+                        .map(|(path, bytes)| (path, Arc::from(bytes))),
+                );
+                self.render_everything_next = false;
                 let mut changed: Vec<String> = new
                     .iter()
                     .filter(|(p, b)| self.files.get(*p) != Some(*b))
@@ -81,6 +134,7 @@ impl Session {
                 }
             }
             Err(problems) => {
+                self.render_everything_next = true;
                 self.problems = Some(problems);
                 Outcome {
                     changed: Vec::new(),

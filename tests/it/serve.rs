@@ -479,3 +479,62 @@ fn write_keeps_public_up_to_date() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// After a series of edits, including a broken one and a title that other guides show, every
+/// page served equals the page a full build makes.
+#[test]
+fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
+    let site = TestSite::fixture("minimal");
+    let served = Served::start(site.root(), &[]);
+    let mut events = served.events();
+    site.write(STEP, &step_text("Edited once."));
+    events.expect("reload");
+    // second-guide's title appears on first-guide's overview (related guides).
+    let guide_yaml = site.read("content/guides/second-guide/guide.yaml");
+    site.write(
+        "content/guides/second-guide/guide.yaml",
+        &guide_yaml.replace("title: Second guide", "title: Renamed guide"),
+    );
+    events.expect("reload");
+    site.write(
+        "content/guides/first-guide/steps/02-middle.md",
+        "---\ntitle: [\n",
+    );
+    events.expect("problems");
+    site.write(
+        "content/guides/second-guide/steps/01-only-step.md",
+        &step_text("Changed while broken."),
+    );
+    events.expect("problems");
+    site.write(
+        "content/guides/first-guide/steps/02-middle.md",
+        &step_text("Middle, fixed."),
+    );
+    events.expect("reload");
+
+    let out = tempfile::TempDir::new().unwrap();
+    let out_dir = out.path().join("public");
+    site.handout(&["build", "--output", out_dir.to_str().unwrap()])
+        .success();
+    let full = crate::helpers::tree(&out_dir);
+    let script = "<script src=\"/__handout/client.js\"></script>\n";
+    for (path, bytes) in &full {
+        if path == ".handout-output" {
+            continue;
+        }
+        let reply = served.get(&format!("/{path}"));
+        assert_eq!(reply.status, 200, "{path}");
+        let expected = String::from_utf8_lossy(bytes);
+        assert_eq!(
+            reply.body.replace(script, ""),
+            expected,
+            "{path} differs from a full build"
+        );
+    }
+    assert!(
+        served
+            .get("/guides/first-guide/index.html")
+            .body
+            .contains("Renamed guide")
+    );
+}
