@@ -30,8 +30,11 @@ pub struct Options {
 #[derive(Default)]
 pub struct Cache {
     context: Option<Context>,
-    guides: BTreeMap<String, (Option<Arc<Guide>>, Vec<Diagnostic>)>,
+    guides: BTreeMap<String, Assembled>,
 }
+
+/// One guide's result: the guide if it could be made, and its problems.
+type Assembled = (Option<Arc<Guide>>, Vec<Diagnostic>);
 
 #[derive(PartialEq)]
 struct Context {
@@ -182,7 +185,7 @@ pub fn assemble_cached(
         Changed::All => true,
         Changed::Guides(set) => set.contains(slug) || !cache.guides.contains_key(slug),
     };
-    let results: Vec<(&str, bool, (Option<Arc<Guide>>, Vec<Diagnostic>))> = ordered
+    let results: Vec<(&str, bool, Assembled)> = ordered
         .par_iter()
         .map(|(slug, steps)| {
             if !must_build(slug) {
