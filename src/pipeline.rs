@@ -38,6 +38,9 @@ pub struct Summary {
     pub elapsed: Duration,
 }
 
+/// Files to write: (output path, bytes).
+pub type OutputFiles = Vec<(String, Vec<u8>)>;
+
 /// A built site, in memory.
 pub struct Rendered {
     pub files: Vec<(String, Vec<u8>)>,
@@ -80,7 +83,7 @@ pub fn rerender(
     cache: &mut assemble::Cache,
     changed: assemble::Changed,
     render_everything: bool,
-) -> Result<(Vec<(String, Vec<u8>)>, Rebuilt), Diagnostics> {
+) -> Result<(OutputFiles, Rebuilt), Diagnostics> {
     let (site, rebuilt) =
         assemble::assemble_cached(loaded, &assemble::Options { base_url }, cache, changed)?;
     let theme = Theme::new(&loaded.templates);
