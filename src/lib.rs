@@ -21,6 +21,7 @@ pub mod render;
 pub mod serve;
 pub mod server;
 pub mod session;
+pub mod synthetic;
 pub mod text;
 pub mod theme;
 pub mod watch;

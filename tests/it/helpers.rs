@@ -181,28 +181,7 @@ pub fn tree_diff(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -
     diff
 }
 
-/// A synthetic site of `guides` guides with `steps` steps each, for tests that need volume.
-pub fn synthetic_site(root: &Path, guides: usize, steps: usize, title_suffix: &str) {
-    let content = root.join("content");
-    fs::create_dir_all(&content).unwrap();
-    fs::write(content.join("site.yaml"), "name: Synthetic Shelter\n").unwrap();
-    for g in 0..guides {
-        let dir = content.join(format!("guides/guide-{g:05}"));
-        fs::create_dir_all(dir.join("steps")).unwrap();
-        fs::write(
-            dir.join("guide.yaml"),
-            format!("title: Guide {g}{title_suffix}\nsummary: A guide.\nspecies: cat\ntime_needed: A week\nintro: Why it matters.\n"),
-        )
-        .unwrap();
-        for s in 1..=steps {
-            fs::write(
-                dir.join(format!("steps/{s:02}-step-{s}.md")),
-                format!(
-                    "---\ntitle: Step {s}\ndone_when: Your cat is calm.\n---\n{}\n",
-                    "Practise a little every day with treats and patience. ".repeat(30)
-                ),
-            )
-            .unwrap();
-        }
-    }
+/// A synthetic site (see `handout::synthetic`); a different seed changes every text.
+pub fn synthetic_site(root: &Path, guides: usize, steps: usize, seed: u64) {
+    handout::synthetic::write_site(root, guides, steps, seed).expect("synthetic site written");
 }

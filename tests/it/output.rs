@@ -131,7 +131,7 @@ fn a_missing_content_folder_says_where_to_run() {
 #[test]
 fn two_builds_at_once_never_mix_their_output() {
     let dir = tempfile::TempDir::new().unwrap();
-    crate::helpers::synthetic_site(dir.path(), 60, 8, "");
+    crate::helpers::synthetic_site(dir.path(), 60, 8, 1);
     let runs: Vec<_> = (0..2)
         .map(|_| {
             std::process::Command::new(env!("CARGO_BIN_EXE_handout"))
@@ -164,10 +164,10 @@ fn two_builds_at_once_never_mix_their_output() {
 #[test]
 fn a_killed_build_leaves_the_old_or_the_new_site_whole() {
     let dir = tempfile::TempDir::new().unwrap();
-    crate::helpers::synthetic_site(dir.path(), 80, 10, "");
+    crate::helpers::synthetic_site(dir.path(), 80, 10, 1);
     handout(dir.path(), &["build"]).success();
     let old = tree(&dir.path().join("public"));
-    crate::helpers::synthetic_site(dir.path(), 80, 10, " (new)");
+    crate::helpers::synthetic_site(dir.path(), 80, 10, 2);
     let new_site = {
         let fresh = tempfile::TempDir::new().unwrap();
         let out = fresh.path().join("public");

@@ -273,7 +273,7 @@ fn every_save_style_reloads_the_page_once_with_the_final_text() {
 #[test]
 fn a_burst_of_fifty_changed_files_gives_one_rebuild() {
     let dir = tempfile::TempDir::new().unwrap();
-    crate::helpers::synthetic_site(dir.path(), 10, 5, "");
+    crate::helpers::synthetic_site(dir.path(), 10, 5, 1);
     let served = Served::start(dir.path(), &[]);
     let mut events = served.events();
     // Like `git checkout`: fifty files rewritten as fast as possible.

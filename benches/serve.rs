@@ -1,0 +1,95 @@
+//! Edit-to-reload time of `handout serve`: from the moment a step file is written to the moment
+//! the open page is told to reload (file-system event, debounce, rebuild and notice included),
+//! on a synthetic site of 1,000 guides of ten steps.
+//!
+//! Run: `cargo bench --bench serve` (or `cargo bench --bench serve -- 100` for another size).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn main() {
+    let guides: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1000);
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    handout::synthetic::write_site(dir.path(), guides, 10, 1).expect("synthetic site");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handout"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("handout serve starts");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut first_build = String::new();
+    let port: u16 = loop {
+        let line = lines.next().expect("an address").expect("a line");
+        if line.starts_with("build 1:") {
+            first_build = line.clone();
+        }
+        if let Some(rest) = line.split("http://localhost:").nth(1) {
+            break rest
+                .split('/')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .expect("a port");
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+
+    let mut events = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(
+        events,
+        "GET /__handout/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .expect("request");
+    events
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    wait_for(&mut events, "event: hello");
+
+    let step = dir.path().join(format!(
+        "content/guides/guide-{:05}/steps/05-step-5.md",
+        guides / 2
+    ));
+    let original = std::fs::read_to_string(&step).expect("step");
+    let mut times = Vec::new();
+    for i in 0..30 {
+        let text = original.replacen("Once a day", &format!("Once a day, edit {i}"), 1);
+        let start = Instant::now();
+        std::fs::write(&step, text).expect("write");
+        wait_for(&mut events, "event: reload");
+        times.push(start.elapsed());
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!("serve, {guides} guides of 10 steps ({first_build})");
+    println!(
+        "edit to reload over {} edits: median {:.0} ms, 90th percentile {:.0} ms, fastest {:.0} ms, slowest {:.0} ms",
+        times.len(),
+        ms(times[times.len() / 2]),
+        ms(times[times.len() * 9 / 10]),
+        ms(times[0]),
+        ms(times[times.len() - 1]),
+    );
+}
+
+fn wait_for(stream: &mut TcpStream, marker: &str) {
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    while !seen.contains(marker) {
+        let n = stream
+            .read(&mut buf)
+            .expect("the event arrives within 10 s");
+        assert!(n > 0, "the server closed the event stream");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+}

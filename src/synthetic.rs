@@ -1,0 +1,180 @@
+//! Synthetic sites for benchmarks and tests: `guides` guides of `steps` steps, each step 250–400
+//! words, deterministic (the same arguments give the same bytes), so timings compare like with
+//! like across runs and machines.
+
+use std::fs;
+use std::io;
+use std::path::Path;
+
+const WORDS: &[&str] = &[
+    "cat",
+    "harness",
+    "leash",
+    "treat",
+    "calm",
+    "gentle",
+    "slowly",
+    "praise",
+    "reward",
+    "quiet",
+    "room",
+    "indoors",
+    "practice",
+    "minutes",
+    "daily",
+    "patient",
+    "sniff",
+    "toy",
+    "play",
+    "wait",
+    "follow",
+    "steady",
+    "short",
+    "session",
+    "relaxed",
+    "favorite",
+    "bowl",
+    "window",
+    "scratch",
+    "climb",
+    "perch",
+    "routine",
+    "comfortable",
+    "curious",
+    "safe",
+    "watch",
+    "brush",
+    "feed",
+    "water",
+    "litter",
+    "box",
+    "carrier",
+    "visit",
+    "vet",
+    "kitten",
+    "adult",
+    "shelter",
+    "home",
+    "the",
+    "a",
+    "and",
+    "with",
+    "your",
+    "when",
+    "then",
+    "until",
+    "before",
+    "after",
+    "each",
+    "it",
+];
+
+/// A tiny deterministic generator (SplitMix64); statistical quality does not matter here.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn paragraph(rng: &mut Rng, words: u64) -> String {
+    let mut text = String::new();
+    for i in 0..words {
+        let word = WORDS[rng.below(WORDS.len() as u64) as usize];
+        if i % 12 == 0 {
+            if i > 0 {
+                text.push_str(". ");
+            }
+            let mut chars = word.chars();
+            if let Some(first) = chars.next() {
+                text.extend(first.to_uppercase());
+                text.push_str(chars.as_str());
+            }
+        } else {
+            text.push(' ');
+            text.push_str(word);
+        }
+    }
+    text.push('.');
+    text
+}
+
+/// Writes a site with `guides` guides of `steps` steps under `root/content`.
+pub fn write_site(root: &Path, guides: usize, steps: usize, seed: u64) -> io::Result<()> {
+    let content = root.join("content");
+    fs::create_dir_all(&content)?;
+    fs::write(
+        content.join("site.yaml"),
+        "name: Synthetic Shelter\npaper: letter\ncontact:\n  phone: \"(555) 010-0000\"\n",
+    )?;
+    let mut rng = Rng(seed);
+    for g in 0..guides {
+        let dir = content.join(format!("guides/guide-{g:05}"));
+        fs::create_dir_all(dir.join("steps"))?;
+        let related = if g > 0 {
+            format!("related:\n  - guide-{:05}\n", g - 1)
+        } else {
+            String::new()
+        };
+        fs::write(
+            dir.join("guide.yaml"),
+            format!(
+                "title: Guide {g}\nsummary: {}\nspecies: cat\ntopic: behavior\ntime_needed: A few weeks\nintro: |\n  {}\nbefore_you_start:\n  - {}\nsupplies:\n  - {}\ntips:\n  - {}\nsafety:\n  - {}\n{related}",
+                paragraph(&mut rng, 20),
+                paragraph(&mut rng, 80),
+                paragraph(&mut rng, 15),
+                paragraph(&mut rng, 10),
+                paragraph(&mut rng, 20),
+                paragraph(&mut rng, 20),
+            ),
+        )?;
+        for s in 1..=steps {
+            let words = 250 + rng.below(151);
+            let first = words / 2;
+            let link = if s > 1 {
+                format!(" See [the step before]({:02}-step-{}.md).", s - 1, s - 1)
+            } else {
+                String::new()
+            };
+            fs::write(
+                dir.join(format!("steps/{s:02}-step-{s}.md")),
+                format!(
+                    "---\ntitle: Step {s} of guide {g}\ndone_when: {}\nrepeat:\n  - Once a day\n---\n{}{link}\n\n> [!TIP]\n> {}\n\n{}\n",
+                    paragraph(&mut rng, 12),
+                    paragraph(&mut rng, first),
+                    paragraph(&mut rng, 20),
+                    paragraph(&mut rng, words - first - 20),
+                ),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_site() {
+        let a = tempfile::TempDir::new().unwrap();
+        let b = tempfile::TempDir::new().unwrap();
+        write_site(a.path(), 2, 3, 7).unwrap();
+        write_site(b.path(), 2, 3, 7).unwrap();
+        let read =
+            |d: &Path| fs::read(d.join("content/guides/guide-00001/steps/03-step-3.md")).unwrap();
+        assert_eq!(read(a.path()), read(b.path()));
+        let text = String::from_utf8(read(a.path())).unwrap();
+        let words = text.split_whitespace().count();
+        assert!((250..=440).contains(&words), "{words} words");
+    }
+}
