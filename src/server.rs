@@ -103,7 +103,22 @@ fn handle(request: Request, hub: &Hub, bound: SocketAddr) {
     }
     let state = hub.state.read().unwrap_or_else(|e| e.into_inner());
     let files = Arc::clone(&state.files);
+    let never_built = files.is_empty().then(|| state.problems.clone()).flatten();
     drop(state);
+    if let Some(problems) = never_built {
+        // No good build yet to fall back on: a page that shows the problems and reloads once
+        // they are fixed.
+        let page = format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>The site has problems</title></head>\n<body>\n<h1>The site cannot be built yet</h1>\n<p>Fix the problems below and save; this page reloads by itself.</p>\n<pre>{}</pre>\n</body>\n</html>\n",
+            escaped(&problems)
+        );
+        let _ = request.respond(file_response(
+            503,
+            "problems.html",
+            with_client("problems.html", page.as_bytes()),
+        ));
+        return;
+    }
     let found = site_path(&url).and_then(|p| files.get(&p).map(|b| (p, b)));
     let response = match found {
         Some((path, bytes)) => file_response(200, &path, with_client(&path, bytes)),
@@ -170,6 +185,13 @@ fn host_allowed(request: &Request, bound: SocketAddr) -> bool {
         Ok(ip) => ip == bound.ip() || bound.ip().is_unspecified(),
         Err(_) => false,
     }
+}
+
+fn escaped(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    // Writing to a Vec cannot fail.
+    let _ = tera::escape_html(text, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// HTML pages get the live-reload script, just before `</body>`.

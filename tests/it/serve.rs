@@ -538,3 +538,19 @@ fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
             .contains("Renamed guide")
     );
 }
+
+#[test]
+fn a_site_that_never_built_shows_its_problems_and_recovers() {
+    let site = TestSite::fixture("minimal");
+    site.write(STEP, "---\ntitle: [\n");
+    let served = Served::start(site.root(), &[]);
+    let page = served.get("/");
+    assert_eq!(page.status, 503);
+    assert!(page.body.contains("The site cannot be built yet"));
+    assert!(page.body.contains(&format!("{STEP}:")), "{}", page.body);
+    assert!(page.body.contains("/__handout/client.js"));
+    let mut events = served.events_after_problem_stream();
+    site.write(STEP, &step_text("Now it builds."));
+    events.expect("reload");
+    assert!(served.get(PAGE).body.contains("Now it builds."));
+}
