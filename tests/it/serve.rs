@@ -90,6 +90,15 @@ impl Served {
 impl Served {
     /// The first event a newly opened page gets while the site is broken.
     fn events_after_problem(&self) -> String {
+        self.open_problem_stream().1
+    }
+
+    /// An event stream opened while the site is broken, after its first (`problems`) event.
+    fn events_after_problem_stream(&self) -> Events {
+        self.open_problem_stream().0
+    }
+
+    fn open_problem_stream(&self) -> (Events, String) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         write!(
             stream,
@@ -106,7 +115,7 @@ impl Served {
         };
         let (name, data) = events.next(WAIT).expect("a first event");
         assert_eq!(name, "problems");
-        data
+        (events, data)
     }
 }
 
