@@ -563,3 +563,16 @@ fn a_site_that_never_built_shows_its_problems_and_recovers() {
     events.expect("reload");
     assert!(served.get(PAGE).body.contains("Now it builds."));
 }
+
+#[test]
+fn polling_sees_edits_too() {
+    let site = TestSite::fixture("minimal");
+    let served = Served::start(site.root(), &["--poll"]);
+    let mut events = served.events();
+    site.write(STEP, &step_text("Seen by polling."));
+    events.expect("reload");
+    assert!(served.get(PAGE).body.contains("Seen by polling."));
+    site.remove("content/guides/first-guide/steps/03-end.md");
+    events.expect("reload");
+    assert_eq!(served.get("/guides/first-guide/end.html").status, 404);
+}
