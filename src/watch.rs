@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use notify_debouncer_full::notify::event::ModifyKind;
+use notify_debouncer_full::notify::event::{MetadataKind, ModifyKind};
 use notify_debouncer_full::notify::{
     self, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode,
 };
@@ -80,6 +80,8 @@ pub fn watch(root: &Path, poll: bool) -> Result<(Watcher, Receiver<Vec<String>>)
 fn is_change(kind: &EventKind) -> bool {
     match kind {
         EventKind::Create(_) | EventKind::Remove(_) | EventKind::Any | EventKind::Other => true,
+        // Polling reports a write as a new modification time.
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)) => true,
         EventKind::Modify(ModifyKind::Metadata(_)) => false,
         EventKind::Modify(_) => true,
         EventKind::Access(_) => false,
