@@ -50,7 +50,7 @@ pub struct ServeArgs {
     #[arg(long)]
     pub open: bool,
 
-    /// Check for changes every 200 ms instead of waiting for the system to report them (for
+    /// Check for changes every 300 ms instead of waiting for the system to report them (for
     /// network drives and shared folders that send no change events)
     #[arg(long)]
     pub poll: bool,

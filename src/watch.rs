@@ -56,7 +56,11 @@ pub fn watch(root: &Path, poll: bool) -> Result<(Watcher, Receiver<Vec<String>>)
         .with_help("try `handout serve --poll`, which checks for changes regularly instead")
     };
     let mut watcher = if poll {
-        let config = notify::Config::default().with_poll_interval(Duration::from_millis(200));
+        // Polling compares modification times to the second, which misses a save made in the
+        // same second as the last change; comparing contents does not.
+        let config = notify::Config::default()
+            .with_poll_interval(Duration::from_millis(300))
+            .with_compare_contents(true);
         Watcher::Poll(new_debouncer_opt(DEBOUNCE, None, handler, NoCache, config).map_err(problem)?)
     } else {
         Watcher::Native(
