@@ -2,6 +2,7 @@
 //! folder and checks what a user would see.
 
 mod bad_input;
+mod browser;
 mod build;
 mod content;
 mod errors;

@@ -12,7 +12,7 @@ use crate::helpers::TestSite;
 const WAIT: Duration = Duration::from_secs(10);
 
 /// A running `handout serve`, killed on drop.
-struct Served {
+pub struct Served {
     child: Child,
     port: u16,
 }
@@ -575,4 +575,48 @@ fn polling_sees_edits_too() {
     site.remove("content/guides/first-guide/steps/03-end.md");
     events.expect("reload");
     assert_eq!(served.get("/guides/first-guide/end.html").status, 404);
+}
+
+/// In a real browser: the page follows an edit, shows the problem panel over the last good page
+/// when a save is broken, and drops it when the save is fixed.
+#[test]
+fn in_a_browser_the_page_follows_edits_and_shows_then_clears_problems() {
+    let Some(browser) = crate::browser::Browser::start("the serve browser test", 1280, 900, true)
+    else {
+        return;
+    };
+    let site = TestSite::fixture("minimal");
+    let served = Served::start(site.root(), &[]);
+    browser.goto(&format!("http://localhost:{}{PAGE}", served.port));
+    let body = "document.body.textContent";
+    browser.wait_until(&format!("{body}.includes('Show the toy.')"), WAIT);
+    // Wait until the page listens for changes before editing.
+    std::thread::sleep(Duration::from_millis(300));
+
+    site.write(STEP, &step_text("Edited in the browser test."));
+    browser.wait_until(
+        &format!("{body}.includes('Edited in the browser test.')"),
+        WAIT,
+    );
+
+    site.write(STEP, "---\ntitle: Begin here\ndone_when: [\n---\n");
+    let panel = "document.getElementById('handout-problems')";
+    browser.wait_until(
+        &format!("{panel} && {panel}.textContent.includes('{STEP}:')"),
+        WAIT,
+    );
+    assert!(
+        browser
+            .js(&format!("return {body};"))
+            .as_str()
+            .unwrap()
+            .contains("Edited in the browser test."),
+        "the last good page stays"
+    );
+
+    site.write(STEP, &step_text("Fixed in the browser test."));
+    browser.wait_until(
+        &format!("{body}.includes('Fixed in the browser test.') && !{panel}"),
+        WAIT,
+    );
 }

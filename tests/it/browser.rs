@@ -1,0 +1,343 @@
+//! Tests in a real browser: Debian's Chromium driven over WebDriver (chromedriver) with
+//! fantoccini. They run when Chromium and chromedriver are installed; with
+//! `HANDOUT_REQUIRE_BROWSER=1` (as in CI) a missing one is a failure, not a skip.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use crate::helpers::BuiltDefault;
+use crate::print::browser_or_skip;
+
+/// A headless Chromium session, with its chromedriver; both stopped on drop.
+pub struct Browser {
+    runtime: tokio::runtime::Runtime,
+    client: Option<Client>,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+/// chromedriver on PATH (or `HANDOUT_CHROMEDRIVER`).
+fn chromedriver() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("HANDOUT_CHROMEDRIVER") {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join("chromedriver"))
+        .find(|p| p.is_file())
+}
+
+impl Browser {
+    /// A browser with a `width`×`height` window, or `None` (after saying why) when Chromium or
+    /// chromedriver is missing and not required.
+    pub fn start(test: &str, width: u32, height: u32, javascript: bool) -> Option<Browser> {
+        let chromium = browser_or_skip(test)?;
+        let Some(driver_path) = chromedriver() else {
+            if std::env::var("HANDOUT_REQUIRE_BROWSER").as_deref() == Ok("1") {
+                panic!("{test} needs chromedriver: apt-get install chromium-driver");
+            }
+            eprintln!("skipping {test}: chromedriver is not installed");
+            return None;
+        };
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let profile = tempfile::TempDir::new().unwrap();
+        let mut options = json!({
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--hide-scrollbars",
+                format!("--window-size={width},{height}"),
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+        });
+        if !javascript {
+            options["prefs"] = json!({"profile.managed_default_content_settings.javascript": 2});
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("chrome"));
+        caps.insert("goog:chromeOptions".into(), options);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = runtime
+            .block_on(
+                ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                    .capabilities(caps)
+                    .connect(&format!("http://127.0.0.1:{port}")),
+            )
+            .expect("a browser session");
+        Some(Browser {
+            runtime,
+            client: Some(client),
+            driver,
+            _profile: profile,
+        })
+    }
+
+    fn client(&self) -> &Client {
+        self.client.as_ref().expect("an open session")
+    }
+
+    pub fn goto(&self, url: &str) {
+        self.runtime
+            .block_on(self.client().goto(url))
+            .expect("page opens");
+    }
+
+    pub fn refresh(&self) {
+        self.runtime
+            .block_on(self.client().refresh())
+            .expect("page reloads");
+    }
+
+    pub fn js(&self, script: &str) -> Value {
+        self.runtime
+            .block_on(self.client().execute(script, vec![]))
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    pub fn js_async(&self, script: &str) -> Value {
+        self.runtime
+            .block_on(self.client().execute_async(script, vec![]))
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    pub fn click(&self, css: &str) {
+        self.runtime
+            .block_on(async { self.client().find(Locator::Css(css)).await?.click().await })
+            .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+    }
+
+    /// Waits until `condition` (a JavaScript expression) is true.
+    #[track_caller]
+    pub fn wait_until(&self, condition: &str, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        loop {
+            let script = format!("return !!({condition});");
+            // A page in the middle of reloading may refuse a script; try again.
+            let ok = self
+                .runtime
+                .block_on(self.client().execute(&script, vec![]))
+                .map(|v| v == Value::Bool(true))
+                .unwrap_or(false);
+            if ok {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "not true within {limit:?}: {condition}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            let _ = self.runtime.block_on(client.close());
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+pub fn file_url(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// Every HTML page of a built site, by path inside it.
+pub fn pages(out: &Path) -> Vec<String> {
+    crate::helpers::tree(out)
+        .into_keys()
+        .filter(|p| p.ends_with(".html"))
+        .collect()
+}
+
+#[test]
+fn checklist_ticks_are_remembered_and_start_over_clears_them() {
+    let Some(browser) = Browser::start("the checklist test", 1280, 900, true) else {
+        return;
+    };
+    let site = BuiltDefault::new();
+    let url = file_url(&site.out().join("guides/leash-training/checklist.html"));
+    browser.goto(&url);
+    let progress = "document.querySelector('[data-progress-text]').textContent";
+    browser.wait_until(
+        &format!("{progress} === '0 of 14 done'"),
+        Duration::from_secs(5),
+    );
+    assert_eq!(
+        browser.js("return document.querySelector('[data-progress]').hidden;"),
+        json!(false)
+    );
+    browser.click("label[for=check-get-a-cat-harness]");
+    browser.click("label[for=check-direct-your-cat-drop-a-treat-and-walk-on]");
+    browser.wait_until(
+        &format!("{progress} === '2 of 14 done'"),
+        Duration::from_secs(5),
+    );
+    assert_eq!(
+        browser.js("return document.getElementById('progress-bar').value;"),
+        json!(2)
+    );
+
+    browser.refresh();
+    browser.wait_until(
+        &format!("{progress} === '2 of 14 done'"),
+        Duration::from_secs(5),
+    );
+    assert_eq!(
+        browser.js("return document.getElementById('check-get-a-cat-harness').checked;"),
+        json!(true)
+    );
+    assert_eq!(
+        browser.js("return document.getElementById('check-leave-the-harness-out').checked;"),
+        json!(false)
+    );
+
+    browser.click("[data-reset]");
+    browser.wait_until(
+        &format!("{progress} === '0 of 14 done'"),
+        Duration::from_secs(5),
+    );
+    browser.refresh();
+    browser.wait_until(
+        &format!("{progress} === '0 of 14 done'"),
+        Duration::from_secs(5),
+    );
+    assert_eq!(
+        browser
+            .js("return [...document.querySelectorAll('.checklist input')].some(b => b.checked);"),
+        json!(false)
+    );
+}
+
+#[test]
+fn without_javascript_the_checklist_still_shows_every_item() {
+    let Some(browser) = Browser::start("the no-JavaScript checklist test", 1280, 900, false) else {
+        return;
+    };
+    let site = BuiltDefault::new();
+    browser.goto(&file_url(
+        &site.out().join("guides/leash-training/checklist.html"),
+    ));
+    let shown = browser.js(
+        "return [...document.querySelectorAll('.checklist label')].filter(l => l.getBoundingClientRect().height > 0).length;",
+    );
+    assert_eq!(
+        shown,
+        json!(14),
+        "2 before-you-start items, 9 steps and 3 sub-steps, all visible"
+    );
+    assert_eq!(
+        browser.js("return document.querySelector('[data-progress]').hidden;"),
+        json!(true)
+    );
+}
+
+#[test]
+fn nothing_is_cut_off_on_a_phone() {
+    let Some(browser) = Browser::start("the phone-width test", 360, 800, true) else {
+        return;
+    };
+    let site = BuiltDefault::new();
+    let mut wide = Vec::new();
+    for page in pages(&site.out()) {
+        browser.goto(&file_url(&site.out().join(&page)));
+        let found = browser.js(
+            "const w = document.documentElement.clientWidth;
+             const bad = [...document.querySelectorAll('body *')]
+               .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > w + 1 || r.left < -1); })
+               .map(e => e.tagName + (e.className ? '.' + e.className : '') + ' ' + Math.round(e.getBoundingClientRect().right));
+             if (document.documentElement.scrollWidth > w + 1) bad.push('page scrolls sideways: ' + document.documentElement.scrollWidth);
+             return bad.slice(0, 5);",
+        );
+        if found != json!([]) {
+            wide.push(format!("{page}: {found}"));
+        }
+    }
+    assert!(
+        wide.is_empty(),
+        "wider than a 360 px phone:\n{}",
+        wide.join("\n")
+    );
+}
+
+/// axe-core from npm: `HANDOUT_AXE_JS`, or `target/axe/node_modules/axe-core/axe.min.js` where
+/// `.ci/run` installs it.
+fn axe_source(test: &str) -> Option<String> {
+    let path = std::env::var_os("HANDOUT_AXE_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            crate::helpers::repo_root().join("target/axe/node_modules/axe-core/axe.min.js")
+        });
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(_) if std::env::var("HANDOUT_REQUIRE_BROWSER").as_deref() == Ok("1") => {
+            panic!(
+                "{test} needs axe-core at {}: npm install --prefix target/axe axe-core",
+                path.display()
+            )
+        }
+        Err(_) => {
+            eprintln!(
+                "skipping {test}: axe-core is not installed at {}",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn every_page_passes_axe_wcag_2_1_a_and_aa() {
+    let Some(axe) = axe_source("the accessibility test") else {
+        return;
+    };
+    let Some(browser) = Browser::start("the accessibility test", 1280, 900, true) else {
+        return;
+    };
+    let site = BuiltDefault::new();
+    let mut violations = Vec::new();
+    for page in pages(&site.out()) {
+        browser.goto(&file_url(&site.out().join(&page)));
+        browser.js(&format!("{axe}\nreturn true;"));
+        let result = browser.js_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+               .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ') + ')')))
+               .catch(e => done(['axe failed: ' + e]));",
+        );
+        if result != json!([]) {
+            violations.push(format!("{page}: {result}"));
+        }
+    }
+    assert!(
+        violations.is_empty(),
+        "accessibility violations:\n{}",
+        violations.join("\n")
+    );
+}
