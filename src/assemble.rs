@@ -19,9 +19,12 @@ use crate::yaml;
 /// Step slugs that would collide with a guide's own pages.
 const RESERVED_SLUGS: &[&str] = &["index", "checklist", "handout", "log"];
 
+#[derive(Default)]
 pub struct Options {
     /// Overrides `base_url` from site.yaml.
     pub base_url: Option<String>,
+    /// Overrides `paper` from site.yaml.
+    pub paper: Option<crate::config::Paper>,
 }
 
 /// Guides assembled by an earlier run, for `serve`: a guide whose files did not change is reused
@@ -375,6 +378,9 @@ fn site_config(
                 .with_help("write the full address, starting with https://"),
             );
         }
+    }
+    if let Some(paper) = options.paper {
+        config.paper = paper;
     }
     let base = options.base_url.as_ref().or(config.base_url.as_ref());
     if let Some(url) = base {

@@ -20,6 +20,10 @@ pub enum Command {
     /// Run it in your site's folder (the one that holds content/). Nothing is changed unless the
     /// whole build succeeds; problems are listed with the file and line to fix.
     Build(SiteArgs),
+    /// Build the site and print each guide's handout, checklist and training log to PDF.
+    ///
+    /// The same as `handout build --pdf`. Needs Chromium or Google Chrome on this computer.
+    Pdf(SiteArgs),
     /// Check the content for problems, without writing anything.
     Check(CheckArgs),
     /// Preview the site while you edit: serve it on this computer and reload open pages after
@@ -85,6 +89,30 @@ pub struct SiteArgs {
     /// this folder whole, so it only writes to an empty folder or one it made before.
     #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
+
+    /// Also print each guide's handout, checklist and training log to PDF, next to its pages
+    /// (needs Chromium or Google Chrome)
+    #[arg(long)]
+    pub pdf: bool,
+
+    /// Paper size for printing and PDFs (overrides `paper` in content/site.yaml)
+    #[arg(long, value_enum)]
+    pub paper: Option<PaperArg>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum PaperArg {
+    Letter,
+    A4,
+}
+
+impl From<PaperArg> for crate::config::Paper {
+    fn from(p: PaperArg) -> Self {
+        match p {
+            PaperArg::Letter => crate::config::Paper::Letter,
+            PaperArg::A4 => crate::config::Paper::A4,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod pdf;
 pub mod pipeline;
 pub mod plan;
 pub mod render;

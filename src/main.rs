@@ -5,20 +5,14 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use handout::cli::{Cli, Command};
+use handout::cli::{Cli, Command, SiteArgs};
 use handout::pipeline::{self, BuildOptions};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (result, verb) = match cli.command {
-        Command::Build(args) => (
-            pipeline::build(&BuildOptions {
-                root: args.site.root,
-                output: args.output,
-                base_url: args.site.base_url,
-            }),
-            "built",
-        ),
+        Command::Build(args) => (build(args, false), "built"),
+        Command::Pdf(args) => (build(args, true), "built"),
         Command::Serve(args) => {
             let root = args.site.root;
             let write = args
@@ -44,14 +38,20 @@ fn main() -> ExitCode {
                 root: args.root,
                 output: None,
                 base_url: args.base_url,
+                paper: None,
+                pdf: false,
             }),
             "checked",
         ),
     };
     match result {
         Ok(s) => {
+            let pdfs = match s.pdfs {
+                0 => String::new(),
+                n => format!(" and {n} PDFs"),
+            };
             println!(
-                "{verb} {} guide{}: {} pages, {} files in {:.2} s",
+                "{verb} {} guide{}: {} pages, {} files{pdfs} in {:.2} s",
                 s.guides,
                 if s.guides == 1 { "" } else { "s" },
                 s.pages,
@@ -66,4 +66,14 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+fn build(args: SiteArgs, pdf: bool) -> Result<pipeline::Summary, handout::diagnostic::Diagnostics> {
+    pipeline::build(&BuildOptions {
+        root: args.site.root,
+        output: args.output,
+        base_url: args.site.base_url,
+        paper: args.paper.map(Into::into),
+        pdf: pdf || args.pdf,
+    })
 }

@@ -65,10 +65,12 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
 }
 
 /// Writes `files` as the new contents of `output`, replacing it in one step.
+/// `finish` runs on the staged site before it goes live (to add PDFs printed from it).
 pub fn write_site(
     root: &Path,
     output: &Path,
     files: &[(String, Vec<u8>)],
+    finish: &dyn Fn(&Path) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
     check_output(root, output)?;
     let parent = match output.parent() {
@@ -96,6 +98,7 @@ pub fn write_site(
                 "the old site is unchanged; make room on the disk or make the folder writable, then build again",
             )
         })
+        .and_then(|()| finish(&staging))
         .and_then(|()| swap(&staging, output));
     if result.is_err() {
         remove_marked(&staging);

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::assemble::{self, Rebuilt, assemble};
+use crate::config::Paper;
 use crate::diagnostic::Diagnostics;
 use crate::load::{LoadedSite, load};
 use crate::output::write_site;
@@ -19,6 +20,10 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Overrides `base_url` in site.yaml.
     pub base_url: Option<String>,
+    /// Overrides `paper` in site.yaml.
+    pub paper: Option<Paper>,
+    /// Also print each guide's handout, checklist and log to PDF.
+    pub pdf: bool,
 }
 
 impl BuildOptions {
@@ -33,6 +38,8 @@ impl BuildOptions {
 #[derive(Debug)]
 pub struct Summary {
     pub guides: usize,
+    /// PDFs printed (`--pdf`).
+    pub pdfs: usize,
     pub pages: usize,
     pub files: usize,
     pub elapsed: Duration,
@@ -49,9 +56,13 @@ pub struct Rendered {
 }
 
 /// Everything but writing: the files a build would write, or every problem found.
-pub fn render_site(root: &Path, base_url: Option<String>) -> Result<Rendered, Diagnostics> {
-    let loaded = load(root).map_err(|d| Diagnostics::from(vec![d]))?;
-    render_loaded(&loaded, base_url)
+pub fn render_site(options: &BuildOptions) -> Result<Rendered, Diagnostics> {
+    let loaded = load(&options.root).map_err(|d| Diagnostics::from(vec![d]))?;
+    let assemble_options = assemble::Options {
+        base_url: options.base_url.clone(),
+        paper: options.paper,
+    };
+    render_with(&loaded, &assemble_options, options.pdf)
 }
 
 /// The stages after loading, on a site already in memory.
@@ -59,10 +70,22 @@ pub fn render_loaded(
     loaded: &LoadedSite,
     base_url: Option<String>,
 ) -> Result<Rendered, Diagnostics> {
-    let site = assemble(loaded, &assemble::Options { base_url })?;
+    let options = assemble::Options {
+        base_url,
+        ..Default::default()
+    };
+    render_with(loaded, &options, false)
+}
+
+fn render_with(
+    loaded: &LoadedSite,
+    options: &assemble::Options,
+    pdfs: bool,
+) -> Result<Rendered, Diagnostics> {
+    let site = assemble(loaded, options)?;
     let theme = Theme::new(&loaded.templates);
     let plan = plan(&site, &theme).map_err(Diagnostics::from)?;
-    let renderer = Renderer::new(&theme, &site).map_err(Diagnostics::from)?;
+    let renderer = Renderer::new(&theme, &site, pdfs).map_err(Diagnostics::from)?;
     let files = renderer
         .render_all(&site, &plan)
         .map_err(Diagnostics::from)?;
@@ -84,11 +107,14 @@ pub fn rerender(
     changed: assemble::Changed,
     render_everything: bool,
 ) -> Result<(OutputFiles, Rebuilt), Diagnostics> {
-    let (site, rebuilt) =
-        assemble::assemble_cached(loaded, &assemble::Options { base_url }, cache, changed)?;
+    let options = assemble::Options {
+        base_url,
+        ..Default::default()
+    };
+    let (site, rebuilt) = assemble::assemble_cached(loaded, &options, cache, changed)?;
     let theme = Theme::new(&loaded.templates);
     let plan = plan(&site, &theme).map_err(Diagnostics::from)?;
-    let renderer = Renderer::new(&theme, &site).map_err(Diagnostics::from)?;
+    let renderer = Renderer::new(&theme, &site, false).map_err(Diagnostics::from)?;
     let rebuilt = if render_everything {
         Rebuilt::All
     } else {
@@ -107,9 +133,29 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let output = options.output_dir();
     // Refuse a wrong output folder before spending time on the build.
     crate::output::check_output(&options.root, &output).map_err(|d| Diagnostics::from(vec![d]))?;
-    let rendered = render_site(&options.root, options.base_url.clone())?;
-    write_site(&options.root, &output, &rendered.files).map_err(|d| Diagnostics::from(vec![d]))?;
+    // Without a browser there can be no PDFs: say so before building anything.
+    let chromium = match options.pdf {
+        true => Some(crate::pdf::find_chromium().map_err(|d| Diagnostics::from(vec![d]))?),
+        false => None,
+    };
+    let rendered = render_site(options)?;
+    let pages: Vec<String> = rendered.files.iter().map(|(p, _)| p.clone()).collect();
+    // PDFs are printed from the staged site, so they go live in the same step as the pages.
+    let print = |staging: &Path| match &chromium {
+        Some(chromium) => crate::pdf::print_all(chromium, staging, &pages),
+        None => Ok(()),
+    };
+    write_site(&options.root, &output, &rendered.files, &print)
+        .map_err(|d| Diagnostics::from(vec![d]))?;
     Ok(Summary {
+        pdfs: if options.pdf {
+            pages
+                .iter()
+                .filter(|p| crate::pdf::pdf_for(p).is_some())
+                .count()
+        } else {
+            0
+        },
         guides: rendered.guides,
         pages: rendered.pages,
         files: rendered.files.len(),
@@ -119,8 +165,9 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
 
 pub fn check(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let start = Instant::now();
-    let rendered = render_site(&options.root, options.base_url.clone())?;
+    let rendered = render_site(options)?;
     Ok(Summary {
+        pdfs: 0,
         guides: rendered.guides,
         pages: rendered.pages,
         files: rendered.files.len(),

@@ -39,7 +39,8 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     /// Compiles every template once.
-    pub fn new(theme: &'a Theme, site: &Site) -> Result<Self, Vec<Diagnostic>> {
+    /// `pdfs`: the build also makes PDFs, so pages may link to them.
+    pub fn new(theme: &'a Theme, site: &Site, pdfs: bool) -> Result<Self, Vec<Diagnostic>> {
         let mut tera = new_tera();
         let mut problems = Vec::new();
         let mut sources = Vec::new();
@@ -73,6 +74,7 @@ impl<'a> Renderer<'a> {
         global.insert("site", &site.config);
         global.insert("paper_css", site.config.paper.css());
         global.insert("logo", &site.logo);
+        global.insert("pdfs", &pdfs);
         let contact = &site.config.contact;
         global.insert(
             "print_contact",

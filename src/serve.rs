@@ -114,7 +114,7 @@ fn write_good(session: &Session, root: &std::path::Path, dir: &std::path::Path) 
     if files.is_empty() {
         return;
     }
-    if let Err(d) = write_site(root, dir, &files) {
+    if let Err(d) = write_site(root, dir, &files, &|_| Ok(())) {
         eprint!("{}", Diagnostics::from(vec![d]).render(false));
     }
 }

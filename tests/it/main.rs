@@ -10,6 +10,7 @@ mod helpers;
 mod hostile;
 mod links;
 mod output;
+mod pdf;
 mod print;
 mod serve;
 mod theme;
