@@ -150,6 +150,24 @@ fn base_url_adds_canonical_links() {
     assert!(page.contains("<link rel=\"canonical\" href=\"https://test-shelter.example/guides/guides/first-guide/end.html\">"));
     let missing = site.read("public/404.html");
     assert!(missing.contains("<base href=\"https://test-shelter.example/guides/\">"));
+    // On paper, each page shows its address and a QR code for it.
+    assert!(page.contains("<svg class=\"qr\""));
+    assert!(page.contains("@top-right { content: \"https://test-shelter.example/guides/guides/first-guide/end.html\"; }"));
+    assert!(
+        !missing.contains("class=\"qr\""),
+        "the 404 page has no address of its own"
+    );
+}
+
+#[test]
+fn without_base_url_there_are_no_qr_codes() {
+    let site = TestSite::fixture("minimal");
+    site.build().success();
+    assert!(
+        !site
+            .read("public/guides/first-guide/end.html")
+            .contains("class=\"qr\"")
+    );
 }
 
 #[test]

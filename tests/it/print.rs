@@ -162,3 +162,60 @@ fn step_pages_checklists_and_logs_print_on_one_sheet_at_letter_and_a4() {
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 }
+
+/// The QR code on a printed page, read back from the printed sheet, is that page's address.
+#[test]
+fn a_printed_page_s_qr_code_reads_back_as_its_web_address() {
+    let Some(chromium) = browser_or_skip("the QR code test") else {
+        return;
+    };
+    if Command::new("pdftoppm").arg("-v").output().is_err() {
+        if std::env::var("HANDOUT_REQUIRE_BROWSER").as_deref() == Ok("1") {
+            panic!("the QR code test needs pdftoppm: apt-get install poppler-utils");
+        }
+        eprintln!("skipping the QR code test: pdftoppm is not installed");
+        return;
+    }
+    let site = default_site_on("letter");
+    let work = TempDir::new().unwrap();
+    for (page, url) in [
+        (
+            "guides/leash-training/harness-on-indoors.html",
+            "https://guides.riverbend-shelter.example/guides/leash-training/harness-on-indoors.html",
+        ),
+        (
+            "guides/leash-training/index.html",
+            "https://guides.riverbend-shelter.example/guides/leash-training/",
+        ),
+        (
+            "guides/indoor-enrichment/checklist.html",
+            "https://guides.riverbend-shelter.example/guides/indoor-enrichment/checklist.html",
+        ),
+    ] {
+        let html = site.path().join("public").join(page);
+        let (sheets, _, _) = print(&chromium, &html, work.path());
+        assert!(sheets >= 1);
+        let name = html
+            .components()
+            .rev()
+            .take(2)
+            .map(|c| c.as_os_str().to_string_lossy().replace('.', "_"))
+            .collect::<Vec<_>>()
+            .join("-");
+        let pdf = work.path().join(format!("{name}.pdf"));
+        let png = work.path().join(&name);
+        let status = Command::new("pdftoppm")
+            .args(["-png", "-r", "200", "-f", "1", "-l", "1", "-singlefile"])
+            .arg(&pdf)
+            .arg(&png)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let image = image::open(png.with_extension("png")).unwrap().to_luma8();
+        let mut prepared = rqrr::PreparedImage::prepare(image);
+        let grids = prepared.detect_grids();
+        assert_eq!(grids.len(), 1, "{page}: one QR code on the first sheet");
+        let (_, content) = grids[0].decode().expect("the QR code decodes");
+        assert_eq!(content, url, "{page}");
+    }
+}
