@@ -137,15 +137,15 @@ impl<'a> Renderer<'a> {
                 ctx.insert("root", &"../".repeat(depth));
                 ctx.insert("path", &page.path);
                 // On paper, a page shows where to find its current version online.
-                if let Some(base) = &site.config.base_url {
-                    if page.kind != PageKind::NotFound {
-                        let url = format!(
-                            "{base}{}",
-                            page.path.strip_suffix("index.html").unwrap_or(&page.path)
-                        );
-                        ctx.insert("qr_svg", &crate::qr::svg(&url));
-                        ctx.insert("page_url", &url);
-                    }
+                if let Some(base) = &site.config.base_url
+                    && page.kind != PageKind::NotFound
+                {
+                    let url = format!(
+                        "{base}{}",
+                        page.path.strip_suffix("index.html").unwrap_or(&page.path)
+                    );
+                    ctx.insert("qr_svg", &crate::qr::svg(&url));
+                    ctx.insert("page_url", &url);
                 }
                 if let Some(g) = page.guide {
                     if let Some(value) = &guides[g] {
