@@ -306,4 +306,32 @@ mod tests {
         let (site, base) = site_from_parts(&split(b"%%step2\n---\ntitle: Two\ndone_when: x\n---\nHi <b>x</b>\n%%html\n%%base\nhttps://a.example/g\n"));
         render_loaded(&site, base).unwrap_or_else(|d| panic!("{}", d.render(false)));
     }
+    /// `cargo test -- --nocapture seed_outcomes` lists which seeds build and the first problem
+    /// of those that do not; a seed that never gets past YAML is a weak seed.
+    #[test]
+    fn seed_outcomes() {
+        for target in ["site_pipeline", "template_step"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds").join(target);
+            let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+            names.sort();
+            for path in names {
+                let data = std::fs::read(&path).unwrap();
+                let (site, base) = if target == "site_pipeline" {
+                    site_from_parts(&split(&data))
+                } else {
+                    let mut site = base_site();
+                    site.content.insert(SITE_PATH.into(), FALLBACK_SITE.as_bytes().to_vec());
+                    site.content.insert(GUIDE_PATH.into(), FALLBACK_GUIDE.as_bytes().to_vec());
+                    site.content.insert(STEP1_PATH.into(), FALLBACK_STEP.as_bytes().to_vec());
+                    site.templates.insert("step.html".into(), data);
+                    (site, None)
+                };
+                let outcome = match render_loaded(&site, base) {
+                    Ok(r) => format!("ok: {} pages", r.pages),
+                    Err(d) => format!("{} problems, first: {}", d.0.len(), d.0[0]),
+                };
+                println!("{target}/{}: {outcome}", path.file_name().unwrap().to_string_lossy());
+            }
+        }
+    }
 }

@@ -39,6 +39,12 @@ pub fn browser_or_skip(test: &str) -> Option<PathBuf> {
 /// Prints `page` to a PDF with Chromium's own print pipeline; returns (sheets, width, height in
 /// points) of the first sheet.
 fn print(chromium: &Path, page: &Path, work: &Path) -> (usize, f32, f32) {
+    let (sheets, w, h, _) = print_to(chromium, page, work);
+    (sheets, w, h)
+}
+
+/// `print`, also returning the PDF's path.
+fn print_to(chromium: &Path, page: &Path, work: &Path) -> (usize, f32, f32, PathBuf) {
     // Unique per page: every guide has a checklist.html and a log.html.
     let name = page
         .components()
@@ -87,6 +93,7 @@ fn print(chromium: &Path, page: &Path, work: &Path) -> (usize, f32, f32) {
         pages.len(),
         media.get(2).copied().unwrap_or(0.0),
         media.get(3).copied().unwrap_or(0.0),
+        pdf,
     )
 }
 
@@ -109,27 +116,29 @@ fn default_site_on(paper: &str) -> TempDir {
     dir
 }
 
+/// Every page is printed at Letter and at A4: step pages, checklists and training logs fit on
+/// exactly one sheet of the right size, and no word on any sheet of any page lies outside the
+/// printable area (15 mm side margins), so nothing is cut off on paper.
 #[test]
-fn step_pages_checklists_and_logs_print_on_one_sheet_at_letter_and_a4() {
+fn pages_print_on_one_sheet_and_nothing_leaves_the_printable_area() {
     let Some(chromium) = browser_or_skip("the print test") else {
         return;
     };
+    let bounds = pdftotext_or_skip("the printable-area part of the print test").is_some();
     // (paper, width and height in points)
     for (paper, size) in [("letter", (612.0, 792.0)), ("a4", (595.0, 842.0))] {
         let site = default_site_on(paper);
+        let public = site.path().join("public");
         let work = TempDir::new().unwrap();
-        let mut pages = Vec::new();
-        for guide in fs::read_dir(site.path().join("public/guides")).unwrap() {
-            for page in fs::read_dir(guide.unwrap().path()).unwrap() {
-                let path = page.unwrap().path();
-                let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                if name.ends_with(".html") && name != "index.html" && name != "handout.html" {
-                    pages.push(path);
-                }
-            }
-        }
-        assert!(pages.len() >= 16, "found only {} pages", pages.len());
-        let results: Vec<(PathBuf, (usize, f32, f32))> = std::thread::scope(|s| {
+        // The 404 page takes its styles from the published site (`<base href>`), so from disk
+        // it prints unstyled; web hosts serve it, nobody prints it.
+        let pages: Vec<PathBuf> = crate::browser::pages(&public)
+            .into_iter()
+            .filter(|p| p != "404.html")
+            .map(|p| public.join(p))
+            .collect();
+        assert!(pages.len() >= 20, "found only {} pages", pages.len());
+        let results: Vec<(PathBuf, (usize, f32, f32, PathBuf))> = std::thread::scope(|s| {
             let handles: Vec<_> = pages
                 .chunks(pages.len().div_ceil(2))
                 .map(|chunk| {
@@ -137,7 +146,7 @@ fn step_pages_checklists_and_logs_print_on_one_sheet_at_letter_and_a4() {
                     s.spawn(move || {
                         chunk
                             .iter()
-                            .map(|p| (p.clone(), print(chromium, p, work)))
+                            .map(|p| (p.clone(), print_to(chromium, p, work)))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -148,15 +157,41 @@ fn step_pages_checklists_and_logs_print_on_one_sheet_at_letter_and_a4() {
                 .collect()
         });
         let mut wrong = Vec::new();
-        for (page, (sheets, w, h)) in &results {
-            if *sheets != 1 {
-                wrong.push(format!(
-                    "{paper}: {} prints on {sheets} sheets",
-                    page.display()
-                ));
+        let margin = 15.0 / 25.4 * 72.0;
+        for (page, (sheets, w, h, pdf)) in &results {
+            let name = page.strip_prefix(&public).unwrap().display().to_string();
+            let file = page.file_name().unwrap().to_string_lossy();
+            let one_sheet = !["index.html", "handout.html"].contains(&file.as_ref());
+            if one_sheet && *sheets != 1 {
+                wrong.push(format!("{paper}: {name} prints on {sheets} sheets"));
             }
             if (w - size.0).abs() > 2.0 || (h - size.1).abs() > 2.0 {
-                wrong.push(format!("{paper}: {} printed on {w}×{h} pt", page.display()));
+                wrong.push(format!("{paper}: {name} printed on {w}×{h} pt"));
+            }
+            if !bounds {
+                continue;
+            }
+            let boxes = pdftotext(&["-bbox"], pdf);
+            for word in boxes.split("<word ").skip(1) {
+                let attr = |key: &str| -> f64 {
+                    word.split(&format!("{key}=\""))
+                        .nth(1)
+                        .and_then(|r| r.split('"').next())
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0.0)
+                };
+                let text = word
+                    .split('>')
+                    .nth(1)
+                    .and_then(|r| r.split('<').next())
+                    .unwrap_or("");
+                if attr("xMin") < margin - 2.0 || attr("xMax") > f64::from(size.0) - margin + 2.0 {
+                    wrong.push(format!(
+                        "{paper}: {name}: `{text}` at {:.0}–{:.0} pt",
+                        attr("xMin"),
+                        attr("xMax")
+                    ));
+                }
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
@@ -217,5 +252,95 @@ fn a_printed_page_s_qr_code_reads_back_as_its_web_address() {
         assert_eq!(grids.len(), 1, "{page}: one QR code on the first sheet");
         let (_, content) = grids[0].decode().expect("the QR code decodes");
         assert_eq!(content, url, "{page}");
+    }
+}
+
+/// `pdftotext` (poppler-utils), or `None` after saying why the test is skipped.
+fn pdftotext_or_skip(test: &str) -> Option<()> {
+    if Command::new("pdftotext").arg("-v").output().is_ok() {
+        return Some(());
+    }
+    if std::env::var("HANDOUT_REQUIRE_BROWSER").as_deref() == Ok("1") {
+        panic!("{test} needs pdftotext: apt-get install poppler-utils");
+    }
+    eprintln!("skipping {test}: pdftotext is not installed");
+    None
+}
+
+fn pdftotext(args: &[&str], pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(args)
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The handout's sheets are numbered "n / total", and no sheet ends with a heading whose text
+/// went on to the next sheet.
+#[test]
+fn the_handout_is_numbered_and_leaves_no_heading_alone_at_the_foot_of_a_sheet() {
+    let Some(chromium) = browser_or_skip("the handout test") else {
+        return;
+    };
+    let Some(()) = pdftotext_or_skip("the handout test") else {
+        return;
+    };
+    for paper in ["letter", "a4"] {
+        let site = default_site_on(paper);
+        let work = TempDir::new().unwrap();
+        for guide in ["leash-training", "indoor-enrichment"] {
+            let html = site
+                .path()
+                .join(format!("public/guides/{guide}/handout.html"));
+            let (sheets, _, _) = print(&chromium, &html, work.path());
+            let name = format!("handout_html-{guide}");
+            let pdf = work.path().join(format!("{name}.pdf"));
+            // The headings of the handout, as the printed text shows them.
+            let doc = scraper::Html::parse_document(&fs::read_to_string(&html).unwrap());
+            let headings: Vec<String> = doc
+                .select(&scraper::Selector::parse("main h2, main h3").unwrap())
+                .flat_map(|h| {
+                    let parts: Vec<String> = h
+                        .text()
+                        .map(|t| {
+                            t.split_whitespace()
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                                .to_lowercase()
+                        })
+                        .filter(|t| !t.is_empty())
+                        .collect();
+                    let whole = parts.join(" ");
+                    parts.into_iter().chain(std::iter::once(whole))
+                })
+                .collect();
+            for n in 1..=sheets {
+                let text = pdftotext(
+                    &["-f", &n.to_string(), "-l", &n.to_string(), "-layout"],
+                    &pdf,
+                );
+                let numbered = format!("{n}/{sheets}");
+                assert!(
+                    text.replace(' ', "").contains(&numbered),
+                    "{paper} {guide}: sheet {n} has no page number {numbered}"
+                );
+                if n == sheets {
+                    continue;
+                }
+                let last = text
+                    .lines()
+                    .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .filter(|l| !l.is_empty() && !l.contains("Riverbend Animal Shelter ·"))
+                    .last()
+                    .unwrap_or_default()
+                    .to_lowercase();
+                assert!(
+                    !headings.contains(&last),
+                    "{paper} {guide}: sheet {n} ends with the heading `{last}`"
+                );
+            }
+        }
     }
 }
