@@ -332,8 +332,7 @@ fn the_handout_is_numbered_and_leaves_no_heading_alone_at_the_foot_of_a_sheet() 
                 let last = text
                     .lines()
                     .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-                    .filter(|l| !l.is_empty() && !l.contains("Riverbend Animal Shelter ·"))
-                    .next_back()
+                    .rfind(|l| !l.is_empty() && !l.contains("Riverbend Animal Shelter ·"))
                     .unwrap_or_default()
                     .to_lowercase();
                 assert!(
