@@ -71,6 +71,9 @@ struct GuideFiles<'a> {
     steps: Vec<(&'a str, &'a [u8])>,
 }
 
+/// The most rows a training log may have.
+const MAX_LOG_ROWS: u32 = 100;
+
 /// Required fields of guide.yaml, for the message about a folder without one.
 const GUIDE_FIELDS: &str = "`title`, `summary`, `species`, `time_needed` and `intro`";
 
@@ -637,6 +640,26 @@ fn build_guide(
             ),
         ],
     ));
+    // A training log is a sheet or two of rows; a huge number is a typo (found by fuzzing:
+    // four billion rows exhausted memory).
+    if !(1..=MAX_LOG_ROWS).contains(&meta.log_rows) {
+        let at = text
+            .find("log_rows:")
+            .map_or(0, |i| i + "log_rows:".len() + 1);
+        problems.push(
+            Diagnostic::at(
+                yaml_path,
+                &text,
+                at,
+                meta.log_rows.to_string().len(),
+                format!(
+                    "`log_rows` must be between 1 and {MAX_LOG_ROWS}, but it is {}",
+                    meta.log_rows
+                ),
+            )
+            .with_help("14 rows fill one printed sheet"),
+        );
+    }
     let link = |d: &str| link_from(&guide_dir, d);
     let image = |d: &str| image_from(&guide_dir, d);
     // serde_yaml does not give positions of values, so a value's first line is looked up in the
