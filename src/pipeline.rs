@@ -1,6 +1,7 @@
 //! The whole flow, in order: load → assemble (model) → plan → render → write. `build` runs all
 //! of it; `check` stops before writing.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -96,16 +97,26 @@ fn render_with(
     })
 }
 
+/// What a rebuild after an edit must render again, besides the guides assembled anew.
+pub enum Templates<'a> {
+    /// Nothing about the theme changed.
+    Unchanged,
+    /// These page templates changed: their pages are rendered again.
+    Pages(&'a BTreeSet<String>),
+    /// A template every page uses (or the site's settings) changed: render everything.
+    All,
+}
+
 /// A rebuild after an edit, for `serve`: guides in `cache` that `changed` does not name are
-/// reused, and only the pages of guides assembled anew are rendered (with the site-wide pages
-/// and copied files), unless `render_everything` (a template changed) or the edit reaches every
-/// guide. Returns the files rendered and which guides they cover.
+/// reused, and only these pages are rendered again (with every copied file): the pages of guides
+/// assembled anew, the index when any guide changed, and the pages of changed templates.
+/// Returns the files rendered and which guides they cover.
 pub fn rerender(
     loaded: &LoadedSite,
     base_url: Option<String>,
     cache: &mut assemble::Cache,
     changed: assemble::Changed,
-    render_everything: bool,
+    templates: Templates,
 ) -> Result<(OutputFiles, Rebuilt), Diagnostics> {
     let options = assemble::Options {
         base_url,
@@ -115,14 +126,22 @@ pub fn rerender(
     let theme = Theme::new(&loaded.templates);
     let plan = plan(&site, &theme).map_err(Diagnostics::from)?;
     let renderer = Renderer::new(&theme, &site, false).map_err(Diagnostics::from)?;
-    let rebuilt = if render_everything {
-        Rebuilt::All
-    } else {
-        rebuilt
+    let rebuilt = match templates {
+        Templates::All => Rebuilt::All,
+        _ => rebuilt,
     };
-    let files = match &rebuilt {
-        Rebuilt::All => renderer.render_all(&site, &plan),
-        Rebuilt::Guides(set) => renderer.render_some(&site, &plan, |slug| set.contains(slug)),
+    let files = match (&rebuilt, &templates) {
+        (Rebuilt::All, _) => renderer.render_all(&site, &plan),
+        (Rebuilt::Guides(set), templates) => renderer.render_some(&site, &plan, |page, slug| {
+            let template_changed =
+                matches!(templates, Templates::Pages(t) if t.contains(page.kind.template()));
+            let guide_changed = match slug {
+                Some(slug) => set.contains(slug),
+                // The index lists every guide; the 404 page uses only the site's settings.
+                None => !set.is_empty() && page.kind == crate::plan::PageKind::Index,
+            };
+            template_changed || guide_changed
+        }),
     }
     .map_err(Diagnostics::from)?;
     Ok((files, rebuilt))

@@ -8,7 +8,7 @@ use tera::{Context, ErrorKind, Tera, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Guide, Site};
-use crate::plan::{Copy, PageKind, Plan};
+use crate::plan::{Copy, Page, PageKind, Plan};
 use crate::theme::Theme;
 
 /// A guide as the site index lists it.
@@ -95,21 +95,33 @@ impl<'a> Renderer<'a> {
         site: &Site,
         plan: &Plan,
     ) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
-        self.render_some(site, plan, |_| true)
+        self.render_some(site, plan, |_, _| true)
     }
 
-    /// Renders the site-wide pages, the pages of the guides `wanted` accepts (by slug), and every
+    /// Renders the pages `wanted` accepts (given each page and its guide's slug), and every
     /// copied file.
     pub fn render_some(
         &self,
         site: &Site,
         plan: &Plan,
-        wanted: impl Fn(&str) -> bool + Sync,
+        wanted: impl Fn(&Page, Option<&str>) -> bool + Sync,
     ) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
+        let chosen: Vec<&Page> = plan
+            .pages
+            .iter()
+            .filter(|p| wanted(p, p.guide.map(|g| site.guides[g].slug.as_str())))
+            .collect();
+        let mut needed = vec![false; site.guides.len()];
+        for page in &chosen {
+            if let Some(g) = page.guide {
+                needed[g] = true;
+            }
+        }
         let guides: Vec<Option<Value>> = site
             .guides
             .par_iter()
-            .map(|g| wanted(&g.slug).then(|| Value::from_serializable(g.as_ref())))
+            .zip(needed.par_iter())
+            .map(|(g, needed)| needed.then(|| Value::from_serializable(g.as_ref())))
             .collect();
         let cards: Vec<GuideCard> = site
             .guides
@@ -127,10 +139,8 @@ impl<'a> Renderer<'a> {
             .collect();
         let cards = Value::from_serializable(&cards);
 
-        let pages: Vec<Result<(String, Vec<u8>), Diagnostic>> = plan
-            .pages
+        let pages: Vec<Result<(String, Vec<u8>), Diagnostic>> = chosen
             .par_iter()
-            .filter(|page| page.guide.is_none_or(|g| guides[g].is_some()))
             .map(|page| {
                 let mut ctx = Context::new();
                 let depth = page.path.matches('/').count();

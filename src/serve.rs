@@ -56,7 +56,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostics> {
         write_good(&session, &options.root, dir);
     }
     // Watching starts before the address is shown, so no edit made after it can be missed.
-    let (_watcher, changes) = watch::watch(&options.root, options.poll).map_err(one)?;
+    let (mut watcher, changes) = watch::watch(&options.root, options.poll).map_err(one)?;
     let url = format!("http://{shown_host}:{}/", addr.port());
     println!("serving at {url} (edits to content/ and templates/ show at once; Ctrl+C stops)");
     let hub = Hub::new(state_of(&session));
@@ -66,6 +66,9 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostics> {
         let _ = open::that_detached(&url);
     }
     while let Some((paths, _first)) = watch::next_batch(&changes) {
+        if paths.iter().any(|p| p == "templates") {
+            watcher.watch_templates(&options.root);
+        }
         let Some(outcome) = session.apply(&paths) else {
             continue;
         };

@@ -10,7 +10,18 @@ use std::time::{Duration, Instant};
 use crate::assemble::{self, Rebuilt};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{self, LoadedSite};
-use crate::pipeline::rerender;
+use crate::pipeline::{Templates, rerender};
+
+/// Templates that make one kind of page each.
+const PAGE_TEMPLATES: &[&str] = &[
+    "index.html",
+    "404.html",
+    "guide.html",
+    "step.html",
+    "checklist.html",
+    "handout.html",
+    "log.html",
+];
 
 /// The built site, by output path.
 pub type Files = BTreeMap<String, Arc<[u8]>>;
@@ -53,7 +64,7 @@ impl Session {
             problems: None,
             builds: 0,
         };
-        let outcome = session.rebuild(assemble::Changed::All, true);
+        let outcome = session.rebuild(assemble::Changed::All, Templates::All);
         Ok((session, outcome))
     }
 
@@ -64,11 +75,12 @@ impl Session {
             return None;
         }
         // A file inside a guide's folder touches that guide; anything else under content/ (the
-        // site's settings, a guide folder coming or going) touches them all. Templates change
-        // no guide, but every page may use them.
+        // site's settings, a guide folder coming or going) touches them all. A page's own
+        // template touches its pages; `base.html`, partials and assets reach every page.
         let mut guides = BTreeSet::new();
         let mut all = false;
-        let mut templates = false;
+        let mut page_templates = BTreeSet::new();
+        let mut every_template = false;
         for path in paths {
             match path
                 .strip_prefix("content/guides/")
@@ -77,8 +89,14 @@ impl Session {
                 Some((slug, _)) => {
                     guides.insert(slug.to_string());
                 }
-                None if path.starts_with("templates") => templates = true,
-                None => all = true,
+                None => match path.strip_prefix("templates/") {
+                    Some(name) if PAGE_TEMPLATES.contains(&name) => {
+                        page_templates.insert(name.to_string());
+                    }
+                    Some(_) => every_template = true,
+                    None if path == "templates" => every_template = true,
+                    None => all = true,
+                },
             }
         }
         let changed = if all {
@@ -86,19 +104,30 @@ impl Session {
         } else {
             assemble::Changed::Guides(&guides)
         };
+        let templates = if every_template {
+            Templates::All
+        } else if page_templates.is_empty() {
+            Templates::Unchanged
+        } else {
+            Templates::Pages(&page_templates)
+        };
         Some(self.rebuild(changed, templates))
     }
 
-    fn rebuild(&mut self, changed: assemble::Changed, render_everything: bool) -> Outcome {
+    fn rebuild(&mut self, changed: assemble::Changed, templates: Templates) -> Outcome {
         let start = Instant::now();
         self.builds += 1;
-        let everything = render_everything || self.render_everything_next;
+        let templates = if self.render_everything_next {
+            Templates::All
+        } else {
+            templates
+        };
         match rerender(
             &self.loaded,
             self.base_url.clone(),
             &mut self.cache,
             changed,
-            everything,
+            templates,
         ) {
             Ok((files, rebuilt)) => {
                 let mut new: Files = match &rebuilt {

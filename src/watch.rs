@@ -68,17 +68,34 @@ pub fn watch(root: &Path, poll: bool) -> Result<(Watcher, Receiver<Vec<String>>)
                 .map_err(problem)?,
         )
     };
-    for dir in ["content", "templates"] {
-        let path = root_abs.join(dir);
-        if path.is_dir() {
-            let result = match &mut watcher {
-                Watcher::Native(d) => d.watch(&path, RecursiveMode::Recursive),
-                Watcher::Poll(d) => d.watch(&path, RecursiveMode::Recursive),
-            };
-            result.map_err(problem)?;
+    watcher
+        .add(&root_abs.join("content"), RecursiveMode::Recursive)
+        .map_err(problem)?;
+    // The site folder itself, to notice a `templates/` folder made while serving.
+    watcher
+        .add(&root_abs, RecursiveMode::NonRecursive)
+        .map_err(problem)?;
+    watcher.watch_templates(&root_abs);
+    Ok((watcher, rx))
+}
+
+impl Watcher {
+    fn add(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        match self {
+            Watcher::Native(d) => d.watch(path, mode),
+            Watcher::Poll(d) => d.watch(path, mode),
         }
     }
-    Ok((watcher, rx))
+
+    /// Watches `templates/` if it exists; called again after changes, in case it was just made.
+    pub fn watch_templates(&mut self, root: &Path) {
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let templates = root.join("templates");
+        if templates.is_dir() {
+            // Watching a folder twice is harmless; a failure leaves templates unwatched, as before.
+            let _ = self.add(&templates, RecursiveMode::Recursive);
+        }
+    }
 }
 
 fn is_change(kind: &EventKind) -> bool {

@@ -520,6 +520,23 @@ fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
         &step_text("Middle, fixed."),
     );
     events.expect("reload");
+    // A templates/ folder made while serving, then a page template and the stylesheet edited.
+    site.write("templates/checklist.html", "{% extends \"base.html\" %}{% block main %}<p>Own checklist for {{ guide.title }}</p>{% endblock main %}");
+    events.expect("reload");
+    assert!(
+        served
+            .get("/guides/second-guide/checklist.html")
+            .body
+            .contains("Own checklist for Renamed guide")
+    );
+    site.write("templates/checklist.html", "{% extends \"base.html\" %}{% block main %}<p>Edited checklist for {{ guide.title }}</p>{% endblock main %}");
+    events.expect("reload");
+    site.write("templates/assets/style.css", "body { color: teal; }\n");
+    events.expect("reload");
+    assert_eq!(
+        served.get("/assets/style.css").body,
+        "body { color: teal; }\n"
+    );
 
     let out = tempfile::TempDir::new().unwrap();
     let out_dir = out.path().join("public");
