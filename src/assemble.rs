@@ -601,6 +601,7 @@ fn build_guide(
             front,
             done_when_html,
             html: body.html,
+            text: markdown::plain_text(split.body),
             substeps: body.substeps,
         });
     }

@@ -23,6 +23,7 @@ pub mod render;
 pub mod serve;
 pub mod server;
 pub mod session;
+pub mod structured;
 pub mod synthetic;
 pub mod text;
 pub mod theme;

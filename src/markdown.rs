@@ -199,6 +199,20 @@ pub fn render_inline(md: &str, src: &Source, problems: &mut Vec<Diagnostic>) -> 
     }
 }
 
+/// The words of a piece of markdown, without markup: for structured data and search.
+pub fn plain_text(md: &str) -> String {
+    let mut text = String::with_capacity(md.len());
+    for event in Parser::new_ext(md, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Body headings sit under the page's own `h1`/`h2`, so they move down a level.
 fn demote(level: HeadingLevel) -> HeadingLevel {
     match level {

@@ -93,6 +93,8 @@ pub struct Step {
     /// Inline HTML of `done_when` (it may hold emphasis or links).
     pub done_when_html: String,
     pub html: String,
+    /// The body as plain text, for search engines' structured data.
+    pub text: String,
     pub substeps: Vec<SubStep>,
 }
 

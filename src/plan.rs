@@ -17,6 +17,12 @@ pub enum PageKind {
     Checklist,
     Handout,
     Log,
+    /// `sitemap.xml`, when the site has a `base_url`.
+    Sitemap,
+    /// `robots.txt`, pointing at the sitemap.
+    Robots,
+    /// `manifest.webmanifest`, so the site can be added to a phone's home screen.
+    Manifest,
 }
 
 impl PageKind {
@@ -29,7 +35,18 @@ impl PageKind {
             PageKind::Checklist => "checklist.html",
             PageKind::Handout => "handout.html",
             PageKind::Log => "log.html",
+            PageKind::Sitemap => "sitemap.xml",
+            PageKind::Robots => "robots.txt",
+            PageKind::Manifest => "manifest.webmanifest",
         }
+    }
+
+    /// A page a person reads (and may print), as opposed to a file for machines.
+    pub fn is_html(self) -> bool {
+        !matches!(
+            self,
+            PageKind::Sitemap | PageKind::Robots | PageKind::Manifest
+        )
     }
 }
 
@@ -69,6 +86,18 @@ pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
         kind: PageKind::NotFound,
         guide: None,
     });
+    let mut site_file = |path: &str, kind| {
+        plan.pages.push(Page {
+            path: path.into(),
+            kind,
+            guide: None,
+        })
+    };
+    site_file("manifest.webmanifest", PageKind::Manifest);
+    if site.config.base_url.is_some() {
+        site_file("sitemap.xml", PageKind::Sitemap);
+        site_file("robots.txt", PageKind::Robots);
+    }
     for (g, guide) in site.guides.iter().enumerate() {
         let dir = format!("guides/{}", guide.slug);
         let mut add = |path: String, kind| {

@@ -138,6 +138,17 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let cards = Value::from_serializable(&cards);
+        // Every page a person reads, for the sitemap.
+        let urls: Vec<String> = match &site.config.base_url {
+            Some(base) => plan
+                .pages
+                .iter()
+                .filter(|p| p.kind.is_html() && p.kind != PageKind::NotFound)
+                .map(|p| address(base, &p.path))
+                .collect(),
+            None => Vec::new(),
+        };
+        let urls = Value::from_serializable(&urls);
 
         let pages: Vec<Result<(String, Vec<u8>), Diagnostic>> = chosen
             .par_iter()
@@ -146,16 +157,30 @@ impl<'a> Renderer<'a> {
                 let depth = page.path.matches('/').count();
                 ctx.insert("root", &"../".repeat(depth));
                 ctx.insert("path", &page.path);
-                // On paper, a page shows where to find its current version online.
+                // With a base URL, a page knows its address: for the canonical link, sharing
+                // tags, and, on paper, where to find its current version online.
                 if let Some(base) = &site.config.base_url
+                    && page.kind.is_html()
                     && page.kind != PageKind::NotFound
                 {
-                    let url = format!(
-                        "{base}{}",
-                        page.path.strip_suffix("index.html").unwrap_or(&page.path)
-                    );
+                    let url = address(base, &page.path);
                     ctx.insert("qr_svg", &crate::qr::svg(&url));
                     ctx.insert("page_url", &url);
+                    if page.kind == PageKind::Overview
+                        && let Some(g) = page.guide
+                    {
+                        let guide = &site.guides[g];
+                        let step_url = |slug: &str| {
+                            address(base, &format!("guides/{}/{slug}.html", guide.slug))
+                        };
+                        ctx.insert(
+                            "jsonld",
+                            &crate::structured::howto(guide, &site.config.language, &url, step_url),
+                        );
+                    }
+                }
+                if page.kind == PageKind::Sitemap {
+                    ctx.insert_value("urls", urls.clone());
                 }
                 if let Some(g) = page.guide {
                     if let Some(value) = &guides[g] {
@@ -204,6 +229,11 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// A page's web address: an `index.html` is addressed by its folder, as web servers serve it.
+fn address(base: &str, path: &str) -> String {
+    format!("{base}{}", path.strip_suffix("index.html").unwrap_or(path))
+}
+
 fn step_context(ctx: &mut Context, guide: &Guide, s: usize) {
     let step = &guide.steps[s];
     let link = |i: usize| {
@@ -223,6 +253,10 @@ fn step_context(ctx: &mut Context, guide: &Guide, s: usize) {
 /// A template engine with handout's own filters.
 fn new_tera() -> Tera {
     let mut tera = Tera::new();
+    tera.register_filter("json", |v: Value, _: tera::Kwargs, _: &tera::State| {
+        let text = serde_json::to_string(&v).unwrap_or_else(|_| "null".into());
+        Value::safe_string(&crate::structured::script_safe(&text))
+    });
     tera.register_filter(
         "css_string",
         |s: std::borrow::Cow<'_, str>, _: tera::Kwargs, _: &tera::State| {

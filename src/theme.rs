@@ -21,6 +21,9 @@ pub const BUILT_IN: &[(&str, &[u8])] = theme_files![
     "log.html",
     "404.html",
     "partials/contact.html",
+    "sitemap.xml",
+    "robots.txt",
+    "manifest.webmanifest",
     "assets/style.css",
     "assets/checklist.js",
     "assets/favicon.svg",
@@ -44,11 +47,11 @@ impl Theme {
         Theme { files }
     }
 
-    /// Tera templates: the theme's `.html` files outside `assets/`.
+    /// Tera templates: every theme file outside `assets/`.
     pub fn templates(&self) -> impl Iterator<Item = (&str, &[u8], bool)> {
         self.files
             .iter()
-            .filter(|(name, _)| name.ends_with(".html") && !name.starts_with("assets/"))
+            .filter(|(name, _)| !name.starts_with("assets/"))
             .map(|(name, (bytes, own))| (name.as_str(), bytes.as_ref(), *own))
     }
 

@@ -33,7 +33,9 @@ fn hostile_text_in_every_field_stays_text() {
             "---\ntitle: {q}\ndone_when: {q}\nwhere: {q}\nrepeat: [{q}]\n---\n{EVIL}\n\n<div onclick=\"alert(5)\">raw block</div>\n\n## {EVIL}\n\n[a link](https://a.example/ \"t\\\" onclick=\\\"alert(6)\")\n\n![alt\" onerror=\"alert(7)](../../first-guide/images/toy.svg)\n\n> [!NOTE]\n> {EVIL}\n"
         ),
     );
-    site.build().success();
+    // With a base URL, so the text also lands in sharing tags, JSON-LD and the sitemap.
+    site.handout(&["build", "--base-url", "https://a.example/"])
+        .success();
 
     let scripts = Selector::parse("script").unwrap();
     let everything = Selector::parse("*").unwrap();
@@ -43,6 +45,13 @@ fn hostile_text_in_every_field_stays_text() {
     for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
         let doc = Html::parse_document(&String::from_utf8_lossy(bytes));
         for s in doc.select(&scripts) {
+            if s.value().attr("type") == Some("application/ld+json") {
+                let json: String = s.text().collect();
+                if json.contains('<') || serde_json::from_str::<serde_json::Value>(&json).is_err() {
+                    problems.push(format!("{path}: JSON-LD that is not inert JSON: {json}"));
+                }
+                continue;
+            }
             let src = s.value().attr("src").unwrap_or("");
             if !src.ends_with("assets/checklist.js") || s.text().any(|t| !t.trim().is_empty()) {
                 problems.push(format!(
@@ -83,6 +92,13 @@ fn hostile_text_in_every_field_stays_text() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+    roxmltree::Document::parse(&site.read("public/sitemap.xml")).expect("the sitemap is valid XML");
+
+    // JSON files stay valid JSON whatever the shelter's name holds.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&site.read("public/manifest.webmanifest"))
+            .expect("the manifest is valid JSON");
+    assert_eq!(manifest["name"], EVIL);
 
     // The text itself is still there for readers, as text.
     let step = site.read("public/guides/second-guide/only-step.html");

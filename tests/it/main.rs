@@ -13,4 +13,5 @@ mod output;
 mod pdf;
 mod print;
 mod serve;
+mod sharing;
 mod theme;

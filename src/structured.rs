@@ -1,0 +1,69 @@
+//! schema.org data for search engines: each guide as a `HowTo` (its steps, supplies and time),
+//! as JSON-LD that is safe inside a `<script>` element.
+
+use serde_json::{Value, json};
+
+use crate::markdown::plain_text;
+use crate::model::Guide;
+
+/// The JSON-LD of a guide whose overview is at `url`; `step_url` gives each step's address.
+pub fn howto(
+    guide: &Guide,
+    language: &str,
+    url: &str,
+    step_url: impl Fn(&str) -> String,
+) -> String {
+    let steps: Vec<Value> = guide
+        .steps
+        .iter()
+        .map(|s| {
+            json!({
+                "@type": "HowToStep",
+                "position": s.number,
+                "name": s.front.title,
+                "text": s.text,
+                "url": step_url(&s.slug),
+            })
+        })
+        .collect();
+    let supplies: Vec<Value> = guide
+        .meta
+        .supplies
+        .iter()
+        .map(|item| json!({"@type": "HowToSupply", "name": plain_text(item)}))
+        .collect();
+    let data = json!({
+        "@context": "https://schema.org",
+        "@type": "HowTo",
+        "name": guide.meta.title,
+        "description": guide.meta.summary,
+        "inLanguage": language,
+        "url": url,
+        // schema.org wants an ISO 8601 duration for totalTime; guides say it in words.
+        "timeRequired": guide.meta.time_needed,
+        "supply": supplies,
+        "step": steps,
+    });
+    script_safe(&data.to_string())
+}
+
+/// JSON with `<`, `>` and `&` written as escapes, so no text can end the `<script>` element
+/// it sits in; JSON parsers read the same values.
+pub fn script_safe(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_text_cannot_close_the_element() {
+        let out = script_safe(&json!({"name": "</script><b>&"}).to_string());
+        assert!(!out.contains('<') && !out.contains('>') && !out.contains('&'));
+        let back: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back["name"], "</script><b>&");
+    }
+}
