@@ -34,6 +34,40 @@ pub enum Command {
     /// keeps showing the last good version with the problem on top; fix it and save again.
     /// public/ is not changed unless you add --write.
     Serve(ServeArgs),
+    /// Make a new site in a new folder: settings, one sample guide and a .gitignore, ready to
+    /// build.
+    Init {
+        /// The folder to make (it must not exist yet, or be empty)
+        dir: PathBuf,
+    },
+    /// Add a new guide or step, with the files filled in so the site still builds.
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+        /// The site's folder, the one that holds content/ [default: the current folder]
+        #[arg(long, value_name = "DIR", default_value = ".", global = true)]
+        root: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Add a guide: content/guides/NAME/guide.yaml and a first step
+    Guide {
+        /// The guide's name: lower-case words joined by hyphens, e.g. litter-training
+        name: String,
+    },
+    /// Add a step to a guide, numbered after the last one (or at --at N)
+    Step {
+        /// The guide's name, e.g. leash-training
+        guide: String,
+        /// The step's title, in quotes, e.g. "Meet the harness"
+        title: String,
+        /// Put the step at this position (1 is first) and renumber the steps after it; their
+        /// web addresses do not change
+        #[arg(long, value_name = "N")]
+        at: Option<usize>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod qr;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod server;
 pub mod session;

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use handout::cli::{Cli, Command, SiteArgs};
+use handout::cli::{Cli, Command, NewCommand, SiteArgs};
 use handout::pipeline::{self, BuildOptions};
 
 fn main() -> ExitCode {
@@ -32,6 +32,16 @@ fn main() -> ExitCode {
                 return ExitCode::from(1);
             }
             return ExitCode::SUCCESS;
+        }
+        Command::Init { dir } => return report_created(handout::scaffold::init(&dir), Some(&dir)),
+        Command::New { what, root } => {
+            let result = match what {
+                NewCommand::Guide { name } => handout::scaffold::new_guide(&root, &name),
+                NewCommand::Step { guide, title, at } => {
+                    handout::scaffold::new_step(&root, &guide, &title, at)
+                }
+            };
+            return report_created(result, None);
         }
         Command::Check(args) => (
             pipeline::check(&BuildOptions {
@@ -76,4 +86,34 @@ fn build(args: SiteArgs, pdf: bool) -> Result<pipeline::Summary, handout::diagno
         paper: args.paper.map(Into::into),
         pdf: pdf || args.pdf,
     })
+}
+
+/// Lists the files a scaffolding command made, or its problem.
+fn report_created(
+    result: Result<Vec<std::path::PathBuf>, handout::diagnostic::Diagnostic>,
+    new_site: Option<&std::path::Path>,
+) -> ExitCode {
+    match result {
+        Ok(files) => {
+            for f in &files {
+                println!("created {}", f.display());
+            }
+            if let Some(dir) = new_site {
+                println!(
+                    "next: cd {} && handout serve (or handout build)",
+                    dir.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(problem) => {
+            eprint!(
+                "{}",
+                handout::diagnostic::Diagnostics::from(vec![problem])
+                    .render(false)
+                    .replace("nothing was written", "nothing was changed")
+            );
+            ExitCode::from(1)
+        }
+    }
 }

@@ -12,6 +12,7 @@ mod links;
 mod output;
 mod pdf;
 mod print;
+mod scaffold;
 mod serve;
 mod sharing;
 mod theme;
