@@ -23,6 +23,9 @@ pub enum PageKind {
     Robots,
     /// `manifest.webmanifest`, so the site can be added to a phone's home screen.
     Manifest,
+    /// `search-index.js`: guide and step text for the index page's search, as a script so it
+    /// loads from disk too.
+    SearchIndex,
 }
 
 impl PageKind {
@@ -38,6 +41,7 @@ impl PageKind {
             PageKind::Sitemap => "sitemap.xml",
             PageKind::Robots => "robots.txt",
             PageKind::Manifest => "manifest.webmanifest",
+            PageKind::SearchIndex => "search-index.js",
         }
     }
 
@@ -45,7 +49,7 @@ impl PageKind {
     pub fn is_html(self) -> bool {
         !matches!(
             self,
-            PageKind::Sitemap | PageKind::Robots | PageKind::Manifest
+            PageKind::Sitemap | PageKind::Robots | PageKind::Manifest | PageKind::SearchIndex
         )
     }
 }
@@ -94,6 +98,7 @@ pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
         })
     };
     site_file("manifest.webmanifest", PageKind::Manifest);
+    site_file("search-index.js", PageKind::SearchIndex);
     if site.config.base_url.is_some() {
         site_file("sitemap.xml", PageKind::Sitemap);
         site_file("robots.txt", PageKind::Robots);

@@ -24,6 +24,29 @@ struct GuideCard<'a> {
     url: String,
 }
 
+/// Guides of one species, for the index.
+#[derive(Serialize)]
+struct SpeciesGroup<'a> {
+    species: &'a str,
+    guides: Vec<&'a GuideCard<'a>>,
+}
+
+/// What the index page's search looks through: one entry per guide.
+#[derive(Serialize)]
+struct SearchEntry<'a> {
+    title: &'a str,
+    summary: &'a str,
+    url: String,
+    steps: Vec<SearchStep<'a>>,
+}
+
+#[derive(Serialize)]
+struct SearchStep<'a> {
+    title: &'a str,
+    url: String,
+    text: &'a str,
+}
+
 /// A neighbouring step, for previous/next links.
 #[derive(Serialize)]
 struct StepLink<'a> {
@@ -137,6 +160,48 @@ impl<'a> Renderer<'a> {
                 url: format!("guides/{}/index.html", g.slug),
             })
             .collect();
+        let mut groups: Vec<SpeciesGroup> = Vec::new();
+        let mut species: Vec<&str> = cards.iter().map(|c| c.species).collect();
+        species.sort_unstable();
+        species.dedup();
+        for name in species {
+            groups.push(SpeciesGroup {
+                species: name,
+                guides: cards.iter().filter(|c| c.species == name).collect(),
+            });
+        }
+        let mut topics: Vec<&str> = cards.iter().filter_map(|c| c.topic).collect();
+        topics.sort_unstable();
+        topics.dedup();
+        let groups = Value::from_serializable(&groups);
+        let topics = Value::from_serializable(&topics);
+        let search = chosen
+            .iter()
+            .any(|p| p.kind == PageKind::SearchIndex)
+            .then(|| {
+                let entries: Vec<SearchEntry> = site
+                    .guides
+                    .iter()
+                    .map(|g| SearchEntry {
+                        title: &g.meta.title,
+                        summary: &g.meta.summary,
+                        url: format!("guides/{}/index.html", g.slug),
+                        steps: g
+                            .steps
+                            .iter()
+                            .map(|s| SearchStep {
+                                title: &s.front.title,
+                                url: format!("guides/{}/{}.html", g.slug, s.slug),
+                                text: &s.text,
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                // serde_json keeps keys in order (tera's maps do not), so the bytes are the
+                // same on every build.
+                let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
+                Value::safe_string(&crate::structured::script_safe(&json))
+            });
         let cards = Value::from_serializable(&cards);
         // Every page a person reads, for the sitemap.
         let urls: Vec<String> = match &site.config.base_url {
@@ -191,6 +256,11 @@ impl<'a> Renderer<'a> {
                     }
                 } else {
                     ctx.insert_value("guides", cards.clone());
+                    ctx.insert_value("groups", groups.clone());
+                    ctx.insert_value("topics", topics.clone());
+                }
+                if let (PageKind::SearchIndex, Some(search)) = (page.kind, &search) {
+                    ctx.insert_value("search", search.clone());
                 }
                 if page.kind == PageKind::Log {
                     let rows = site.guides[page.guide.unwrap_or(0)].meta.log_rows;

@@ -24,8 +24,10 @@ pub const BUILT_IN: &[(&str, &[u8])] = theme_files![
     "sitemap.xml",
     "robots.txt",
     "manifest.webmanifest",
+    "search-index.js",
     "assets/style.css",
     "assets/checklist.js",
+    "assets/library.js",
     "assets/favicon.svg",
 ];
 

@@ -191,7 +191,10 @@ fn base_site() -> LoadedSite {
     };
     put("content/images/logo.svg", SVG);
     put("content/guides/leash-training/images/harness-fit.svg", SVG);
-    put("content/guides/indoor-enrichment/guide.yaml", OTHER_GUIDE_YAML.as_bytes());
+    put(
+        "content/guides/indoor-enrichment/guide.yaml",
+        OTHER_GUIDE_YAML.as_bytes(),
+    );
     put(
         "content/guides/indoor-enrichment/steps/01-play-every-day.md",
         OTHER_STEP.as_bytes(),
@@ -229,9 +232,11 @@ pub fn site_from_parts(parts: &Parts<'_>) -> (LoadedSite, Option<String>) {
     if let Some(step2) = parts.step2 {
         c.insert(STEP2_PATH.into(), step2.to_vec());
     }
-    let base_url = parts
-        .base_url
-        .map(|b| String::from_utf8_lossy(b).trim_end_matches('\n').to_string());
+    let base_url = parts.base_url.map(|b| {
+        String::from_utf8_lossy(b)
+            .trim_end_matches('\n')
+            .to_string()
+    });
     (site, base_url)
 }
 
@@ -284,7 +289,8 @@ mod tests {
 
     #[test]
     fn splits_sections() {
-        let p = split(b"S1\n%%guide\nG\n%%site\r\nS\n%%step2\nT\n%%html\n%%base\nhttps://a.example/\n");
+        let p =
+            split(b"S1\n%%guide\nG\n%%site\r\nS\n%%step2\nT\n%%html\n%%base\nhttps://a.example/\n");
         assert_eq!(p.step1, Some(&b"S1"[..]));
         assert_eq!(p.guide, Some(&b"G"[..]));
         assert_eq!(p.site, Some(&b"S"[..]));
@@ -311,8 +317,13 @@ mod tests {
     #[test]
     fn seed_outcomes() {
         for target in ["site_pipeline", "template_step"] {
-            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds").join(target);
-            let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("seeds")
+                .join(target);
+            let mut names: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
             names.sort();
             for path in names {
                 let data = std::fs::read(&path).unwrap();
@@ -320,9 +331,12 @@ mod tests {
                     site_from_parts(&split(&data))
                 } else {
                     let mut site = base_site();
-                    site.content.insert(SITE_PATH.into(), FALLBACK_SITE.as_bytes().to_vec());
-                    site.content.insert(GUIDE_PATH.into(), FALLBACK_GUIDE.as_bytes().to_vec());
-                    site.content.insert(STEP1_PATH.into(), FALLBACK_STEP.as_bytes().to_vec());
+                    site.content
+                        .insert(SITE_PATH.into(), FALLBACK_SITE.as_bytes().to_vec());
+                    site.content
+                        .insert(GUIDE_PATH.into(), FALLBACK_GUIDE.as_bytes().to_vec());
+                    site.content
+                        .insert(STEP1_PATH.into(), FALLBACK_STEP.as_bytes().to_vec());
                     site.templates.insert("step.html".into(), data);
                     (site, None)
                 };
@@ -330,7 +344,10 @@ mod tests {
                     Ok(r) => format!("ok: {} pages", r.pages),
                     Err(d) => format!("{} problems, first: {}", d.0.len(), d.0[0]),
                 };
-                println!("{target}/{}: {outcome}", path.file_name().unwrap().to_string_lossy());
+                println!(
+                    "{target}/{}: {outcome}",
+                    path.file_name().unwrap().to_string_lossy()
+                );
             }
         }
     }

@@ -341,3 +341,79 @@ fn every_page_passes_axe_wcag_2_1_a_and_aa() {
         violations.join("\n")
     );
 }
+
+/// The index's search finds guides by their steps' text and links to the steps; the topic
+/// filter shows one topic; without JavaScript every guide is listed and the tools are hidden.
+#[test]
+fn the_library_index_searches_and_filters_and_lists_everything_without_javascript() {
+    let Some(browser) = Browser::start("the library index test", 1280, 900, true) else {
+        return;
+    };
+    let site = BuiltDefault::new();
+    browser.goto(&file_url(&site.out().join("index.html")));
+    let visible = "[...document.querySelectorAll('[data-guide]')].filter(c => !c.hidden).map(c => c.querySelector('a').textContent).join('|')";
+    browser.wait_until(
+        "!document.querySelector('[data-library]').hidden",
+        Duration::from_secs(5),
+    );
+    assert_eq!(
+        browser
+            .js(&format!("return {visible};"))
+            .as_str()
+            .unwrap()
+            .split('|')
+            .count(),
+        4
+    );
+
+    // "hay" appears only in the rabbit guide's steps.
+    browser.js("const i = document.getElementById('library-search'); i.value = 'hay'; i.dispatchEvent(new Event('input'));");
+    assert_eq!(
+        browser.js(&format!("return {visible};")),
+        json!("Bringing your rabbit home")
+    );
+    let hits = browser.js("return [...document.querySelectorAll('[data-results] a')].map(a => a.getAttribute('href'));");
+    assert!(
+        hits.as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h.as_str().unwrap().starts_with("guides/rabbit-first-days/")),
+        "{hits}"
+    );
+    assert_eq!(
+        browser.js("return document.querySelector('[data-results]').hidden;"),
+        json!(false)
+    );
+
+    browser.js("const i = document.getElementById('library-search'); i.value = ''; i.dispatchEvent(new Event('input'));");
+    browser.click("button[data-topic=enrichment]");
+    assert_eq!(
+        browser.js(&format!("return {visible};")),
+        json!("Indoor enrichment for cats")
+    );
+    assert_eq!(
+        browser.js(
+            "return [...document.querySelectorAll('.species-group')].filter(g => !g.hidden).length;"
+        ),
+        json!(1),
+        "species with no matching guide are hidden"
+    );
+
+    let Some(plain) = Browser::start(
+        "the library index test without JavaScript",
+        1280,
+        900,
+        false,
+    ) else {
+        return;
+    };
+    plain.goto(&file_url(&site.out().join("index.html")));
+    assert_eq!(
+        plain.js("return [...document.querySelectorAll('[data-guide]')].filter(c => c.getBoundingClientRect().height > 0).length;"),
+        json!(4)
+    );
+    assert_eq!(
+        plain.js("return document.querySelector('[data-library]').hidden;"),
+        json!(true)
+    );
+}

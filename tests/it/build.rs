@@ -8,7 +8,7 @@ fn a_build_writes_every_page_kind_and_says_what_it_did() {
     let run = site.build();
     run.success();
     assert!(
-        run.stdout.starts_with("built 2 guides: 15 pages, "),
+        run.stdout.starts_with("built 2 guides: 16 pages, "),
         "summary line: {}",
         run.stdout
     );
