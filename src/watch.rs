@@ -151,23 +151,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn editor_litter_is_recognised() {
-        for name in [
-            "4913",
-            "01-a.md~",
-            ".01-a.md.swp",
-            "x.swx",
-            "a.bck",
-            ".#01-a.md",
-            "a.md.tmp",
-        ] {
-            assert!(is_editor_litter(name), "{name}");
-        }
-        assert!(!is_editor_litter("01-a.md"));
-        assert!(!is_editor_litter("guide.yaml"));
-    }
-
-    #[test]
     fn only_content_and_templates_count() {
         let root = Path::new("/site");
         assert_eq!(

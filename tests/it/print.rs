@@ -228,16 +228,9 @@ fn a_printed_page_s_qr_code_reads_back_as_its_web_address() {
         ),
     ] {
         let html = site.path().join("public").join(page);
-        let (sheets, _, _) = print(&chromium, &html, work.path());
+        let (sheets, _, _, pdf) = print_to(&chromium, &html, work.path());
         assert!(sheets >= 1);
-        let name = html
-            .components()
-            .rev()
-            .take(2)
-            .map(|c| c.as_os_str().to_string_lossy().replace('.', "_"))
-            .collect::<Vec<_>>()
-            .join("-");
-        let pdf = work.path().join(format!("{name}.pdf"));
+        let name = pdf.file_stem().unwrap().to_string_lossy().into_owned();
         let png = work.path().join(&name);
         let status = Command::new("pdftoppm")
             .args(["-png", "-r", "200", "-f", "1", "-l", "1", "-singlefile"])

@@ -67,6 +67,14 @@ impl Served {
     }
 
     fn events(&self) -> Events {
+        let mut events = self.connect_events();
+        let (name, _) = events.next(WAIT).expect("a first event");
+        assert!(name == "hello" || name == "problems", "{name}");
+        events
+    }
+
+    /// A new event stream, as a freshly opened page makes.
+    fn connect_events(&self) -> Events {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         write!(
             stream,
@@ -77,13 +85,10 @@ impl Served {
         stream
             .set_read_timeout(Some(Duration::from_millis(50)))
             .unwrap();
-        let mut events = Events {
+        Events {
             stream,
             buffer: String::new(),
-        };
-        let (name, _) = events.next(WAIT).expect("a first event");
-        assert!(name == "hello" || name == "problems", "{name}");
-        events
+        }
     }
 }
 
@@ -99,20 +104,7 @@ impl Served {
     }
 
     fn open_problem_stream(&self) -> (Events, String) {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(
-            stream,
-            "GET /__handout/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n",
-            self.port
-        )
-        .unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_millis(50)))
-            .unwrap();
-        let mut events = Events {
-            stream,
-            buffer: String::new(),
-        };
+        let mut events = self.connect_events();
         let (name, data) = events.next(WAIT).expect("a first event");
         assert_eq!(name, "problems");
         (events, data)
