@@ -155,3 +155,22 @@ fn editor_backup_and_swap_files_are_ignored() {
     site.build().success();
     assert!(!site.root().join("public/guides/first-guide/4913").exists());
 }
+
+#[test]
+fn files_saved_with_a_byte_order_mark_and_windows_line_endings_simply_work() {
+    let site = TestSite::fixture("minimal");
+    let step = "\u{feff}---\r\ntitle: Saved on Windows\r\ndone_when: It builds.\r\n---\r\nFirst line.\r\n\r\n## A sub-step\r\n\r\nMore.\r\n";
+    site.write("content/guides/second-guide/steps/01-only-step.md", step);
+    let yaml = site
+        .read("content/guides/second-guide/guide.yaml")
+        .replace('\n', "\r\n");
+    site.write(
+        "content/guides/second-guide/guide.yaml",
+        &format!("\u{feff}{yaml}"),
+    );
+    site.build().success();
+    let page = site.read("public/guides/second-guide/only-step.html");
+    assert!(page.contains("<h1>Saved on Windows</h1>"));
+    assert!(page.contains("<span class=\"substep-number\">1.1</span> A sub-step"));
+    assert!(!page.contains('\r'), "no carriage returns in the output");
+}
