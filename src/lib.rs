@@ -18,6 +18,7 @@ pub mod output;
 pub mod pdf;
 pub mod pipeline;
 pub mod plan;
+pub mod progress;
 pub mod qr;
 pub mod render;
 pub mod scaffold;

@@ -50,6 +50,7 @@ fn main() -> ExitCode {
                 base_url: args.base_url,
                 paper: None,
                 pdf: false,
+                progress: true,
             }),
             "checked",
         ),
@@ -85,6 +86,7 @@ fn build(args: SiteArgs, pdf: bool) -> Result<pipeline::Summary, handout::diagno
         base_url: args.site.base_url,
         paper: args.paper.map(Into::into),
         pdf: pdf || args.pdf,
+        progress: true,
     })
 }
 

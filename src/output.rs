@@ -71,6 +71,7 @@ pub fn write_site(
     output: &Path,
     files: &[(String, Vec<u8>)],
     finish: &dyn Fn(&Path) -> Result<(), Diagnostic>,
+    progress: &indicatif::ProgressBar,
 ) -> Result<(), Diagnostic> {
     check_output(root, output)?;
     let parent = match output.parent() {
@@ -87,7 +88,7 @@ pub fn write_site(
     clean_leftovers(&parent, &name);
 
     let staging = parent.join(format!(".{name}.handout-staging-{}", std::process::id()));
-    let result = fill(&staging, files)
+    let result = fill(&staging, files, progress)
         .map_err(|(file, e)| {
             let shown = output.display();
             let message = match file {
@@ -110,6 +111,7 @@ pub fn write_site(
 fn fill(
     staging: &Path,
     files: &[(String, Vec<u8>)],
+    progress: &indicatif::ProgressBar,
 ) -> Result<(), (Option<String>, std::io::Error)> {
     if staging.exists() {
         remove_marked(staging);
@@ -126,6 +128,7 @@ fn fill(
         fs::create_dir_all(staging.join(dir)).map_err(|e| (Some(format!("{dir}/")), e))?;
     }
     files.par_iter().try_for_each(|(path, bytes)| {
+        progress.inc(1);
         fs::write(staging.join(path), bytes).map_err(|e| (Some(path.clone()), e))
     })
 }

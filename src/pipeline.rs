@@ -25,6 +25,8 @@ pub struct BuildOptions {
     pub paper: Option<Paper>,
     /// Also print each guide's handout, checklist and log to PDF.
     pub pdf: bool,
+    /// Show a progress bar on a terminal when the build takes a while.
+    pub progress: bool,
 }
 
 impl BuildOptions {
@@ -52,6 +54,8 @@ pub type OutputFiles = Vec<(String, Vec<u8>)>;
 /// A built site, in memory.
 pub struct Rendered {
     pub files: Vec<(String, Vec<u8>)>,
+    /// Counts the work still to come (writing); cleared when the build ends.
+    pub progress: indicatif::ProgressBar,
     pub guides: usize,
     pub pages: usize,
 }
@@ -63,7 +67,7 @@ pub fn render_site(options: &BuildOptions) -> Result<Rendered, Diagnostics> {
         base_url: options.base_url.clone(),
         paper: options.paper,
     };
-    render_with(&loaded, &assemble_options, options.pdf)
+    render_with(&loaded, &assemble_options, options.pdf, options.progress)
 }
 
 /// The stages after loading, on a site already in memory.
@@ -75,23 +79,32 @@ pub fn render_loaded(
         base_url,
         ..Default::default()
     };
-    render_with(loaded, &options, false)
+    render_with(loaded, &options, false, false)
 }
 
 fn render_with(
     loaded: &LoadedSite,
     options: &assemble::Options,
     pdfs: bool,
+    progress: bool,
 ) -> Result<Rendered, Diagnostics> {
     let site = assemble(loaded, options)?;
     let theme = Theme::new(&loaded.templates);
     let plan = plan(&site, &theme).map_err(Diagnostics::from)?;
-    let renderer = Renderer::new(&theme, &site, pdfs).map_err(Diagnostics::from)?;
-    let files = renderer
-        .render_all(&site, &plan)
-        .map_err(Diagnostics::from)?;
+    // One bar for rendering the pages and then writing every file.
+    let work = (plan.pages.len() * 2 + plan.copies.len()) as u64;
+    let bar = crate::progress::bar(work, progress);
+    let renderer = Renderer::new(&theme, &site, pdfs)
+        .map_err(Diagnostics::from)?
+        .with_progress(bar.clone());
+    let files = renderer.render_all(&site, &plan);
+    if files.is_err() {
+        bar.finish_and_clear();
+    }
+    let files = files.map_err(Diagnostics::from)?;
     Ok(Rendered {
         files,
+        progress: bar,
         guides: site.guides.len(),
         pages: plan.pages.len(),
     })
@@ -164,8 +177,15 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         Some(chromium) => crate::pdf::print_all(chromium, staging, &pages),
         None => Ok(()),
     };
-    write_site(&options.root, &output, &rendered.files, &print)
-        .map_err(|d| Diagnostics::from(vec![d]))?;
+    let written = write_site(
+        &options.root,
+        &output,
+        &rendered.files,
+        &print,
+        &rendered.progress,
+    );
+    rendered.progress.finish_and_clear();
+    written.map_err(|d| Diagnostics::from(vec![d]))?;
     Ok(Summary {
         pdfs: if options.pdf {
             pages
@@ -185,6 +205,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
 pub fn check(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let start = Instant::now();
     let rendered = render_site(options)?;
+    rendered.progress.finish_and_clear();
     Ok(Summary {
         pdfs: 0,
         guides: rendered.guides,

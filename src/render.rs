@@ -58,6 +58,8 @@ struct StepLink<'a> {
 pub struct Renderer<'a> {
     tera: Tera,
     theme: &'a Theme,
+    /// Advanced once per page rendered.
+    progress: indicatif::ProgressBar,
 }
 
 impl<'a> Renderer<'a> {
@@ -107,10 +109,20 @@ impl<'a> Renderer<'a> {
             },
         );
         if problems.is_empty() {
-            Ok(Renderer { tera, theme })
+            Ok(Renderer {
+                tera,
+                theme,
+                progress: indicatif::ProgressBar::hidden(),
+            })
         } else {
             Err(problems)
         }
+    }
+
+    /// Counts rendered pages on `bar`.
+    pub fn with_progress(mut self, bar: indicatif::ProgressBar) -> Self {
+        self.progress = bar;
+        self
     }
 
     pub fn render_all(
@@ -266,6 +278,7 @@ impl<'a> Renderer<'a> {
                     let rows = site.guides[page.guide.unwrap_or(0)].meta.log_rows;
                     ctx.insert("rows", &(1..=rows).collect::<Vec<_>>());
                 }
+                self.progress.inc(1);
                 self.tera
                     .render(page.kind.template(), &ctx)
                     .map(|html| (page.path.clone(), html.into_bytes()))

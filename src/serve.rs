@@ -117,7 +117,13 @@ fn write_good(session: &Session, root: &std::path::Path, dir: &std::path::Path) 
     if files.is_empty() {
         return;
     }
-    if let Err(d) = write_site(root, dir, &files, &|_| Ok(())) {
+    if let Err(d) = write_site(
+        root,
+        dir,
+        &files,
+        &|_| Ok(()),
+        &indicatif::ProgressBar::hidden(),
+    ) {
         eprint!("{}", Diagnostics::from(vec![d]).render(false));
     }
 }

@@ -295,3 +295,16 @@ fn a_read_only_output_folder_is_reported_with_its_path_and_the_old_site_kept() {
         .stderr_has("Read-only file system");
     assert_eq!(tree(&out), before);
 }
+
+/// A long build draws a progress bar only on a terminal: piped, as here, it prints nothing but
+/// its summary line.
+#[test]
+fn a_long_build_stays_quiet_when_piped() {
+    let dir = tempfile::TempDir::new().unwrap();
+    crate::helpers::synthetic_site(dir.path(), 200, 10, 1);
+    // 200 guides take over a second to build here (debug binary), past the bar's threshold.
+    let run = handout(dir.path(), &["build"]);
+    run.success();
+    assert_eq!(run.stderr, "", "nothing on stderr");
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+}
