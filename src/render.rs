@@ -95,7 +95,15 @@ impl<'a> Renderer<'a> {
         {
             problems.push(tera_diagnostic(theme, &e, None));
         }
+        let words = match crate::i18n::strings(theme, &site.config.language) {
+            Ok(words) => words,
+            Err(mut p) => {
+                problems.append(&mut p);
+                Default::default()
+            }
+        };
         let global = tera.global_context();
+        global.insert("t", &words);
         global.insert("site", &site.config);
         global.insert("paper_css", site.config.paper.css());
         global.insert("logo", &site.logo);

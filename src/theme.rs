@@ -29,6 +29,8 @@ pub const BUILT_IN: &[(&str, &[u8])] = theme_files![
     "assets/checklist.js",
     "assets/library.js",
     "assets/favicon.svg",
+    "i18n/en.yaml",
+    "i18n/es.yaml",
 ];
 
 /// The theme a site is built with.
@@ -49,11 +51,11 @@ impl Theme {
         Theme { files }
     }
 
-    /// Tera templates: every theme file outside `assets/`.
+    /// Tera templates: every theme file outside `assets/` and `i18n/`.
     pub fn templates(&self) -> impl Iterator<Item = (&str, &[u8], bool)> {
         self.files
             .iter()
-            .filter(|(name, _)| !name.starts_with("assets/"))
+            .filter(|(name, _)| !name.starts_with("assets/") && !name.starts_with("i18n/"))
             .map(|(name, (bytes, own))| (name.as_str(), bytes.as_ref(), *own))
     }
 

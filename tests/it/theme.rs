@@ -51,3 +51,38 @@ fn a_broken_template_override_names_the_template_and_line() {
     run.failure(1).stderr_has("templates/step.html:");
     assert!(!site.root().join("public").exists());
 }
+
+#[test]
+fn a_spanish_site_gets_the_theme_s_words_in_spanish() {
+    let site = TestSite::fixture("minimal");
+    let yaml = site
+        .read("content/site.yaml")
+        .replace("language: en", "language: es");
+    site.write("content/site.yaml", &yaml);
+    site.build().success();
+    let step = site.read("public/guides/first-guide/middle.html");
+    assert!(step.contains("<html lang=\"es\">"));
+    assert!(step.contains("Paso 2 de 3"), "{step}");
+    assert!(step.contains("Avance cuando…"));
+    assert!(
+        site.read("public/guides/first-guide/checklist.html")
+            .contains("Lista de control: First guide")
+    );
+    assert!(site.read("public/index.html").contains("Guías de cuidado"));
+}
+
+#[test]
+fn a_site_changes_one_word_and_a_misspelt_word_is_an_error() {
+    let site = TestSite::fixture("minimal");
+    site.write("templates/i18n/en.yaml", "checklist: Tick list\n");
+    site.build().success();
+    let overview = site.read("public/guides/first-guide/index.html");
+    assert!(overview.contains(">Tick list</a>"));
+    assert!(overview.contains(">Training log</a>"), "other words stay");
+    site.write("templates/i18n/en.yaml", "checklst: Tick list\n");
+    site.build()
+        .failure(1)
+        .stderr_has("templates/i18n/en.yaml:1:1")
+        .stderr_has("`checklst` is not one of the theme's words")
+        .stderr_has("did you mean `checklist`?");
+}

@@ -1,0 +1,153 @@
+//! The theme's own words (labels such as "Step", "Move on when", "Checklist") in the site's
+//! language: the built-in English, then the built-in file for the site's language, then the
+//! site's own `templates/i18n/<language>.yaml`, each replacing only the keys it gives.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::text;
+use crate::theme::{BUILT_IN, Theme};
+use crate::yaml;
+
+pub type Strings = BTreeMap<String, String>;
+
+/// The words for `language` (`es`, or `es-MX`, which falls back to `es`), English where a
+/// translation lacks a word.
+pub fn strings(theme: &Theme, language: &str) -> Result<Strings, Vec<Diagnostic>> {
+    let built_in = |name: &str| {
+        BUILT_IN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, bytes)| *bytes)
+    };
+    let mut problems = Vec::new();
+    let english_name = "i18n/en.yaml";
+    let mut words = parse(
+        english_name,
+        built_in(english_name).unwrap_or_default(),
+        &mut problems,
+    );
+    let primary = language.split('-').next().unwrap_or(language);
+    let mut names = vec![format!("i18n/{primary}.yaml")];
+    if primary != language {
+        names.push(format!("i18n/{language}.yaml"));
+    }
+    for name in names {
+        // The built-in translation, then the site's own file of that name.
+        let mut layers = Vec::new();
+        if name != english_name
+            && let Some(bytes) = built_in(&name)
+        {
+            layers.push((format!("{name} (built-in theme)"), bytes));
+        }
+        if let Some((bytes, true)) = theme.files.get(&name) {
+            layers.push((format!("templates/{name}"), bytes.as_ref()));
+        }
+        for (file, bytes) in layers {
+            let given = parse(&file, bytes, &mut problems);
+            for (key, value) in given {
+                match words.get_mut(&key) {
+                    Some(word) => *word = value,
+                    None => problems.push(unknown_key(&file, bytes, &key, &words)),
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(words)
+    } else {
+        Err(problems)
+    }
+}
+
+fn parse(file: &str, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> Strings {
+    let Ok(source) = text::decode(file, bytes).map_err(|d| problems.push(d)) else {
+        return Strings::new();
+    };
+    yaml::parse(file, &source, &source, 0).unwrap_or_else(|d| {
+        problems.push(d);
+        Strings::new()
+    })
+}
+
+fn unknown_key(file: &str, bytes: &[u8], key: &str, known: &Strings) -> Diagnostic {
+    let source = String::from_utf8_lossy(bytes);
+    let at = source
+        .lines()
+        .scan(0, |offset, line| {
+            let start = *offset;
+            *offset += line.len() + 1;
+            Some((start, line))
+        })
+        .find(|(_, line)| line.starts_with(&format!("{key}:")))
+        .map_or(0, |(start, _)| start);
+    let best = known
+        .keys()
+        .map(|k| (strsim::jaro_winkler(key, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let help = match best {
+        Some((_, k)) => {
+            format!("did you mean `{k}`? The words are listed in the built-in i18n/en.yaml")
+        }
+        None => "the words a site can change are listed in the built-in i18n/en.yaml".into(),
+    };
+    Diagnostic::at(
+        file,
+        &source,
+        at,
+        key.len(),
+        format!("`{key}` is not one of the theme's words"),
+    )
+    .with_help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_language_has_every_english_word() {
+        let theme = Theme::new(&BTreeMap::new());
+        let english = strings(&theme, "en").unwrap();
+        assert!(english.len() > 50);
+        let spanish = strings(&theme, "es-MX").unwrap();
+        assert_eq!(spanish["checklist"], "Lista de control");
+        for (name, bytes) in BUILT_IN.iter().filter(|(n, _)| n.starts_with("i18n/")) {
+            let mut problems = Vec::new();
+            let words = parse(name, bytes, &mut problems);
+            assert!(problems.is_empty(), "{name}: {problems:?}");
+            let missing: Vec<_> = english.keys().filter(|k| !words.contains_key(*k)).collect();
+            assert!(missing.is_empty(), "{name} lacks {missing:?}");
+        }
+    }
+
+    #[test]
+    fn a_site_changes_single_words_and_misspelt_keys_are_errors() {
+        let mut own = BTreeMap::new();
+        own.insert(
+            "i18n/en.yaml".to_string(),
+            b"checklist: Tick list\n".to_vec(),
+        );
+        let words = strings(&Theme::new(&own), "en").unwrap();
+        assert_eq!(words["checklist"], "Tick list");
+        assert_eq!(words["training_log"], "Training log");
+        own.insert(
+            "i18n/en.yaml".to_string(),
+            b"checklst: Tick list\n".to_vec(),
+        );
+        let problems = strings(&Theme::new(&own), "en").unwrap_err();
+        assert_eq!(
+            problems[0].message,
+            "`checklst` is not one of the theme's words"
+        );
+        assert_eq!(problems[0].file, "templates/i18n/en.yaml");
+        assert!(
+            problems[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean `checklist`?")
+        );
+    }
+}
