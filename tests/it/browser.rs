@@ -124,6 +124,15 @@ impl Browser {
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
+    /// Lays pages out as they print (`@media print`), through Chrome's DevTools protocol.
+    pub fn emulate_print(&self) {
+        let command =
+            Cdp(json!({"cmd": "Emulation.setEmulatedMedia", "params": {"media": "print"}}));
+        self.runtime
+            .block_on(self.client().issue_cmd(command))
+            .expect("print media emulated");
+    }
+
     pub fn click(&self, css: &str) {
         self.runtime
             .block_on(async { self.client().find(Locator::Css(css)).await?.click().await })
@@ -151,6 +160,27 @@ impl Browser {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+}
+
+/// A Chrome DevTools command, sent through chromedriver's `goog/cdp/execute` endpoint.
+#[derive(Debug)]
+struct Cdp(Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
     }
 }
 
@@ -258,6 +288,15 @@ fn without_javascript_the_checklist_still_shows_every_item() {
     );
 }
 
+/// Elements reaching past the page's width (or off its left edge), and a page that scrolls
+/// sideways; at most five, for a readable failure.
+const WIDER_THAN_THE_PAGE: &str = "const w = document.documentElement.clientWidth;
+     const bad = [...document.querySelectorAll('body *')]
+       .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > w + 1 || r.left < -1); })
+       .map(e => e.tagName + (e.className ? '.' + e.className : '') + ' ' + Math.round(e.getBoundingClientRect().right));
+     if (document.documentElement.scrollWidth > w + 1) bad.push('page scrolls sideways: ' + document.documentElement.scrollWidth);
+     return bad.slice(0, 5);";
+
 #[test]
 fn nothing_is_cut_off_on_a_phone() {
     let Some(browser) = Browser::start("the phone-width test", 360, 800, true) else {
@@ -267,14 +306,7 @@ fn nothing_is_cut_off_on_a_phone() {
     let mut wide = Vec::new();
     for page in pages(&site.out()) {
         browser.goto(&file_url(&site.out().join(&page)));
-        let found = browser.js(
-            "const w = document.documentElement.clientWidth;
-             const bad = [...document.querySelectorAll('body *')]
-               .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > w + 1 || r.left < -1); })
-               .map(e => e.tagName + (e.className ? '.' + e.className : '') + ' ' + Math.round(e.getBoundingClientRect().right));
-             if (document.documentElement.scrollWidth > w + 1) bad.push('page scrolls sideways: ' + document.documentElement.scrollWidth);
-             return bad.slice(0, 5);",
-        );
+        let found = browser.js(WIDER_THAN_THE_PAGE);
         if found != json!([]) {
             wide.push(format!("{page}: {found}"));
         }
@@ -416,4 +448,35 @@ fn the_library_index_searches_and_filters_and_lists_everything_without_javascrip
         plain.js("return document.querySelector('[data-library]').hidden;"),
         json!(true)
     );
+}
+
+/// Laid out for paper (print styles, at the width between the margins), no element of any page
+/// is wider than the printable area: Letter is 8.5 in and A4 210 mm, less 15 mm margins each side.
+#[test]
+fn no_element_is_wider_than_the_printable_area() {
+    let site = BuiltDefault::new();
+    for (paper, width) in [("letter", 816.0 - 113.4), ("a4", 793.7 - 113.4)] {
+        let width = f64::floor(width) as u32;
+        let Some(browser) = Browser::start("the printable-width test", width, 1000, true) else {
+            return;
+        };
+        browser.emulate_print();
+        let mut wide = Vec::new();
+        for page in pages(&site.out()).into_iter().filter(|p| p != "404.html") {
+            browser.goto(&file_url(&site.out().join(&page)));
+            assert_eq!(
+                browser.js("return matchMedia('print').matches;"),
+                json!(true)
+            );
+            let found = browser.js(WIDER_THAN_THE_PAGE);
+            if found != json!([]) {
+                wide.push(format!("{paper} ({width} px): {page}: {found}"));
+            }
+        }
+        assert!(
+            wide.is_empty(),
+            "wider than the printable area:\n{}",
+            wide.join("\n")
+        );
+    }
 }
