@@ -725,16 +725,11 @@ fn related_problem(
         .map(|i| i + 2)
         .or_else(|| text.find("related"))
         .unwrap_or(0);
-    let known: Vec<&str> = index.guides.keys().map(String::as_str).collect();
-    let best = known
-        .iter()
-        .map(|k| (strsim::jaro_winkler(slug, k), *k))
-        .filter(|(s, _)| *s > 0.7)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let best = crate::diagnostic::closest(slug, index.guides.keys().map(String::as_str), 0.7);
     let unresolved = Unresolved {
         message: format!("`related` names a guide `{slug}` that does not exist"),
         help: Some(match best {
-            Some((_, k)) => format!("did you mean `{k}`?"),
+            Some(k) => format!("did you mean `{k}`?"),
             None => "use the name of a folder in content/guides/".into(),
         }),
     };

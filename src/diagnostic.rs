@@ -231,6 +231,22 @@ impl From<Vec<Diagnostic>> for Diagnostics {
     }
 }
 
+/// The known name most like `wrong`, for a "did you mean" hint: the best Jaro-Winkler match
+/// above `threshold` (0 to 1), compared without regard to case.
+pub fn closest<'a>(
+    wrong: &str,
+    known: impl IntoIterator<Item = &'a str>,
+    threshold: f64,
+) -> Option<&'a str> {
+    let wrong = wrong.to_lowercase();
+    known
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(&wrong, &k.to_lowercase()), k))
+        .filter(|(score, _)| *score > threshold)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
 /// Byte offset of a 1-based line and column (in characters); clamped to the text.
 pub fn offset_of(source: &str, line: usize, column: usize) -> usize {
     let mut start = 0;

@@ -81,13 +81,8 @@ fn unknown_key(file: &str, bytes: &[u8], key: &str, known: &Strings) -> Diagnost
         })
         .find(|(_, line)| line.starts_with(&format!("{key}:")))
         .map_or(0, |(start, _)| start);
-    let best = known
-        .keys()
-        .map(|k| (strsim::jaro_winkler(key, k), k))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    let help = match best {
-        Some((_, k)) => {
+    let help = match crate::diagnostic::closest(key, known.keys().map(String::as_str), 0.8) {
+        Some(k) => {
             format!("did you mean `{k}`? The words are listed in the built-in i18n/en.yaml")
         }
         None => "the words a site can change are listed in the built-in i18n/en.yaml".into(),

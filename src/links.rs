@@ -189,17 +189,7 @@ fn unresolved(message: &str, help: &str) -> Unresolved {
 }
 
 fn closest<'a>(wrong: &str, known: &[&'a str]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| {
-            (
-                strsim::jaro_winkler(&wrong.to_lowercase(), &k.to_lowercase()),
-                *k,
-            )
-        })
-        .filter(|(s, _)| *s > 0.7)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
+    crate::diagnostic::closest(wrong, known.iter().copied(), 0.7)
 }
 
 fn suggest(kind: &str, wrong: &str, known: &[&str]) -> String {

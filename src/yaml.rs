@@ -397,12 +397,7 @@ fn list(names: &[&str]) -> String {
 }
 
 fn closest<'a>(wrong: &str, names: &[&'a str]) -> Option<&'a str> {
-    names
-        .iter()
-        .map(|n| (strsim::jaro_winkler(wrong, n), *n))
-        .filter(|(score, _)| *score > 0.75)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, n)| n)
+    crate::diagnostic::closest(wrong, names.iter().copied(), 0.75)
 }
 
 /// Reports required text fields that are present but empty (`title:` with nothing after it),
