@@ -10,16 +10,9 @@ use tempfile::TempDir;
 
 use crate::helpers::{copy_dir, handout, repo_root};
 
-/// The Chromium to print with: `HANDOUT_CHROMIUM`, or the first of the usual names on PATH.
+/// The Chromium to print with: the one `handout pdf` would use.
 pub fn chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("HANDOUT_CHROMIUM") {
-        return Some(PathBuf::from(p));
-    }
-    let path = std::env::var_os("PATH")?;
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
-        .find(|p| p.is_file())
+    handout::pdf::find_chromium().ok()
 }
 
 /// Chromium, or `None` after saying why the test is skipped.
