@@ -210,7 +210,13 @@ impl Diagnostics {
         self
     }
 
+    /// The report of a build or check, which never writes anything when it finds problems.
     pub fn render(&self, color: bool) -> String {
+        self.render_ending(color, "nothing was written")
+    }
+
+    /// Every problem, then a count and `what_happened` ("nothing was changed", ...).
+    pub fn render_ending(&self, color: bool, what_happened: &str) -> String {
         let mut out = String::new();
         for d in &self.0 {
             out.push_str(&d.render(color));
@@ -218,7 +224,7 @@ impl Diagnostics {
         }
         let n = self.0.len();
         out.push_str(&format!(
-            "{n} problem{} found; nothing was written.\n",
+            "{n} problem{} found; {what_happened}.\n",
             if n == 1 { "" } else { "s" }
         ));
         out

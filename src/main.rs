@@ -112,8 +112,7 @@ fn report_created(
             eprint!(
                 "{}",
                 handout::diagnostic::Diagnostics::from(vec![problem])
-                    .render(false)
-                    .replace("nothing was written", "nothing was changed")
+                    .render_ending(false, "nothing was changed")
             );
             ExitCode::from(1)
         }
