@@ -237,6 +237,12 @@ impl From<Vec<Diagnostic>> for Diagnostics {
     }
 }
 
+/// Whether reports on stderr get colour: on a terminal, unless `NO_COLOR` is set.
+pub fn color_on_stderr() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
 /// The known name most like `wrong`, for a "did you mean" hint: the best Jaro-Winkler match
 /// above `threshold` (0 to 1), compared without regard to case.
 pub fn closest<'a>(

@@ -1,7 +1,6 @@
 //! The `handout` binary: parse the command line, run the pipeline, report. Exit codes: 0 done,
 //! 1 problems in the content or output folder, 2 a wrong command line (from clap).
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -28,7 +27,10 @@ fn main() -> ExitCode {
                 write,
             };
             if let Err(problems) = handout::serve::serve(&options) {
-                eprint!("{}", problems.render(false));
+                eprint!(
+                    "{}",
+                    problems.render(handout::diagnostic::color_on_stderr())
+                );
                 return ExitCode::from(1);
             }
             return ExitCode::SUCCESS;
@@ -72,7 +74,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(problems) => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let color = handout::diagnostic::color_on_stderr();
             eprint!("{}", problems.render(color));
             ExitCode::from(1)
         }

@@ -1,7 +1,6 @@
 //! `handout serve`: build into memory, serve it, watch for edits, rebuild, and reload open pages.
 //! A broken edit keeps the last good site served and shows its problems in every open page.
 
-use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
@@ -95,7 +94,7 @@ fn report(session: &Session, outcome: &Outcome) {
     let ms = outcome.elapsed.as_secs_f64() * 1000.0;
     match &session.problems {
         Some(problems) => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let color = crate::diagnostic::color_on_stderr();
             eprint!("{}", problems.render(color));
             eprintln!("still serving the last good version; fix the problem and save again");
         }
