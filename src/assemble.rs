@@ -6,13 +6,14 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::config::{SiteConfig, normalise_base_url};
+use crate::config::{MissingTranslation, SiteConfig, SiteTranslation, normalise_base_url};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::frontmatter;
-use crate::links::{From, SiteIndex};
+use crate::guide::{Env, StepFile, TranslationFiles, build_guide, translate_guide};
+use crate::i18n::Strings;
+use crate::links::SiteIndex;
 use crate::load::LoadedSite;
-use crate::markdown::{self, Source, StepOf, Unresolved};
-use crate::model::{Guide, GuideMeta, RelatedGuide, Site, Step, StepFront};
+use crate::markdown::{self, Unresolved};
+use crate::model::{Guide, RelatedGuide, Site, Untranslated};
 use crate::text;
 use crate::yaml;
 
@@ -36,14 +37,19 @@ pub struct Cache {
     guides: BTreeMap<String, Assembled>,
 }
 
-/// One guide's result: the guide if it could be made, and its problems.
-type Assembled = (Option<Arc<Guide>>, Vec<Diagnostic>);
+/// One guide's result: the guide if it could be made (with its translations), its steps shown
+/// untranslated, and its problems.
+type Assembled = (Option<Arc<Guide>>, Vec<Untranslated>, Vec<Diagnostic>);
 
 #[derive(PartialEq)]
 struct Context {
     guides: BTreeMap<String, BTreeSet<String>>,
+    translated: BTreeMap<String, BTreeSet<String>>,
     assets: BTreeSet<String>,
     allow_html: bool,
+    languages: Vec<String>,
+    missing_translation: MissingTranslation,
+    words: BTreeMap<String, Arc<Strings>>,
 }
 
 /// Which guides' files changed since the cache was filled.
@@ -59,9 +65,6 @@ pub enum Rebuilt {
     Guides(BTreeSet<String>),
 }
 
-/// A step file whose name has been read: (number, slug, path, bytes).
-type StepFile<'a> = (usize, String, &'a str, &'a [u8]);
-
 /// A guide folder's files, sorted out by role.
 #[derive(Default)]
 struct GuideFiles<'a> {
@@ -69,10 +72,9 @@ struct GuideFiles<'a> {
     /// A `guide.yml`, reported once instead of as a missing guide.yaml and a stray file.
     misnamed_yaml: Option<&'a str>,
     steps: Vec<(&'a str, &'a [u8])>,
+    /// Translation files, by language.
+    translations: BTreeMap<&'a str, TranslationFiles<'a>>,
 }
-
-/// The most rows a training log may have.
-const MAX_LOG_ROWS: u32 = 100;
 
 /// Required fields of guide.yaml, for the message about a folder without one.
 const GUIDE_FIELDS: &str = "`title`, `summary`, `species`, `time_needed` and `intro`";
@@ -90,8 +92,33 @@ pub fn assemble_cached(
 ) -> Result<(Site, Rebuilt), Diagnostics> {
     let mut problems: Vec<Diagnostic> = loaded.problems.clone();
     let config = site_config(loaded, options, &mut problems);
+    let main_language = config
+        .as_ref()
+        .map_or_else(|| "en".to_string(), |c| c.language.clone());
+    let languages: Vec<String> = std::iter::once(main_language.clone())
+        .chain(config.iter().flat_map(|c| c.translations.iter().cloned()))
+        .collect();
+    // A file for a language the site does not have would never be shown.
+    let known_language = |path: &str, lang: &str, problems: &mut Vec<Diagnostic>| {
+        let known = languages[1..].iter().any(|l| l == lang);
+        if !known && config.is_some() {
+            problems.push(
+                Diagnostic::file(
+                    path,
+                    format!("`{lang}` is not one of the site's translations"),
+                )
+                .with_help(if lang == main_language {
+                    format!("`{lang}` is the site's main language: its text goes in the file without `.{lang}`")
+                } else {
+                    format!("add `{lang}` to `translations:` in content/site.yaml, or rename the file")
+                }),
+            );
+        }
+        known
+    };
 
     let mut guide_files: BTreeMap<&str, GuideFiles> = BTreeMap::new();
+    let mut site_translations: BTreeMap<&str, (&str, &[u8])> = BTreeMap::new();
     let mut index = SiteIndex::default();
     for (path, bytes) in &loaded.content {
         let rest = &path["content/".len()..];
@@ -99,18 +126,40 @@ pub fn assemble_cached(
         let ext = rest.rsplit_once('.').map_or("", |(_, e)| e);
         match parts.as_slice() {
             ["site.yaml"] => {}
+            [name] if translation_of(name, "site", ".yaml").is_some() => {
+                let lang = translation_of(name, "site", ".yaml").unwrap_or_default();
+                if known_language(path, lang, &mut problems) {
+                    site_translations.insert(lang, (path, bytes));
+                }
+            }
             ["guides", guide, "guide.yaml"] => {
                 guide_files.entry(guide).or_default().yaml = Some((path, bytes));
             }
             ["guides", guide, "guide.yml"] => {
                 guide_files.entry(guide).or_default().misnamed_yaml = Some(path);
             }
-            ["guides", guide, "steps", _] if ext == "md" => {
-                guide_files
-                    .entry(guide)
-                    .or_default()
-                    .steps
-                    .push((path, bytes));
+            ["guides", guide, name] if translation_of(name, "guide", ".yaml").is_some() => {
+                let lang = translation_of(name, "guide", ".yaml").unwrap_or_default();
+                let files = guide_files.entry(guide).or_default();
+                if known_language(path, lang, &mut problems) {
+                    files.translations.entry(lang).or_default().yaml = Some((path, bytes));
+                }
+            }
+            ["guides", guide, "steps", name] if ext == "md" => {
+                let files = guide_files.entry(guide).or_default();
+                match step_translation(name) {
+                    Some((stem, lang)) => {
+                        if known_language(path, lang, &mut problems) {
+                            files
+                                .translations
+                                .entry(lang)
+                                .or_default()
+                                .steps
+                                .insert(stem.to_string(), (path, bytes));
+                        }
+                    }
+                    None => files.steps.push((path, bytes)),
+                }
             }
             ["guides", guide, "steps", name] => {
                 // Anything else in steps/ is a step that would silently go missing.
@@ -165,6 +214,15 @@ pub fn assemble_cached(
         // The guide counts as existing for links even if its guide.yaml is broken or missing,
         // so one mistake gives one message rather than one per link to it.
         index.guides.insert((*slug).to_string(), slugs);
+        for (lang, translation) in &files.translations {
+            if translation.yaml.is_some() {
+                index
+                    .translated
+                    .entry((*lang).to_string())
+                    .or_default()
+                    .insert((*slug).to_string());
+            }
+        }
         match (files.yaml, files.misnamed_yaml) {
             (Some(_), _) => ordered.push((slug, steps)),
             (None, Some(path)) => problems.push(
@@ -179,17 +237,51 @@ pub fn assemble_cached(
         }
     }
 
+    let mut words = BTreeMap::new();
+    for lang in &languages {
+        match crate::i18n::strings(&loaded.templates, lang) {
+            Ok(w) => {
+                words.insert(lang.clone(), Arc::new(w));
+            }
+            // The same file is behind several languages: report each problem once.
+            Err(p) => {
+                let new: Vec<Diagnostic> =
+                    p.into_iter().filter(|d| !problems.contains(d)).collect();
+                problems.extend(new);
+            }
+        }
+    }
+    index.main_language = main_language.clone();
+    index.language_names = words
+        .iter()
+        .filter_map(|(lang, w)| Some((lang.clone(), w.get("language_name")?.clone())))
+        .collect();
+
     let allow_html = config.as_ref().is_some_and(|c| c.allow_html);
+    let missing_translation = config
+        .as_ref()
+        .map_or(MissingTranslation::default(), |c| c.missing_translation);
     let context = Context {
         guides: index.guides.clone(),
+        translated: index.translated.clone(),
         assets: index.assets.clone(),
         allow_html,
+        languages: languages.clone(),
+        missing_translation,
+        words: words.clone(),
     };
     let reuse_all = cache.context.as_ref() == Some(&context);
     let must_build = |slug: &str| match changed {
         _ if !reuse_all => true,
         Changed::All => true,
         Changed::Guides(set) => set.contains(slug) || !cache.guides.contains_key(slug),
+    };
+    let env = Env {
+        index: &index,
+        allow_html,
+        words: &words,
+        main_language: &main_language,
+        missing_translation,
     };
     let results: Vec<(&str, bool, Assembled)> = ordered
         .par_iter()
@@ -198,32 +290,59 @@ pub fn assemble_cached(
                 return (*slug, false, cache.guides[*slug].clone());
             }
             let mut problems = Vec::new();
-            let yaml = guide_files[slug].yaml;
-            let guide = yaml.and_then(|(path, bytes)| {
-                build_guide(slug, path, bytes, steps, &index, allow_html, &mut problems)
+            let mut untranslated = Vec::new();
+            let files = &guide_files[slug];
+            let guide = files.yaml.and_then(|yaml| {
+                let mut guide = build_guide(slug, yaml, steps, &env, &mut problems)?;
+                for (lang, translation) in &files.translations {
+                    let translated = translate_guide(
+                        &guide,
+                        steps,
+                        lang,
+                        translation,
+                        &env,
+                        &mut untranslated,
+                        &mut problems,
+                    );
+                    if let Some(t) = translated {
+                        guide.translations.insert((*lang).to_string(), Arc::new(t));
+                    }
+                }
+                Some(guide)
             });
-            (*slug, true, (guide.map(Arc::new), problems))
+            (
+                *slug,
+                true,
+                (guide.map(Arc::new), untranslated, problems),
+            )
         })
         .collect();
     let mut rebuilt = BTreeSet::new();
     let mut titles_changed = false;
     let mut guides = Vec::with_capacity(results.len());
+    let mut untranslated = Vec::new();
     let mut fresh = BTreeMap::new();
-    for (slug, built, (guide, p)) in results {
+    let all_titles = |g: &Guide| -> Vec<String> {
+        std::iter::once(g.meta.title.clone())
+            .chain(g.translations.values().map(|t| t.meta.title.clone()))
+            .collect()
+    };
+    for (slug, built, (guide, u, p)) in results {
         if built {
             rebuilt.insert(slug.to_string());
-            let old_title = cache
+            let old_titles = cache
                 .guides
                 .get(slug)
-                .and_then(|(g, _)| g.as_ref())
-                .map(|g| &g.meta.title);
-            titles_changed |= old_title != guide.as_ref().map(|g| &g.meta.title);
+                .and_then(|(g, ..)| g.as_ref())
+                .map(|g| all_titles(g));
+            titles_changed |= old_titles != guide.as_ref().map(|g| all_titles(g));
         }
         problems.extend(p.iter().cloned());
+        untranslated.extend(u.iter().cloned());
         if let Some(g) = &guide {
             guides.push(g.clone());
         }
-        fresh.insert(slug.to_string(), (guide, p));
+        fresh.insert(slug.to_string(), (guide, u, p));
     }
     cache.guides = fresh;
     cache.context = Some(context);
@@ -233,25 +352,7 @@ pub fn assemble_cached(
     } else {
         Rebuilt::Guides(rebuilt)
     };
-    let titles: BTreeMap<String, String> = guides
-        .iter()
-        .map(|g| (g.slug.clone(), g.meta.title.clone()))
-        .collect();
-    for guide in guides.iter_mut().filter(|g| !g.meta.related.is_empty()) {
-        let mut related = Vec::new();
-        for slug in &guide.meta.related {
-            match titles.get(slug) {
-                Some(title) => related.push(RelatedGuide {
-                    slug: slug.clone(),
-                    title: title.clone(),
-                }),
-                // A guide whose own files have errors exists; those errors are reported already.
-                None if index.guides.contains_key(slug) => {}
-                None => problems.push(related_problem(loaded, guide, slug, &index)),
-            }
-        }
-        Arc::make_mut(guide).related_guides = related;
-    }
+    link_related(&mut guides, &index, loaded, &mut problems);
     guides.sort_by(|a, b| {
         (a.meta.order.unwrap_or(i64::MAX), &a.meta.title, &a.slug).cmp(&(
             b.meta.order.unwrap_or(i64::MAX),
@@ -284,6 +385,15 @@ pub fn assemble_cached(
             );
         }
     }
+    let translated_config: BTreeMap<String, SiteTranslation> = site_translations
+        .iter()
+        .filter_map(|(lang, (path, bytes))| {
+            Some((
+                (*lang).to_string(),
+                site_translation(path, bytes, &mut problems)?,
+            ))
+        })
+        .collect();
 
     match config {
         Some(config) if problems.is_empty() => Ok((
@@ -296,11 +406,98 @@ pub fn assemble_cached(
                     .map(|p| (p["content/".len()..].to_string(), loaded.content[p].clone()))
                     .collect(),
                 logo,
+                words,
+                translated_config,
+                untranslated,
             },
             rebuilt,
         )),
         _ => Err(Diagnostics::from(problems)),
     }
+}
+
+/// Fills in each guide's related guides, in each of its languages: a related guide not
+/// translated into that language is linked in the main language, and marked so.
+fn link_related(
+    guides: &mut [Arc<Guide>],
+    index: &SiteIndex,
+    loaded: &LoadedSite,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let by_slug: BTreeMap<String, Arc<Guide>> =
+        guides.iter().map(|g| (g.slug.clone(), g.clone())).collect();
+    let related_in = |slugs: &[String], lang: &str| -> Vec<RelatedGuide> {
+        slugs
+            .iter()
+            .filter_map(|slug| by_slug.get(slug))
+            .map(|other| match other.translations.get(lang) {
+                Some(t) => RelatedGuide {
+                    slug: t.slug.clone(),
+                    title: t.meta.title.clone(),
+                    url: format!("../{}/index.html", t.slug),
+                    lang: None,
+                    lang_name: None,
+                },
+                None if other.lang == lang => RelatedGuide {
+                    slug: other.slug.clone(),
+                    title: other.meta.title.clone(),
+                    url: format!("../{}/index.html", other.slug),
+                    lang: None,
+                    lang_name: None,
+                },
+                None => RelatedGuide {
+                    slug: other.slug.clone(),
+                    title: other.meta.title.clone(),
+                    url: format!("../../../guides/{}/index.html", other.slug),
+                    lang: Some(other.lang.clone()),
+                    lang_name: index.language_names.get(&other.lang).cloned(),
+                },
+            })
+            .collect()
+    };
+    for guide in guides.iter_mut().filter(|g| !g.meta.related.is_empty()) {
+        for slug in &guide.meta.related {
+            // A guide whose own files have errors exists; those errors are reported already.
+            if !by_slug.contains_key(slug) && !index.guides.contains_key(slug) {
+                problems.push(related_problem(loaded, guide, slug, index));
+            }
+        }
+        let main = related_in(&guide.meta.related, &guide.lang);
+        let guide = Arc::make_mut(guide);
+        guide.related_guides = main;
+        for (lang, translation) in guide.translations.iter_mut() {
+            Arc::make_mut(translation).related_guides = related_in(&guide.meta.related, lang);
+        }
+    }
+}
+
+/// `site.<lang>.yaml` → `<lang>`, likewise for `guide.<lang>.yaml`.
+fn translation_of<'a>(name: &'a str, base: &str, ext: &str) -> Option<&'a str> {
+    let lang = name.strip_prefix(base)?.strip_prefix('.')?.strip_suffix(ext)?;
+    is_language_code(lang).then_some(lang)
+}
+
+/// `03-sniff.es.md` → (`03-sniff`, `es`).
+fn step_translation(name: &str) -> Option<(&str, &str)> {
+    let (stem, lang) = name.strip_suffix(".md")?.rsplit_once('.')?;
+    is_language_code(lang).then_some((stem, lang))
+}
+
+fn site_translation(
+    path: &str,
+    bytes: &[u8],
+    problems: &mut Vec<Diagnostic>,
+) -> Option<SiteTranslation> {
+    let source = text::decode(path, bytes)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let translation: SiteTranslation = yaml::parse(path, &source, &source, 0)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    if let Some(cta) = &translation.call_to_action {
+        check_address(path, &source, "url", &cta.url, problems);
+    }
+    Some(translation)
 }
 
 fn site_yaml_text(loaded: &LoadedSite) -> String {
@@ -357,30 +554,35 @@ fn site_config(
             .with_help("use a code such as `en`, `es`, `fr` or `pt-BR`"),
         );
     }
-    // Addresses from site.yaml land in `href`s: only web and mail addresses are allowed.
-    let mut addresses = vec![("website", config.contact.website.clone())];
-    if let Some(cta) = &config.call_to_action {
-        addresses.push(("url", Some(cta.url.clone())));
-    }
-    for (field, value) in addresses {
-        let Some(value) = value else { continue };
-        let lower = value.trim().to_ascii_lowercase();
-        if !(lower.starts_with("https://")
-            || lower.starts_with("http://")
-            || lower.starts_with("mailto:"))
-        {
-            let at = source.find(&format!("{field}:")).unwrap_or(0);
-            problems.push(
-                Diagnostic::at(
-                    FILE,
-                    &source,
-                    at,
-                    field.len(),
-                    format!("`{field}` must be a web address, not `{value}`"),
-                )
-                .with_help("write the full address, starting with https://"),
-            );
+    let mut seen = BTreeSet::from([config.language.as_str()]);
+    for lang in &config.translations {
+        let at = source
+            .find("translations:")
+            .and_then(|i| Some(i + source[i..].find(lang.as_str())?))
+            .unwrap_or(0);
+        let problem = if !is_language_code(lang) {
+            Some((
+                format!("`{lang}` is not a language code"),
+                "use a code such as `es`, `fr` or `pt-BR`",
+            ))
+        } else if !seen.insert(lang) {
+            Some((
+                format!("`{lang}` is listed twice, or is the site's main language"),
+                "list each other language once; `language:` is the main one",
+            ))
+        } else {
+            None
+        };
+        if let Some((message, help)) = problem {
+            problems.push(Diagnostic::at(FILE, &source, at, lang.len(), message).with_help(help));
         }
+    }
+    // Addresses from site.yaml land in `href`s: only web and mail addresses are allowed.
+    if let Some(website) = &config.contact.website {
+        check_address(FILE, &source, "website", website, problems);
+    }
+    if let Some(cta) = &config.call_to_action {
+        check_address(FILE, &source, "url", &cta.url, problems);
     }
     if let Some(paper) = options.paper {
         config.paper = paper;
@@ -401,6 +603,32 @@ fn site_config(
         }
     }
     Some(config)
+}
+
+fn check_address(
+    file: &str,
+    source: &str,
+    field: &str,
+    value: &str,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let lower = value.trim().to_ascii_lowercase();
+    if !(lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || lower.starts_with("mailto:"))
+    {
+        let at = source.find(&format!("{field}:")).unwrap_or(0);
+        problems.push(
+            Diagnostic::at(
+                file,
+                source,
+                at,
+                field.len(),
+                format!("`{field}` must be a web address, not `{value}`"),
+            )
+            .with_help("write the full address, starting with https://"),
+        );
+    }
 }
 
 /// Files under `content/` that look like content in the wrong place are reported rather than
@@ -520,192 +748,6 @@ fn order_steps<'a>(
         }
     }
     steps
-}
-
-#[allow(clippy::too_many_arguments)]
-fn build_guide(
-    slug: &str,
-    yaml_path: &str,
-    yaml_bytes: &[u8],
-    steps: &[StepFile],
-    index: &SiteIndex,
-    allow_html: bool,
-    problems: &mut Vec<Diagnostic>,
-) -> Option<Guide> {
-    let guide_dir = format!("content/guides/{slug}");
-    let steps_dir = format!("{guide_dir}/steps");
-    let link_from = |dir: &str, d: &str| index.link(&From { guide: slug, dir }, d);
-    let image_from = |dir: &str, d: &str| index.image(&From { guide: slug, dir }, d);
-
-    let mut rendered_steps = Vec::with_capacity(steps.len());
-    for (i, (_, step_slug, path, bytes)) in steps.iter().enumerate() {
-        let Ok(text) = text::decode(path, bytes).map_err(|d| problems.push(d)) else {
-            continue;
-        };
-        let Ok(split) = frontmatter::split(path, &text).map_err(|d| problems.push(d)) else {
-            continue;
-        };
-        let Ok(front) = yaml::parse::<StepFront>(path, &text, split.yaml, split.yaml_offset)
-            .map_err(|d| problems.push(d))
-        else {
-            continue;
-        };
-        problems.extend(yaml::empty_fields(
-            path,
-            &text,
-            split.yaml,
-            split.yaml_offset,
-            &[
-                (
-                    "title",
-                    &front.title,
-                    "the step's title (it is also its line on the checklist)",
-                ),
-                (
-                    "done_when",
-                    &front.done_when,
-                    "what the adopter will see when it is time to move on",
-                ),
-            ],
-        ));
-        let link = |d: &str| link_from(&steps_dir, d);
-        let image = |d: &str| image_from(&steps_dir, d);
-        let body_source = Source {
-            file: path,
-            text: &text,
-            offset: split.body_offset,
-            allow_html,
-            link: &link,
-            image: &image,
-        };
-        let body = markdown::render(
-            split.body,
-            &body_source,
-            Some(StepOf {
-                number: i + 1,
-                slug: step_slug,
-            }),
-            problems,
-        );
-        let done_at = text
-            .find(front.done_when.as_str())
-            .unwrap_or(split.yaml_offset);
-        let done_source = Source {
-            offset: done_at,
-            ..body_source
-        };
-        let done_when_html = markdown::render_inline(&front.done_when, &done_source, problems);
-        rendered_steps.push(Step {
-            number: i + 1,
-            slug: step_slug.clone(),
-            front,
-            done_when_html,
-            html: body.html,
-            text: markdown::plain_text(split.body),
-            substeps: body.substeps,
-        });
-    }
-
-    let text = text::decode(yaml_path, yaml_bytes)
-        .map_err(|d| problems.push(d))
-        .ok()?;
-    let meta: GuideMeta = yaml::parse(yaml_path, &text, &text, 0)
-        .map_err(|d| problems.push(d))
-        .ok()?;
-    problems.extend(yaml::empty_fields(
-        yaml_path,
-        &text,
-        &text,
-        0,
-        &[
-            ("title", &meta.title, "the guide's title"),
-            (
-                "summary",
-                &meta.summary,
-                "a sentence or two about the guide",
-            ),
-            (
-                "species",
-                &meta.species,
-                "the animal the guide is for, such as `cat`",
-            ),
-            (
-                "time_needed",
-                &meta.time_needed,
-                "how long the training takes",
-            ),
-            (
-                "intro",
-                &meta.intro,
-                "why the guide matters and who it is for",
-            ),
-        ],
-    ));
-    // A training log is a sheet or two of rows; a huge number is a typo (found by fuzzing:
-    // four billion rows exhausted memory).
-    if !(1..=MAX_LOG_ROWS).contains(&meta.log_rows) {
-        let at = text
-            .find("log_rows:")
-            .map_or(0, |i| i + "log_rows:".len() + 1);
-        problems.push(
-            Diagnostic::at(
-                yaml_path,
-                &text,
-                at,
-                meta.log_rows.to_string().len(),
-                format!(
-                    "`log_rows` must be between 1 and {MAX_LOG_ROWS}, but it is {}",
-                    meta.log_rows
-                ),
-            )
-            .with_help("14 rows fill one printed sheet"),
-        );
-    }
-    let link = |d: &str| link_from(&guide_dir, d);
-    let image = |d: &str| image_from(&guide_dir, d);
-    // serde_yaml does not give positions of values, so a value's first line is looked up in the
-    // file to point messages about its markdown at the right place.
-    let source_at = |value: &str| Source {
-        file: yaml_path,
-        text: &text,
-        offset: value
-            .lines()
-            .next()
-            .and_then(|first| text.find(first))
-            .unwrap_or(0),
-        allow_html,
-        link: &link,
-        image: &image,
-    };
-    let mut inline_list = |items: &[String]| -> Vec<String> {
-        items
-            .iter()
-            .map(|item| markdown::render_inline(item, &source_at(item), problems))
-            .collect()
-    };
-    let before_you_start_html = inline_list(&meta.before_you_start);
-    let supplies_html = inline_list(&meta.supplies);
-    let tips_html = inline_list(&meta.tips);
-    let safety_html = inline_list(&meta.safety);
-    let intro_html = markdown::render(&meta.intro, &source_at(&meta.intro), None, problems).html;
-    if steps.is_empty() {
-        problems.push(
-            Diagnostic::file(yaml_path, "this guide has no steps").with_help(format!(
-                "add step files to {steps_dir}/, named like 01-first-step.md"
-            )),
-        );
-    }
-    Some(Guide {
-        slug: slug.to_string(),
-        meta,
-        intro_html,
-        before_you_start_html,
-        supplies_html,
-        tips_html,
-        safety_html,
-        related_guides: Vec::new(),
-        steps: rendered_steps,
-    })
 }
 
 fn related_problem(

@@ -13,6 +13,13 @@ pub struct SiteConfig {
     /// Language of the pages, as an HTML `lang` code (`en`, `es`, ...).
     #[serde(default = "default_language")]
     pub language: String,
+    /// Other languages the guides are translated into (`es`, ...); their pages go under
+    /// `<language>/`.
+    #[serde(default)]
+    pub translations: Vec<String>,
+    /// What to do when a translated guide lacks the translation of a step.
+    #[serde(default)]
+    pub missing_translation: MissingTranslation,
     /// Paper size for printing: `letter` or `a4`.
     #[serde(default)]
     pub paper: Paper,
@@ -34,6 +41,27 @@ pub struct SiteConfig {
 
 fn default_language() -> String {
     "en".into()
+}
+
+/// A translated guide whose step has no translation yet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingTranslation {
+    /// Show the step in the site's main language, with a notice saying so.
+    #[default]
+    Fallback,
+    /// Stop the build and name the missing file.
+    Error,
+}
+
+/// `site.<language>.yaml`: the site's own words in a translation.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteTranslation {
+    #[serde(default)]
+    pub tagline: Option<String>,
+    #[serde(default)]
+    pub call_to_action: Option<CallToAction>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]

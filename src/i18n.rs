@@ -6,14 +6,17 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::text;
-use crate::theme::{BUILT_IN, Theme};
+use crate::theme::BUILT_IN;
 use crate::yaml;
 
 pub type Strings = BTreeMap<String, String>;
 
 /// The words for `language` (`es`, or `es-MX`, which falls back to `es`), English where a
-/// translation lacks a word.
-pub fn strings(theme: &Theme, language: &str) -> Result<Strings, Vec<Diagnostic>> {
+/// translation lacks a word. `overrides` are the site's own theme files.
+pub fn strings(
+    overrides: &BTreeMap<String, Vec<u8>>,
+    language: &str,
+) -> Result<Strings, Vec<Diagnostic>> {
     let built_in = |name: &str| {
         BUILT_IN
             .iter()
@@ -40,8 +43,8 @@ pub fn strings(theme: &Theme, language: &str) -> Result<Strings, Vec<Diagnostic>
         {
             layers.push((format!("{name} (built-in theme)"), bytes));
         }
-        if let Some((bytes, true)) = theme.files.get(&name) {
-            layers.push((format!("templates/{name}"), bytes.as_ref()));
+        if let Some(bytes) = overrides.get(&name) {
+            layers.push((format!("templates/{name}"), bytes.as_slice()));
         }
         for (file, bytes) in layers {
             let given = parse(&file, bytes, &mut problems);
@@ -103,10 +106,10 @@ mod tests {
 
     #[test]
     fn every_built_in_language_has_every_english_word() {
-        let theme = Theme::new(&BTreeMap::new());
-        let english = strings(&theme, "en").unwrap();
+        let none = BTreeMap::new();
+        let english = strings(&none, "en").unwrap();
         assert!(english.len() > 50);
-        let spanish = strings(&theme, "es-MX").unwrap();
+        let spanish = strings(&none, "es-MX").unwrap();
         assert_eq!(spanish["checklist"], "Lista de control");
         for (name, bytes) in BUILT_IN.iter().filter(|(n, _)| n.starts_with("i18n/")) {
             let mut problems = Vec::new();
@@ -124,14 +127,14 @@ mod tests {
             "i18n/en.yaml".to_string(),
             b"checklist: Tick list\n".to_vec(),
         );
-        let words = strings(&Theme::new(&own), "en").unwrap();
+        let words = strings(&own, "en").unwrap();
         assert_eq!(words["checklist"], "Tick list");
         assert_eq!(words["training_log"], "Training log");
         own.insert(
             "i18n/en.yaml".to_string(),
             b"checklst: Tick list\n".to_vec(),
         );
-        let problems = strings(&Theme::new(&own), "en").unwrap_err();
+        let problems = strings(&own, "en").unwrap_err();
         assert_eq!(
             problems[0].message,
             "`checklst` is not one of the theme's words"

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod frontmatter;
+pub mod guide;
 pub mod i18n;
 pub mod links;
 pub mod load;

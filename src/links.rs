@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::markdown::Unresolved;
+use crate::markdown::{Target, Unresolved};
 
 /// What exists in the site, for checking links before anything is rendered.
 #[derive(Debug, Default)]
@@ -14,19 +14,27 @@ pub struct SiteIndex {
     pub step_files: BTreeMap<String, (String, String)>,
     /// Content files copied to the output as they are (`content/guides/g/images/a.svg`).
     pub assets: BTreeSet<String>,
+    /// The site's main language; its pages are at the top of the output.
+    pub main_language: String,
+    /// Each other language → the guides translated into it (their pages are under `<lang>/`).
+    pub translated: BTreeMap<String, BTreeSet<String>>,
+    /// Each language's name in that language, for marking links to pages in it.
+    pub language_names: BTreeMap<String, String>,
 }
 
-/// Where a piece of markdown sits: its guide (pages go in `guides/<slug>/`) and its folder in
-/// `content/`, which relative paths start from.
+/// Where a piece of markdown sits: its guide (pages go in `guides/<slug>/`, or
+/// `<lang>/guides/<slug>/` in a translation), its language, and its folder in `content/`, which
+/// relative paths start from.
 pub struct From<'a> {
     pub guide: &'a str,
+    pub lang: &'a str,
     pub dir: &'a str,
 }
 
 const WEB_SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "sms"];
 
 impl SiteIndex {
-    pub fn link(&self, from: &From, dest: &str) -> Result<String, Unresolved> {
+    pub fn link(&self, from: &From, dest: &str) -> Result<Target, Unresolved> {
         let dest = dest.trim();
         if dest.is_empty() {
             return Err(unresolved(
@@ -35,7 +43,7 @@ impl SiteIndex {
             ));
         }
         if dest.starts_with('#') {
-            return Ok(dest.to_string());
+            return Ok(Target::same(dest.to_string()));
         }
         if let Some(rest) = dest.strip_prefix("guide:") {
             return self.guide_link(from, rest);
@@ -43,7 +51,7 @@ impl SiteIndex {
         if let Some(scheme) = scheme(dest) {
             let lower = scheme.to_ascii_lowercase();
             if WEB_SCHEMES.contains(&lower.as_str()) {
-                return Ok(dest.to_string());
+                return Ok(Target::same(dest.to_string()));
             }
             return Err(unresolved(
                 &format!("links starting with `{scheme}:` are not allowed"),
@@ -53,20 +61,20 @@ impl SiteIndex {
         let (path, fragment) = split_fragment(dest);
         let target = self.relative_target(from, path)?;
         if let Some((guide, step)) = self.step_files.get(&target) {
-            return Ok(format!(
-                "{}{fragment}",
-                page_url(from.guide, guide, Some(step))
-            ));
+            return Ok(self.page(from, guide, Some(step), fragment));
         }
         if let Some(guide) = target
             .strip_prefix("content/guides/")
             .and_then(|t| t.strip_suffix("/guide.yaml"))
             .filter(|g| self.guides.contains_key(*g))
         {
-            return Ok(format!("{}{fragment}", page_url(from.guide, guide, None)));
+            return Ok(self.page(from, guide, None, fragment));
         }
         if self.assets.contains(&target) {
-            return Ok(format!("{}{fragment}", asset_url(from.guide, &target)));
+            return Ok(Target::same(format!(
+                "{}{fragment}",
+                self.asset_url(from, &target)
+            )));
         }
         Err(unresolved(
             &format!("this link points to `{target}`, which does not exist"),
@@ -84,7 +92,7 @@ impl SiteIndex {
         }
         let target = self.relative_target(from, dest)?;
         if self.assets.contains(&target) {
-            return Ok(asset_url(from.guide, &target));
+            return Ok(self.asset_url(from, &target));
         }
         // Suggest a picture from the same folder, written the way the link was.
         let (folder, name) = target.rsplit_once('/').unwrap_or(("", &target));
@@ -122,7 +130,7 @@ impl SiteIndex {
         ))
     }
 
-    fn guide_link(&self, from: &From, rest: &str) -> Result<String, Unresolved> {
+    fn guide_link(&self, from: &From, rest: &str) -> Result<Target, Unresolved> {
         let (path, fragment) = split_fragment(rest);
         let (guide, step) = match path.split_once('/') {
             Some((g, s)) => (g, Some(s)),
@@ -144,7 +152,48 @@ impl SiteIndex {
                 &suggest("step", step, &known),
             ));
         }
-        Ok(format!("{}{fragment}", page_url(from.guide, guide, step)))
+        Ok(self.page(from, guide, step, fragment))
+    }
+
+    /// A guide page as seen from `from`: in `from`'s language when the guide is translated into
+    /// it, otherwise in the main language, marked as such.
+    fn page(&self, from: &From, guide: &str, step: Option<&str>, fragment: &str) -> Target {
+        let url = page_url(from.guide, guide, step);
+        if from.lang == self.main_language
+            || self
+                .translated
+                .get(from.lang)
+                .is_some_and(|t| t.contains(guide))
+        {
+            return Target::same(format!("{url}{fragment}"));
+        }
+        let url = match url.strip_prefix("../") {
+            Some(other_guide) => format!("../../../guides/{other_guide}"),
+            None => format!("../../../guides/{guide}/{url}"),
+        };
+        Target {
+            url: format!("{url}{fragment}"),
+            other_language: Some((
+                self.main_language.clone(),
+                self.language_names
+                    .get(&self.main_language)
+                    .cloned()
+                    .unwrap_or_else(|| self.main_language.clone()),
+            )),
+        }
+    }
+
+    /// Content file `content/X` is published as `X`, once for all languages.
+    fn asset_url(&self, from: &From, target: &str) -> String {
+        let out = target.strip_prefix("content/").unwrap_or(target);
+        if from.lang != self.main_language {
+            return format!("../../../{out}");
+        }
+        let here = format!("guides/{}/", from.guide);
+        match out.strip_prefix(&here) {
+            Some(inside) => inside.to_string(),
+            None => format!("../../{out}"),
+        }
     }
 
     /// Joins a relative path to the markdown file's folder, refusing paths that leave `content/`.
@@ -241,15 +290,6 @@ fn page_url(from_guide: &str, guide: &str, step: Option<&str>) -> String {
     }
 }
 
-/// Content file `content/X` is published as `X`; its URL from `guides/<from_guide>/`.
-fn asset_url(from_guide: &str, target: &str) -> String {
-    let out = target.strip_prefix("content/").unwrap_or(target);
-    let here = format!("guides/{from_guide}/");
-    match out.strip_prefix(&here) {
-        Some(inside) => inside.to_string(),
-        None => format!("../../{out}"),
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -267,11 +307,16 @@ mod tests {
         i.assets
             .insert("content/guides/leash/images/fit.svg".into());
         i.assets.insert("content/images/logo.svg".into());
+        i.main_language = "en".into();
+        i.translated
+            .insert("es".into(), ["leash".to_string()].into());
+        i.language_names.insert("en".into(), "English".into());
         i
     }
 
     const FROM: From = From {
         guide: "leash",
+        lang: "en",
         dir: "content/guides/leash/steps",
     };
 
@@ -279,20 +324,42 @@ mod tests {
     fn guide_links_resolve_to_files() {
         let i = index();
         assert_eq!(
-            i.link(&FROM, "guide:play").ok().unwrap(),
+            i.link(&FROM, "guide:play").ok().unwrap().url,
             "../play/index.html"
         );
         assert_eq!(
-            i.link(&FROM, "guide:leash/harness").ok().unwrap(),
+            i.link(&FROM, "guide:leash/harness").ok().unwrap().url,
             "harness.html"
         );
         assert_eq!(
-            i.link(&FROM, "01-harness.md#x").ok().unwrap(),
+            i.link(&FROM, "01-harness.md#x").ok().unwrap().url,
             "harness.html#x"
         );
         let e = i.link(&FROM, "guide:plya").err().unwrap();
         assert_eq!(e.message, "there is no guide `plya`");
         assert_eq!(e.help.unwrap(), "did you mean `play`?");
+    }
+
+    #[test]
+    fn translated_pages_link_within_their_language_or_to_the_main_one() {
+        let i = index();
+        let from = From {
+            guide: "leash",
+            lang: "es",
+            dir: "content/guides/leash/steps",
+        };
+        let same = i.link(&from, "guide:leash/harness").ok().unwrap();
+        assert_eq!((same.url.as_str(), same.other_language), ("harness.html", None));
+        let other = i.link(&from, "guide:play#toys").ok().unwrap();
+        assert_eq!(other.url, "../../../guides/play/index.html#toys");
+        assert_eq!(
+            other.other_language,
+            Some(("en".to_string(), "English".to_string()))
+        );
+        assert_eq!(
+            i.image(&from, "../images/fit.svg").ok().unwrap(),
+            "../../../guides/leash/images/fit.svg"
+        );
     }
 
     #[test]
@@ -323,7 +390,7 @@ mod tests {
         assert!(i.link(&FROM, "DATA:text/html,x").is_err());
         assert!(i.link(&FROM, "/guides/x.html").is_err());
         assert_eq!(
-            i.link(&FROM, "https://a.example/").ok().unwrap(),
+            i.link(&FROM, "https://a.example/").ok().unwrap().url,
             "https://a.example/"
         );
     }

@@ -9,6 +9,25 @@ use pulldown_cmark::{BlockQuoteKind, Event, HeadingLevel, Options, Parser, Tag, 
 use crate::diagnostic::Diagnostic;
 use crate::model::SubStep;
 
+/// Where a link goes.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Target {
+    pub url: String,
+    /// Set when the page linked to is in another language than the page linking to it:
+    /// (language code, the language's own name), so the link can say so.
+    pub other_language: Option<(String, String)>,
+}
+
+impl Target {
+    /// A link that stays in the page's language (or leaves the site).
+    pub fn same(url: String) -> Target {
+        Target {
+            url,
+            other_language: None,
+        }
+    }
+}
+
 /// A link or image target that cannot be used, with what to do about it.
 pub struct Unresolved {
     pub message: String,
@@ -24,8 +43,10 @@ pub struct Source<'a> {
     /// Byte offset of the markdown inside `text`.
     pub offset: usize,
     pub allow_html: bool,
-    pub link: &'a dyn Fn(&str) -> Result<String, Unresolved>,
+    pub link: &'a dyn Fn(&str) -> Result<Target, Unresolved>,
     pub image: &'a dyn Fn(&str) -> Result<String, Unresolved>,
+    /// The theme's words in the text's language, for callout labels.
+    pub words: &'a crate::i18n::Strings,
 }
 
 /// Which step a body belongs to, so its `##` headings become numbered sub-steps.
@@ -66,6 +87,8 @@ pub fn render(
         .collect();
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut substeps = Vec::new();
+    // Set inside a link to a page in another language, so its end can say which language.
+    let mut link_language: Option<String> = None;
     let mut i = 0;
     while i < events.len() {
         let (event, range) = &events[i];
@@ -87,19 +110,45 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let url = match (src.link)(dest_url) {
-                    Ok(url) => url,
+                let target = match (src.link)(dest_url) {
+                    Ok(target) => target,
                     Err(u) => {
                         problems.push(at(range, u.message, u.help));
-                        String::from("#")
+                        Target::same(String::from("#"))
                     }
                 };
-                out.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: url.into(),
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
+                match target.other_language {
+                    Some((code, name)) => {
+                        out.push(Event::InlineHtml(
+                            format!(
+                                "<a href=\"{}\" hreflang=\"{}\"{}>",
+                                escaped_href(&target.url),
+                                escaped(&code),
+                                match title.is_empty() {
+                                    true => String::new(),
+                                    false => format!(" title=\"{}\"", escaped(title)),
+                                }
+                            )
+                            .into(),
+                        ));
+                        link_language = Some(format!(
+                            "</a> <span class=\"lang-note\" lang=\"{}\">({})</span>",
+                            escaped(&code),
+                            escaped(&name)
+                        ));
+                    }
+                    None => out.push(Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url: target.url.into(),
+                        title: title.clone(),
+                        id: id.clone(),
+                    })),
+                }
+            }
+            Event::End(TagEnd::Link) if link_language.is_some() => {
+                if let Some(end) = link_language.take() {
+                    out.push(Event::InlineHtml(end.into()));
+                }
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -163,7 +212,8 @@ pub fn render(
                 out.push(Event::End(TagEnd::Heading(demote(*level))))
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, label) = callout(*kind);
+                let (class, key, english) = callout(*kind);
+                let label = escaped(src.words.get(key).map_or(english, String::as_str));
                 out.push(Event::Html(
                     format!(
                         "<aside class=\"callout callout-{class}\"><p class=\"callout-label\">{label}</p>\n"
@@ -222,14 +272,28 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
     }
 }
 
-fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+/// A callout's class, the theme word for its label, and that word in English.
+fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str, &'static str) {
     match kind {
-        BlockQuoteKind::Note => ("note", "Note"),
-        BlockQuoteKind::Tip => ("tip", "Tip"),
-        BlockQuoteKind::Important => ("important", "Important"),
-        BlockQuoteKind::Warning => ("warning", "Warning"),
-        BlockQuoteKind::Caution => ("caution", "Caution"),
+        BlockQuoteKind::Note => ("note", "callout_note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "callout_tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "callout_important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "callout_warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "callout_caution", "Caution"),
     }
+}
+
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
+fn escaped_href(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    let _ = pulldown_cmark_escape::escape_href(&mut out, url);
+    out
 }
 
 /// The text of an image's alt, which pulldown-cmark gives as the events up to its end.
@@ -283,16 +347,23 @@ mod tests {
     use super::*;
 
     fn render_plain(md: &str, allow_html: bool) -> (String, Vec<SubStep>, Vec<Diagnostic>) {
-        let link = |d: &str| -> Result<String, Unresolved> {
+        let link = |d: &str| -> Result<Target, Unresolved> {
             if d.starts_with("guide:missing") {
                 Err(Unresolved {
                     message: "no guide `missing`".into(),
                     help: None,
                 })
+            } else if let Some(other) = d.strip_prefix("guide:english-only") {
+                Ok(Target {
+                    url: format!("../../../guides/english-only{other}"),
+                    other_language: Some(("en".into(), "English".into())),
+                })
             } else {
-                Ok(format!("resolved/{d}"))
+                Ok(Target::same(format!("resolved/{d}")))
             }
         };
+        let mut words = crate::i18n::Strings::new();
+        words.insert("callout_tip".into(), "Consejo".into());
         let image = |d: &str| -> Result<String, Unresolved> { Ok(format!("img/{d}")) };
         let src = Source {
             file: "f.md",
@@ -301,6 +372,7 @@ mod tests {
             allow_html,
             link: &link,
             image: &image,
+            words: &words,
         };
         let mut problems = Vec::new();
         let r = render(
@@ -327,6 +399,25 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("Never jerk the leash."), "{html}");
+        // The label comes from the theme's words in the text's language.
+        let (html, _, _) = render_plain("> [!TIP]\n> Corto y alegre.\n", false);
+        assert!(
+            html.contains("<p class=\"callout-label\">Consejo</p>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn links_to_another_language_say_so() {
+        let (html, _, problems) =
+            render_plain("See [the toys](guide:english-only#toys \"A <b>\").\n", false);
+        assert!(problems.is_empty());
+        assert!(
+            html.contains(
+                "<a href=\"../../../guides/english-only#toys\" hreflang=\"en\" title=\"A &lt;b&gt;\">the toys</a> <span class=\"lang-note\" lang=\"en\">(English)</span>."
+            ),
+            "{html}"
+        );
     }
 
     #[test]

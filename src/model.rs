@@ -1,11 +1,13 @@
 //! The validated site: plain data that the planner and the templates read. Markdown is already
 //! HTML here and every link in it has been checked.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::SiteConfig;
+use crate::config::{SiteConfig, SiteTranslation};
+use crate::i18n::Strings;
 
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -16,6 +18,39 @@ pub struct Site {
     pub files: Vec<(String, Vec<u8>)>,
     /// Output path of the logo, if the site has one.
     pub logo: Option<String>,
+    /// The theme's words for each of the site's languages.
+    pub words: BTreeMap<String, Arc<Strings>>,
+    /// `site.<language>.yaml` for each translation that has one.
+    pub translated_config: BTreeMap<String, SiteTranslation>,
+    /// Steps shown in the main language on a translated guide: (guide, language, step file
+    /// that would translate it).
+    pub untranslated: Vec<Untranslated>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Untranslated {
+    pub guide: String,
+    pub language: String,
+    /// The file that would hold the translation.
+    pub file: String,
+}
+
+impl Site {
+    /// The site's languages: its main language first, then its translations.
+    pub fn languages(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.config.language.as_str())
+            .chain(self.config.translations.iter().map(String::as_str))
+    }
+
+    /// Guide `g` in `language`, if it exists in that language.
+    pub fn guide_in(&self, g: usize, language: &str) -> Option<&Arc<Guide>> {
+        let guide = &self.guides[g];
+        if guide.lang == language {
+            Some(guide)
+        } else {
+            guide.translations.get(language)
+        }
+    }
 }
 
 /// `guide.yaml` as written.
@@ -44,6 +79,29 @@ pub struct GuideMeta {
     /// Rows on the printable training log.
     #[serde(default = "default_log_rows")]
     pub log_rows: u32,
+    /// How long the whole guide takes, as an ISO 8601 duration (`P3W`, `PT30M`), for search
+    /// engines; `time_needed` says it in words for people.
+    #[serde(default)]
+    pub total_time: Option<String>,
+}
+
+/// `guide.<language>.yaml`: the translation of a guide's text. Everything else (species, order,
+/// related guides, ...) comes from `guide.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuideTranslation {
+    pub title: String,
+    pub summary: String,
+    pub time_needed: String,
+    pub intro: String,
+    #[serde(default)]
+    pub before_you_start: Vec<String>,
+    #[serde(default)]
+    pub supplies: Vec<String>,
+    #[serde(default)]
+    pub tips: Vec<String>,
+    #[serde(default)]
+    pub safety: Vec<String>,
 }
 
 fn default_log_rows() -> u32 {
@@ -65,6 +123,8 @@ pub struct StepFront {
 #[derive(Debug, Clone, Serialize)]
 pub struct Guide {
     pub slug: String,
+    /// The language of the guide's text.
+    pub lang: String,
     #[serde(flatten)]
     pub meta: GuideMeta,
     pub intro_html: String,
@@ -75,12 +135,21 @@ pub struct Guide {
     /// Related guides that exist: (slug, title).
     pub related_guides: Vec<RelatedGuide>,
     pub steps: Vec<Step>,
+    /// The guide in other languages, by language code.
+    #[serde(skip)]
+    pub translations: BTreeMap<String, Arc<Guide>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RelatedGuide {
     pub slug: String,
     pub title: String,
+    /// Relative to the guide's own pages.
+    pub url: String,
+    /// Set when the related guide is only in another language than this one.
+    pub lang: Option<String>,
+    /// That language's name, in that language.
+    pub lang_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,6 +165,9 @@ pub struct Step {
     /// The body as plain text, for search engines' structured data.
     pub text: String,
     pub substeps: Vec<SubStep>,
+    /// Set when the step is shown in another language than its guide, because its
+    /// translation is missing.
+    pub lang: Option<String>,
 }
 
 /// A `##` heading in a step's body: numbered "8.1", with its own checklist box.

@@ -61,6 +61,9 @@ pub struct Page {
     pub kind: PageKind,
     /// Index into `Site::guides` for guide pages.
     pub guide: Option<usize>,
+    /// Index into `Site::languages()`: 0 is the main language, whose pages are at the top;
+    /// a translation's pages are under `<language>/`.
+    pub lang: usize,
 }
 
 /// A file copied as it is.
@@ -80,45 +83,54 @@ pub struct Plan {
 
 pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
     let mut plan = Plan::default();
-    plan.pages.push(Page {
-        path: "index.html".into(),
-        kind: PageKind::Index,
-        guide: None,
-    });
-    plan.pages.push(Page {
-        path: "404.html".into(),
-        kind: PageKind::NotFound,
-        guide: None,
-    });
+    // Files the whole site shares, in the main language only.
     let mut site_file = |path: &str, kind| {
         plan.pages.push(Page {
             path: path.into(),
             kind,
             guide: None,
+            lang: 0,
         })
     };
+    site_file("404.html", PageKind::NotFound);
     site_file("manifest.webmanifest", PageKind::Manifest);
-    site_file("search-index.js", PageKind::SearchIndex);
     if site.config.base_url.is_some() {
         site_file("sitemap.xml", PageKind::Sitemap);
         site_file("robots.txt", PageKind::Robots);
     }
-    for (g, guide) in site.guides.iter().enumerate() {
-        let dir = format!("guides/{}", guide.slug);
-        let mut add = |path: String, kind| {
+    for (lang, code) in site.languages().enumerate() {
+        let prefix = if lang == 0 {
+            String::new()
+        } else {
+            format!("{code}/")
+        };
+        let mut add = |path: String, kind, guide| {
             plan.pages.push(Page {
-                path,
+                path: format!("{prefix}{path}"),
                 kind,
-                guide: Some(g),
+                guide,
+                lang,
             })
         };
-        add(page_path(&guide.slug, None), PageKind::Overview);
-        for (s, step) in guide.steps.iter().enumerate() {
-            add(page_path(&guide.slug, Some(&step.slug)), PageKind::Step(s));
+        add("index.html".into(), PageKind::Index, None);
+        add("search-index.js".into(), PageKind::SearchIndex, None);
+        for g in 0..site.guides.len() {
+            let Some(guide) = site.guide_in(g, code) else {
+                continue;
+            };
+            let dir = format!("guides/{}", guide.slug);
+            add(page_path(&guide.slug, None), PageKind::Overview, Some(g));
+            for (s, step) in guide.steps.iter().enumerate() {
+                add(
+                    page_path(&guide.slug, Some(&step.slug)),
+                    PageKind::Step(s),
+                    Some(g),
+                );
+            }
+            add(format!("{dir}/checklist.html"), PageKind::Checklist, Some(g));
+            add(format!("{dir}/handout.html"), PageKind::Handout, Some(g));
+            add(format!("{dir}/log.html"), PageKind::Log, Some(g));
         }
-        add(format!("{dir}/checklist.html"), PageKind::Checklist);
-        add(format!("{dir}/handout.html"), PageKind::Handout);
-        add(format!("{dir}/log.html"), PageKind::Log);
     }
     for (name, _) in theme.assets() {
         plan.copies

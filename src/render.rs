@@ -18,17 +18,30 @@ struct GuideCard<'a> {
     title: &'a str,
     summary: &'a str,
     species: &'a str,
+    species_name: String,
     topic: Option<&'a str>,
+    topic_name: Option<String>,
     time_needed: &'a str,
     step_count: usize,
     url: String,
+    /// Set when the guide is not translated into the index's language and is listed in the
+    /// main one.
+    lang: Option<&'a str>,
+    lang_name: Option<&'a str>,
 }
 
 /// Guides of one species, for the index.
 #[derive(Serialize)]
 struct SpeciesGroup<'a> {
     species: &'a str,
+    species_name: String,
     guides: Vec<&'a GuideCard<'a>>,
+}
+
+#[derive(Serialize)]
+struct Topic<'a> {
+    topic: &'a str,
+    name: String,
 }
 
 /// What the index page's search looks through: one entry per guide.
@@ -53,6 +66,200 @@ struct StepLink<'a> {
     number: usize,
     title: &'a str,
     url: String,
+    lang: Option<&'a str>,
+}
+
+/// The same page in one of the site's languages.
+#[derive(Serialize)]
+struct Alternate {
+    lang: String,
+    /// The language's name, in that language.
+    name: String,
+    /// Relative to the page linking to it.
+    url: String,
+    /// The full address when the site has a base URL (search engines want those), else `url`.
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct SitemapEntry {
+    loc: String,
+    alternates: Vec<Alternate>,
+}
+
+/// What the pages of one language share: its words, the site's text and the index's lists.
+struct Language<'s> {
+    code: &'s str,
+    /// Where its pages go: `` for the main language, `es/` for Spanish.
+    prefix: String,
+    name: String,
+    words: Value,
+    site: Value,
+    species_words: &'s crate::i18n::Strings,
+    cards: Value,
+    groups: Value,
+    topics: Value,
+    search: Option<Value>,
+}
+
+impl<'s> Language<'s> {
+    fn new(site: &'s Site, code: &'s str, chosen: &[&Page], index: usize) -> Language<'s> {
+        static NONE: crate::i18n::Strings = crate::i18n::Strings::new();
+        let words = site.words.get(code).map_or(&NONE, |w| w.as_ref());
+        let prefix = if index == 0 {
+            String::new()
+        } else {
+            format!("{code}/")
+        };
+        let up = if index == 0 { "" } else { "../" };
+        let mut config = site.config.clone();
+        if let Some(tr) = site.translated_config.get(code) {
+            config.tagline = tr.tagline.clone().or(config.tagline);
+            config.call_to_action = tr.call_to_action.clone().or(config.call_to_action);
+        }
+        let mut lang = Language {
+            code,
+            prefix,
+            name: words.get("language_name").cloned().unwrap_or_default(),
+            words: Value::from_serializable(words),
+            site: Value::from_serializable(&config),
+            species_words: words,
+            cards: Value::none(),
+            groups: Value::none(),
+            topics: Value::none(),
+            search: None,
+        };
+        let lang_names = |l: &str| {
+            site.words
+                .get(l)
+                .and_then(|w| w.get("language_name"))
+                .map(String::as_str)
+        };
+        // Each guide in this language, or else in the main one.
+        let shown: Vec<(&Guide, bool)> = (0..site.guides.len())
+            .map(|g| match site.guide_in(g, code) {
+                Some(guide) => (guide.as_ref(), true),
+                None => (site.guides[g].as_ref(), false),
+            })
+            .collect();
+        let url = |g: &Guide, here: bool| {
+            let up = if here { "" } else { up };
+            format!("{up}guides/{}/index.html", g.slug)
+        };
+        let cards: Vec<GuideCard> = shown
+            .iter()
+            .map(|(g, here)| GuideCard {
+                slug: &g.slug,
+                title: &g.meta.title,
+                summary: &g.meta.summary,
+                species: &g.meta.species,
+                species_name: lang.name_of("species_", &g.meta.species),
+                topic: g.meta.topic.as_deref(),
+                topic_name: g.meta.topic.as_deref().map(|t| lang.name_of("topic_", t)),
+                time_needed: &g.meta.time_needed,
+                step_count: g.steps.len(),
+                url: url(g, *here),
+                lang: (!here).then_some(g.lang.as_str()),
+                lang_name: (!here).then(|| lang_names(&g.lang)).flatten(),
+            })
+            .collect();
+        let mut groups: Vec<SpeciesGroup> = Vec::new();
+        let mut species: Vec<&str> = cards.iter().map(|c| c.species).collect();
+        species.sort_unstable();
+        species.dedup();
+        for name in species {
+            groups.push(SpeciesGroup {
+                species: name,
+                species_name: lang.name_of("species_", name),
+                guides: cards.iter().filter(|c| c.species == name).collect(),
+            });
+        }
+        let mut topics: Vec<&str> = cards.iter().filter_map(|c| c.topic).collect();
+        topics.sort_unstable();
+        topics.dedup();
+        let topics: Vec<Topic> = topics
+            .into_iter()
+            .map(|t| Topic {
+                topic: t,
+                name: lang.name_of("topic_", t),
+            })
+            .collect();
+        lang.search = chosen
+            .iter()
+            .any(|p| p.kind == PageKind::SearchIndex && p.lang == index)
+            .then(|| {
+                let entries: Vec<SearchEntry> = shown
+                    .iter()
+                    .map(|(g, here)| SearchEntry {
+                        title: &g.meta.title,
+                        summary: &g.meta.summary,
+                        url: url(g, *here),
+                        steps: g
+                            .steps
+                            .iter()
+                            .map(|s| SearchStep {
+                                title: &s.front.title,
+                                url: format!(
+                                    "{}guides/{}/{}.html",
+                                    if *here { "" } else { up },
+                                    g.slug,
+                                    s.slug
+                                ),
+                                text: &s.text,
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                // serde_json keeps keys in order (tera's maps do not), so the bytes are the
+                // same on every build.
+                let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
+                Value::safe_string(&crate::structured::script_safe(&json))
+            });
+        lang.groups = Value::from_serializable(&groups);
+        lang.topics = Value::from_serializable(&topics);
+        lang.cards = Value::from_serializable(&cards);
+        lang
+    }
+
+    /// A species or topic as the theme's words name it (`species_cat: cat`), or as written.
+    fn name_of(&self, kind: &str, value: &str) -> String {
+        self.species_words
+            .get(&format!("{kind}{value}"))
+            .cloned()
+            .unwrap_or_else(|| value.to_string())
+    }
+}
+
+/// `page` in each language it exists in (the page itself included).
+fn alternates(site: &Site, langs: &[Language], page: &Page) -> Vec<Alternate> {
+    let here = &langs[page.lang];
+    let Some(base) = page.path.strip_prefix(here.prefix.as_str()) else {
+        return Vec::new();
+    };
+    let root = "../".repeat(page.path.matches('/').count());
+    langs
+        .iter()
+        .enumerate()
+        .filter(|(i, l)| match page.guide {
+            Some(g) => site.guide_in(g, l.code).is_some(),
+            None => page.kind == PageKind::Index || *i == page.lang,
+        })
+        .map(|(i, l)| {
+            let path = format!("{}{base}", l.prefix);
+            let url = format!("{root}{path}");
+            Alternate {
+                lang: l.code.to_string(),
+                name: l.name.clone(),
+                href: match site.config.base_url {
+                    Some(_) => address(site, &path),
+                    None => url.clone(),
+                },
+                url,
+                current: i == page.lang,
+            }
+        })
+        .collect()
 }
 
 pub struct Renderer<'a> {
@@ -95,16 +302,7 @@ impl<'a> Renderer<'a> {
         {
             problems.push(tera_diagnostic(theme, &e, None));
         }
-        let words = match crate::i18n::strings(theme, &site.config.language) {
-            Ok(words) => words,
-            Err(mut p) => {
-                problems.append(&mut p);
-                Default::default()
-            }
-        };
         let global = tera.global_context();
-        global.insert("t", &words);
-        global.insert("site", &site.config);
         global.insert("paper_css", site.config.paper.css());
         global.insert("logo", &site.logo);
         global.insert("pdfs", &pdfs);
@@ -154,137 +352,121 @@ impl<'a> Renderer<'a> {
             .iter()
             .filter(|p| wanted(p, p.guide.map(|g| site.guides[g].slug.as_str())))
             .collect();
-        let mut needed = vec![false; site.guides.len()];
+        let langs: Vec<Language> = site
+            .languages()
+            .enumerate()
+            .map(|(i, code)| Language::new(site, code, &chosen, i))
+            .collect();
+        // Each guide, in each language a chosen page shows it in, as one value for the templates.
+        let mut needed = vec![false; site.guides.len() * langs.len()];
         for page in &chosen {
             if let Some(g) = page.guide {
-                needed[g] = true;
+                needed[g * langs.len() + page.lang] = true;
             }
         }
-        let guides: Vec<Option<Value>> = site
-            .guides
+        let guides: Vec<Option<Value>> = needed
             .par_iter()
-            .zip(needed.par_iter())
-            .map(|(g, needed)| needed.then(|| Value::from_serializable(g.as_ref())))
-            .collect();
-        let cards: Vec<GuideCard> = site
-            .guides
-            .iter()
-            .map(|g| GuideCard {
-                slug: &g.slug,
-                title: &g.meta.title,
-                summary: &g.meta.summary,
-                species: &g.meta.species,
-                topic: g.meta.topic.as_deref(),
-                time_needed: &g.meta.time_needed,
-                step_count: g.steps.len(),
-                url: format!("guides/{}/index.html", g.slug),
+            .enumerate()
+            .map(|(i, needed)| {
+                let (g, l) = (i / langs.len(), i % langs.len());
+                needed
+                    .then(|| site.guide_in(g, langs[l].code))
+                    .flatten()
+                    .map(|guide| Value::from_serializable(guide.as_ref()))
             })
             .collect();
-        let mut groups: Vec<SpeciesGroup> = Vec::new();
-        let mut species: Vec<&str> = cards.iter().map(|c| c.species).collect();
-        species.sort_unstable();
-        species.dedup();
-        for name in species {
-            groups.push(SpeciesGroup {
-                species: name,
-                guides: cards.iter().filter(|c| c.species == name).collect(),
-            });
-        }
-        let mut topics: Vec<&str> = cards.iter().filter_map(|c| c.topic).collect();
-        topics.sort_unstable();
-        topics.dedup();
-        let groups = Value::from_serializable(&groups);
-        let topics = Value::from_serializable(&topics);
-        let search = chosen
+        // Every page a person reads, for the sitemap, with its other languages.
+        let sitemap = chosen
             .iter()
-            .any(|p| p.kind == PageKind::SearchIndex)
+            .any(|p| p.kind == PageKind::Sitemap)
             .then(|| {
-                let entries: Vec<SearchEntry> = site
-                    .guides
+                let entries: Vec<SitemapEntry> = plan
+                    .pages
                     .iter()
-                    .map(|g| SearchEntry {
-                        title: &g.meta.title,
-                        summary: &g.meta.summary,
-                        url: format!("guides/{}/index.html", g.slug),
-                        steps: g
-                            .steps
-                            .iter()
-                            .map(|s| SearchStep {
-                                title: &s.front.title,
-                                url: format!("guides/{}/{}.html", g.slug, s.slug),
-                                text: &s.text,
-                            })
-                            .collect(),
+                    .filter(|p| p.kind.is_html() && p.kind != PageKind::NotFound)
+                    .map(|p| {
+                        let alternates = alternates(site, &langs, p);
+                        SitemapEntry {
+                            loc: address(site, &p.path),
+                            alternates: if alternates.len() > 1 {
+                                alternates
+                            } else {
+                                Vec::new()
+                            },
+                        }
                     })
                     .collect();
-                // serde_json keeps keys in order (tera's maps do not), so the bytes are the
-                // same on every build.
-                let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
-                Value::safe_string(&crate::structured::script_safe(&json))
+                Value::from_serializable(&entries)
             });
-        let cards = Value::from_serializable(&cards);
-        // Every page a person reads, for the sitemap.
-        let urls: Vec<String> = match &site.config.base_url {
-            Some(base) => plan
-                .pages
-                .iter()
-                .filter(|p| p.kind.is_html() && p.kind != PageKind::NotFound)
-                .map(|p| address(base, &p.path))
-                .collect(),
-            None => Vec::new(),
-        };
-        let urls = Value::from_serializable(&urls);
 
         let pages: Vec<Result<(String, Vec<u8>), Diagnostic>> = chosen
             .par_iter()
             .map(|page| {
+                let lang = &langs[page.lang];
                 let mut ctx = Context::new();
                 let depth = page.path.matches('/').count();
-                ctx.insert("root", &"../".repeat(depth));
+                let root = "../".repeat(depth);
+                ctx.insert("home", &format!("{root}{}", lang.prefix));
+                ctx.insert("root", &root);
                 ctx.insert("path", &page.path);
+                ctx.insert("lang", lang.code);
+                ctx.insert("main_language_name", &langs[0].name);
+                ctx.insert_value("t", lang.words.clone());
+                ctx.insert_value("site", lang.site.clone());
+                if page.kind.is_html() {
+                    let alternates = alternates(site, &langs, page);
+                    if alternates.len() > 1 {
+                        ctx.insert("alternates", &alternates);
+                    }
+                }
                 // With a base URL, a page knows its address: for the canonical link, sharing
                 // tags, and, on paper, where to find its current version online.
-                if let Some(base) = &site.config.base_url
+                if site.config.base_url.is_some()
                     && page.kind.is_html()
                     && page.kind != PageKind::NotFound
                 {
-                    let url = address(base, &page.path);
+                    let url = address(site, &page.path);
                     ctx.insert("qr_svg", &crate::qr::svg(&url));
                     ctx.insert("page_url", &url);
                     if page.kind == PageKind::Overview
-                        && let Some(g) = page.guide
+                        && let Some(guide) = page.guide.and_then(|g| site.guide_in(g, lang.code))
                     {
-                        let guide = &site.guides[g];
                         let step_url = |slug: &str| {
-                            address(base, &format!("guides/{}/{slug}.html", guide.slug))
+                            address(
+                                site,
+                                &format!("{}guides/{}/{slug}.html", lang.prefix, guide.slug),
+                            )
                         };
                         ctx.insert(
                             "jsonld",
-                            &crate::structured::howto(guide, &site.config.language, &url, step_url),
+                            &crate::structured::howto(guide, &url, step_url),
                         );
                     }
                 }
-                if page.kind == PageKind::Sitemap {
-                    ctx.insert_value("urls", urls.clone());
+                if let (PageKind::Sitemap, Some(entries)) = (page.kind, &sitemap) {
+                    ctx.insert_value("urls", entries.clone());
                 }
                 if let Some(g) = page.guide {
-                    if let Some(value) = &guides[g] {
+                    if let Some(value) = &guides[g * langs.len() + page.lang] {
                         ctx.insert_value("guide", value.clone());
                     }
-                    if let PageKind::Step(s) = page.kind {
-                        step_context(&mut ctx, &site.guides[g], s);
+                    let guide = site.guide_in(g, lang.code);
+                    if let Some(guide) = guide {
+                        ctx.insert("species_name", &lang.name_of("species_", &guide.meta.species));
+                        if let PageKind::Step(s) = page.kind {
+                            step_context(&mut ctx, guide, s);
+                        }
+                        if page.kind == PageKind::Log {
+                            ctx.insert("rows", &(1..=guide.meta.log_rows).collect::<Vec<_>>());
+                        }
                     }
                 } else {
-                    ctx.insert_value("guides", cards.clone());
-                    ctx.insert_value("groups", groups.clone());
-                    ctx.insert_value("topics", topics.clone());
+                    ctx.insert_value("guides", lang.cards.clone());
+                    ctx.insert_value("groups", lang.groups.clone());
+                    ctx.insert_value("topics", lang.topics.clone());
                 }
-                if let (PageKind::SearchIndex, Some(search)) = (page.kind, &search) {
+                if let (PageKind::SearchIndex, Some(search)) = (page.kind, &lang.search) {
                     ctx.insert_value("search", search.clone());
-                }
-                if page.kind == PageKind::Log {
-                    let rows = site.guides[page.guide.unwrap_or(0)].meta.log_rows;
-                    ctx.insert("rows", &(1..=rows).collect::<Vec<_>>());
                 }
                 self.progress.inc(1);
                 self.tera
@@ -320,8 +502,10 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// A page's web address: an `index.html` is addressed by its folder, as web servers serve it.
-fn address(base: &str, path: &str) -> String {
+/// A page's web address (the site has a base URL): an `index.html` is addressed by its
+/// folder, as web servers serve it.
+fn address(site: &Site, path: &str) -> String {
+    let base = site.config.base_url.as_deref().unwrap_or_default();
     format!("{base}{}", path.strip_suffix("index.html").unwrap_or(path))
 }
 
@@ -333,6 +517,7 @@ fn step_context(ctx: &mut Context, guide: &Guide, s: usize) {
             number: st.number,
             title: &st.front.title,
             url: format!("{}.html", st.slug),
+            lang: st.lang.as_deref(),
         }
     };
     ctx.insert("step", step);

@@ -9,7 +9,6 @@ use crate::model::Guide;
 /// The JSON-LD of a guide whose overview is at `url`; `step_url` gives each step's address.
 pub fn howto(
     guide: &Guide,
-    language: &str,
     url: &str,
     step_url: impl Fn(&str) -> String,
 ) -> String {
@@ -32,18 +31,21 @@ pub fn howto(
         .iter()
         .map(|item| json!({"@type": "HowToSupply", "name": plain_text(item)}))
         .collect();
-    let data = json!({
+    let mut data = json!({
         "@context": "https://schema.org",
         "@type": "HowTo",
         "name": guide.meta.title,
         "description": guide.meta.summary,
-        "inLanguage": language,
+        "inLanguage": guide.lang,
         "url": url,
         // schema.org wants an ISO 8601 duration for totalTime; guides say it in words.
         "timeRequired": guide.meta.time_needed,
         "supply": supplies,
         "step": steps,
     });
+    if let Some(total) = &guide.meta.total_time {
+        data["totalTime"] = json!(total);
+    }
     script_safe(&data.to_string())
 }
 

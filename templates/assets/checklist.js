@@ -31,7 +31,9 @@
 
   function update() {
     var done = boxes.filter(function (b) { return b.checked; }).length;
-    text.textContent = done + " of " + boxes.length + " done";
+    // The words come from the page, in its language: "{n} of {total} done".
+    text.textContent = (text.getAttribute("data-template") || "{n} / {total}")
+      .replace("{n}", done).replace("{total}", boxes.length);
     bar.max = boxes.length;
     bar.value = done;
   }

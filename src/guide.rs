@@ -1,0 +1,544 @@
+//! One guide from its files: `guide.yaml` and its steps in the main language, then each
+//! translation (`guide.<lang>.yaml`, `steps/NN-slug.<lang>.md`) laid over it.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::config::MissingTranslation;
+use crate::diagnostic::Diagnostic;
+use crate::frontmatter;
+use crate::i18n::Strings;
+use crate::links::{From, SiteIndex};
+use crate::markdown::{self, Source, StepOf};
+use crate::model::{Guide, GuideMeta, GuideTranslation, Step, StepFront, Untranslated};
+use crate::text;
+use crate::yaml;
+
+/// The most rows a training log may have.
+const MAX_LOG_ROWS: u32 = 100;
+
+/// What every guide is checked and rendered against.
+pub struct Env<'a> {
+    pub index: &'a SiteIndex,
+    pub allow_html: bool,
+    /// The theme's words for each language of the site.
+    pub words: &'a BTreeMap<String, Arc<Strings>>,
+    pub main_language: &'a str,
+    pub missing_translation: MissingTranslation,
+}
+
+impl Env<'_> {
+    fn words(&self, lang: &str) -> &Strings {
+        static NONE: Strings = Strings::new();
+        self.words.get(lang).map_or(&NONE, |w| w.as_ref())
+    }
+}
+
+/// A step file whose name has been read: (number, slug, path, bytes).
+pub type StepFile<'a> = (usize, String, &'a str, &'a [u8]);
+
+/// A guide's translation files for one language.
+#[derive(Default)]
+pub struct TranslationFiles<'a> {
+    pub yaml: Option<(&'a str, &'a [u8])>,
+    /// Step file name without `.<lang>.md` (`03-sniff`) → (path, bytes).
+    pub steps: BTreeMap<String, (&'a str, &'a [u8])>,
+}
+
+/// Builds the guide in the main language. `None` when its guide.yaml cannot be read; every
+/// problem is appended to `problems`.
+pub fn build_guide(
+    slug: &str,
+    (yaml_path, yaml_bytes): (&str, &[u8]),
+    steps: &[StepFile],
+    env: &Env,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Guide> {
+    let lang = env.main_language;
+    let steps_dir = format!("content/guides/{slug}/steps");
+    let rendered_steps: Vec<Step> = steps
+        .iter()
+        .filter_map(|(number, step_slug, path, bytes)| {
+            let file = StepSource {
+                path,
+                bytes,
+                number: *number,
+                slug: step_slug,
+            };
+            build_step(slug, (lang, lang), &file, env, problems)
+        })
+        .collect();
+
+    let text = text::decode(yaml_path, yaml_bytes)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let meta: GuideMeta = yaml::parse(yaml_path, &text, &text, 0)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    problems.extend(yaml::empty_fields(
+        yaml_path,
+        &text,
+        &text,
+        0,
+        &[
+            ("title", &meta.title, "the guide's title"),
+            (
+                "summary",
+                &meta.summary,
+                "a sentence or two about the guide",
+            ),
+            (
+                "species",
+                &meta.species,
+                "the animal the guide is for, such as `cat`",
+            ),
+            (
+                "time_needed",
+                &meta.time_needed,
+                "how long the training takes",
+            ),
+            (
+                "intro",
+                &meta.intro,
+                "why the guide matters and who it is for",
+            ),
+        ],
+    ));
+    // A training log is a sheet or two of rows; a huge number is a typo (found by fuzzing:
+    // four billion rows exhausted memory).
+    if !(1..=MAX_LOG_ROWS).contains(&meta.log_rows) {
+        let at = text
+            .find("log_rows:")
+            .map_or(0, |i| i + "log_rows:".len() + 1);
+        problems.push(
+            Diagnostic::at(
+                yaml_path,
+                &text,
+                at,
+                meta.log_rows.to_string().len(),
+                format!(
+                    "`log_rows` must be between 1 and {MAX_LOG_ROWS}, but it is {}",
+                    meta.log_rows
+                ),
+            )
+            .with_help("14 rows fill one printed sheet"),
+        );
+    }
+    if let Some(time) = &meta.total_time
+        && !is_iso_duration(time)
+    {
+        let at = text.find("total_time:").map_or(0, |i| {
+            i + "total_time:".len() + text[i + "total_time:".len()..].find(time).unwrap_or(1)
+        });
+        problems.push(
+            Diagnostic::at(
+                yaml_path,
+                &text,
+                at,
+                time.len(),
+                format!("`total_time` must be a duration such as `P3W` or `PT45M`, not `{time}`"),
+            )
+            .with_help("write P, then a number and D (days) or W (weeks); for hours or minutes, PT and a number with H or M; `time_needed` says it in words")
+        );
+    }
+    if steps.is_empty() {
+        problems.push(
+            Diagnostic::file(yaml_path, "this guide has no steps").with_help(format!(
+                "add step files to {steps_dir}/, named like 01-first-step.md"
+            )),
+        );
+    }
+    let words = GuideWords {
+        intro: &meta.intro,
+        before_you_start: &meta.before_you_start,
+        supplies: &meta.supplies,
+        tips: &meta.tips,
+        safety: &meta.safety,
+    };
+    let html = render_words(slug, lang, (yaml_path, &text), &words, env, problems);
+    Some(Guide {
+        slug: slug.to_string(),
+        lang: lang.to_string(),
+        meta,
+        intro_html: html.intro,
+        before_you_start_html: html.before_you_start,
+        supplies_html: html.supplies,
+        tips_html: html.tips,
+        safety_html: html.safety,
+        related_guides: Vec::new(),
+        steps: rendered_steps,
+        translations: BTreeMap::new(),
+    })
+}
+
+/// The guide `main` in `lang`, from its translation files. A step without a translation is
+/// shown in the main language (marked so) or reported, as site.yaml chooses.
+pub fn translate_guide(
+    main: &Guide,
+    main_steps: &[StepFile],
+    lang: &str,
+    files: &TranslationFiles,
+    env: &Env,
+    untranslated: &mut Vec<Untranslated>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Guide> {
+    let slug = main.slug.as_str();
+    let steps_dir = format!("content/guides/{slug}/steps");
+    let Some((yaml_path, yaml_bytes)) = files.yaml else {
+        // Step translations without the guide's own translation would never be shown.
+        for path in files.steps.values().map(|(p, _)| p) {
+            problems.push(
+                Diagnostic::file(
+                    *path,
+                    format!("this step is translated, but the guide has no guide.{lang}.yaml"),
+                )
+                .with_help(format!(
+                    "add content/guides/{slug}/guide.{lang}.yaml with the guide's title, summary, time_needed and intro in that language"
+                )),
+            );
+        }
+        return None;
+    };
+    // Each main step file's name without `.md`: its translation has the same name.
+    let stems: BTreeMap<usize, &str> = main_steps
+        .iter()
+        .map(|(n, _, path, _)| {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            (*n, name.strip_suffix(".md").unwrap_or(name))
+        })
+        .collect();
+    let mut steps = Vec::with_capacity(main.steps.len());
+    for step in &main.steps {
+        let stem = stems.get(&step.number).copied().unwrap_or_default();
+        let source = files.steps.get(stem).copied();
+        let translated = match source {
+            Some((path, bytes)) => {
+                let file = StepSource {
+                    path,
+                    bytes,
+                    number: step.number,
+                    slug: &step.slug,
+                };
+                build_step(slug, (lang, lang), &file, env, problems)
+            }
+            None => {
+                let wanted = format!("{steps_dir}/{stem}.{lang}.md");
+                if env.missing_translation == MissingTranslation::Error {
+                    problems.push(
+                        Diagnostic::file(
+                            &wanted,
+                            format!("step {} of `{slug}` has no `{lang}` translation", step.number),
+                        )
+                        .with_help(format!(
+                            "translate {steps_dir}/{stem}.md into this file, or set `missing_translation: fallback` in site.yaml to show it untranslated meanwhile"
+                        )),
+                    );
+                    continue;
+                }
+                untranslated.push(Untranslated {
+                    guide: slug.to_string(),
+                    language: lang.to_string(),
+                    file: wanted,
+                });
+                // Rendered again from the main file, so its links and pictures work from the
+                // translated pages; its problems were reported with the main guide.
+                let original = main_steps.iter().find(|(n, ..)| *n == step.number);
+                original.and_then(|(number, step_slug, path, bytes)| {
+                    let file = StepSource {
+                        path,
+                        bytes,
+                        number: *number,
+                        slug: step_slug,
+                    };
+                    let mut step = build_step(slug, (lang, &main.lang), &file, env, &mut Vec::new())?;
+                    step.lang = Some(main.lang.clone());
+                    Some(step)
+                })
+            }
+        };
+        steps.extend(translated);
+    }
+    for (name, (path, _)) in &files.steps {
+        if !stems.values().any(|s| s == name) {
+            let help = match crate::diagnostic::closest(name, stems.values().copied(), 0.6)
+            {
+                Some(n) => format!("did you mean `{n}.{lang}.md`? A translation has the name of the step it translates"),
+                None => "a translation has the name of the step it translates, with the language before `.md`".into(),
+            };
+            problems.push(
+                Diagnostic::file(*path, format!("there is no step `{name}.md` for this file to translate"))
+                    .with_help(help),
+            );
+        }
+    }
+
+    let text = text::decode(yaml_path, yaml_bytes)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let tr: GuideTranslation = yaml::parse(yaml_path, &text, &text, 0)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    problems.extend(yaml::empty_fields(
+        yaml_path,
+        &text,
+        &text,
+        0,
+        &[
+            ("title", &tr.title, "the guide's title"),
+            ("summary", &tr.summary, "a sentence or two about the guide"),
+            ("time_needed", &tr.time_needed, "how long the training takes"),
+            ("intro", &tr.intro, "why the guide matters and who it is for"),
+        ],
+    ));
+    // A list left out would silently vanish from the translated pages.
+    for (field, theirs, ours) in [
+        ("before_you_start", &main.meta.before_you_start, &tr.before_you_start),
+        ("supplies", &main.meta.supplies, &tr.supplies),
+        ("tips", &main.meta.tips, &tr.tips),
+        ("safety", &main.meta.safety, &tr.safety),
+    ] {
+        if !theirs.is_empty() && ours.is_empty() {
+            problems.push(
+                Diagnostic::file(yaml_path, format!("`{field}` is missing: guide.yaml has it, so its translation must too"))
+                    .with_help(format!("add `{field}:` with the {} item(s) of guide.yaml, translated", theirs.len())),
+            );
+        }
+    }
+    let words = GuideWords {
+        intro: &tr.intro,
+        before_you_start: &tr.before_you_start,
+        supplies: &tr.supplies,
+        tips: &tr.tips,
+        safety: &tr.safety,
+    };
+    let html = render_words(slug, lang, (yaml_path, &text), &words, env, problems);
+    let mut meta = main.meta.clone();
+    meta.title = tr.title;
+    meta.summary = tr.summary;
+    meta.time_needed = tr.time_needed;
+    meta.intro = tr.intro;
+    meta.before_you_start = tr.before_you_start;
+    meta.supplies = tr.supplies;
+    meta.tips = tr.tips;
+    meta.safety = tr.safety;
+    Some(Guide {
+        slug: slug.to_string(),
+        lang: lang.to_string(),
+        meta,
+        intro_html: html.intro,
+        before_you_start_html: html.before_you_start,
+        supplies_html: html.supplies,
+        tips_html: html.tips,
+        safety_html: html.safety,
+        related_guides: Vec::new(),
+        steps,
+        translations: BTreeMap::new(),
+    })
+}
+
+struct StepSource<'a> {
+    path: &'a str,
+    bytes: &'a [u8],
+    number: usize,
+    slug: &'a str,
+}
+
+/// One step file as it appears on the pages of guide `guide` in `page_lang`, its text being in
+/// `text_lang` (the same, unless the step's translation is missing).
+fn build_step(
+    guide: &str,
+    (page_lang, text_lang): (&str, &str),
+    file: &StepSource,
+    env: &Env,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Step> {
+    let path = file.path;
+    let steps_dir = format!("content/guides/{guide}/steps");
+    let text = text::decode(path, file.bytes)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let split = frontmatter::split(path, &text)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let front = yaml::parse::<StepFront>(path, &text, split.yaml, split.yaml_offset)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    problems.extend(yaml::empty_fields(
+        path,
+        &text,
+        split.yaml,
+        split.yaml_offset,
+        &[
+            (
+                "title",
+                &front.title,
+                "the step's title (it is also its line on the checklist)",
+            ),
+            (
+                "done_when",
+                &front.done_when,
+                "what the adopter will see when it is time to move on",
+            ),
+        ],
+    ));
+    let from = From {
+        guide,
+        lang: page_lang,
+        dir: &steps_dir,
+    };
+    let link = |d: &str| env.index.link(&from, d);
+    let image = |d: &str| env.index.image(&from, d);
+    let body_source = Source {
+        file: path,
+        text: &text,
+        offset: split.body_offset,
+        allow_html: env.allow_html,
+        link: &link,
+        image: &image,
+        words: env.words(text_lang),
+    };
+    let body = markdown::render(
+        split.body,
+        &body_source,
+        Some(StepOf {
+            number: file.number,
+            slug: file.slug,
+        }),
+        problems,
+    );
+    let done_at = text
+        .find(front.done_when.as_str())
+        .unwrap_or(split.yaml_offset);
+    let done_source = Source {
+        offset: done_at,
+        ..body_source
+    };
+    let done_when_html = markdown::render_inline(&front.done_when, &done_source, problems);
+    Some(Step {
+        number: file.number,
+        slug: file.slug.to_string(),
+        front,
+        done_when_html,
+        html: body.html,
+        text: markdown::plain_text(split.body),
+        substeps: body.substeps,
+        lang: None,
+    })
+}
+
+/// The markdown fields of a guide.yaml or its translation.
+struct GuideWords<'a> {
+    intro: &'a str,
+    before_you_start: &'a [String],
+    supplies: &'a [String],
+    tips: &'a [String],
+    safety: &'a [String],
+}
+
+struct GuideHtml {
+    intro: String,
+    before_you_start: Vec<String>,
+    supplies: Vec<String>,
+    tips: Vec<String>,
+    safety: Vec<String>,
+}
+
+fn render_words(
+    guide: &str,
+    lang: &str,
+    (path, text): (&str, &str),
+    words: &GuideWords,
+    env: &Env,
+    problems: &mut Vec<Diagnostic>,
+) -> GuideHtml {
+    let dir = format!("content/guides/{guide}");
+    let from = From {
+        guide,
+        lang,
+        dir: &dir,
+    };
+    let link = |d: &str| env.index.link(&from, d);
+    let image = |d: &str| env.index.image(&from, d);
+    // serde_yaml does not give positions of values, so a value's first line is looked up in the
+    // file to point messages about its markdown at the right place.
+    let source_at = |value: &str| Source {
+        file: path,
+        text,
+        offset: value
+            .lines()
+            .next()
+            .and_then(|first| text.find(first))
+            .unwrap_or(0),
+        allow_html: env.allow_html,
+        link: &link,
+        image: &image,
+        words: env.words(lang),
+    };
+    let mut inline_list = |items: &[String]| -> Vec<String> {
+        items
+            .iter()
+            .map(|item| markdown::render_inline(item, &source_at(item), problems))
+            .collect()
+    };
+    let before_you_start = inline_list(words.before_you_start);
+    let supplies = inline_list(words.supplies);
+    let tips = inline_list(words.tips);
+    let safety = inline_list(words.safety);
+    let intro = markdown::render(words.intro, &source_at(words.intro), None, problems).html;
+    GuideHtml {
+        intro,
+        before_you_start,
+        supplies,
+        tips,
+        safety,
+    }
+}
+
+/// An ISO 8601 duration of the kind schema.org's `totalTime` takes: `P3W`, `P2DT4H`, `PT45M`.
+fn is_iso_duration(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('P') else {
+        return false;
+    };
+    let (date, time) = match rest.split_once('T') {
+        Some((d, t)) if !t.is_empty() => (d, Some(t)),
+        Some(_) => return false,
+        None => (rest, None),
+    };
+    let parts_ok = |part: &str, units: &str| {
+        let mut digits = 0;
+        let mut last_unit = None;
+        for c in part.chars() {
+            if c.is_ascii_digit() {
+                digits += 1;
+            } else {
+                let Some(position) = units.find(c) else {
+                    return false;
+                };
+                if digits == 0 || last_unit.is_some_and(|l| position <= l) {
+                    return false;
+                }
+                last_unit = Some(position);
+                digits = 0;
+            }
+        }
+        digits == 0
+    };
+    (!date.is_empty() || time.is_some())
+        && parts_ok(date, "YMWD")
+        && time.is_none_or(|t| parts_ok(t, "HMS"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_iso_duration;
+
+    #[test]
+    fn durations_follow_iso_8601() {
+        for ok in ["P3W", "PT45M", "P2DT4H", "P1Y2M", "PT1H30M"] {
+            assert!(is_iso_duration(ok), "{ok}");
+        }
+        for bad in ["3 weeks", "P", "PT", "P3", "PW", "PT30M1H", "P1H", "p3w", ""] {
+            assert!(!is_iso_duration(bad), "{bad}");
+        }
+    }
+}
