@@ -310,11 +310,7 @@ pub fn assemble_cached(
                 }
                 Some(guide)
             });
-            (
-                *slug,
-                true,
-                (guide.map(Arc::new), untranslated, problems),
-            )
+            (*slug, true, (guide.map(Arc::new), untranslated, problems))
         })
         .collect();
     let mut rebuilt = BTreeSet::new();
@@ -473,7 +469,10 @@ fn link_related(
 
 /// `site.<lang>.yaml` → `<lang>`, likewise for `guide.<lang>.yaml`.
 fn translation_of<'a>(name: &'a str, base: &str, ext: &str) -> Option<&'a str> {
-    let lang = name.strip_prefix(base)?.strip_prefix('.')?.strip_suffix(ext)?;
+    let lang = name
+        .strip_prefix(base)?
+        .strip_prefix('.')?
+        .strip_suffix(ext)?;
     is_language_code(lang).then_some(lang)
 }
 

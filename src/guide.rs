@@ -250,7 +250,8 @@ pub fn translate_guide(
                         number: *number,
                         slug: step_slug,
                     };
-                    let mut step = build_step(slug, (lang, &main.lang), &file, env, &mut Vec::new())?;
+                    let mut step =
+                        build_step(slug, (lang, &main.lang), &file, env, &mut Vec::new())?;
                     step.lang = Some(main.lang.clone());
                     Some(step)
                 })
@@ -266,8 +267,11 @@ pub fn translate_guide(
                 None => "a translation has the name of the step it translates, with the language before `.md`".into(),
             };
             problems.push(
-                Diagnostic::file(*path, format!("there is no step `{name}.md` for this file to translate"))
-                    .with_help(help),
+                Diagnostic::file(
+                    *path,
+                    format!("there is no step `{name}.md` for this file to translate"),
+                )
+                .with_help(help),
             );
         }
     }
@@ -286,21 +290,39 @@ pub fn translate_guide(
         &[
             ("title", &tr.title, "the guide's title"),
             ("summary", &tr.summary, "a sentence or two about the guide"),
-            ("time_needed", &tr.time_needed, "how long the training takes"),
-            ("intro", &tr.intro, "why the guide matters and who it is for"),
+            (
+                "time_needed",
+                &tr.time_needed,
+                "how long the training takes",
+            ),
+            (
+                "intro",
+                &tr.intro,
+                "why the guide matters and who it is for",
+            ),
         ],
     ));
     // A list left out would silently vanish from the translated pages.
     for (field, theirs, ours) in [
-        ("before_you_start", &main.meta.before_you_start, &tr.before_you_start),
+        (
+            "before_you_start",
+            &main.meta.before_you_start,
+            &tr.before_you_start,
+        ),
         ("supplies", &main.meta.supplies, &tr.supplies),
         ("tips", &main.meta.tips, &tr.tips),
         ("safety", &main.meta.safety, &tr.safety),
     ] {
         if !theirs.is_empty() && ours.is_empty() {
             problems.push(
-                Diagnostic::file(yaml_path, format!("`{field}` is missing: guide.yaml has it, so its translation must too"))
-                    .with_help(format!("add `{field}:` with the {} item(s) of guide.yaml, translated", theirs.len())),
+                Diagnostic::file(
+                    yaml_path,
+                    format!("`{field}` is missing: guide.yaml has it, so its translation must too"),
+                )
+                .with_help(format!(
+                    "add `{field}:` with the {} item(s) of guide.yaml, translated",
+                    theirs.len()
+                )),
             );
         }
     }
@@ -537,7 +559,9 @@ mod tests {
         for ok in ["P3W", "PT45M", "P2DT4H", "P1Y2M", "PT1H30M"] {
             assert!(is_iso_duration(ok), "{ok}");
         }
-        for bad in ["3 weeks", "P", "PT", "P3", "PW", "PT30M1H", "P1H", "p3w", ""] {
+        for bad in [
+            "3 weeks", "P", "PT", "P3", "PW", "PT30M1H", "P1H", "p3w", "",
+        ] {
             assert!(!is_iso_duration(bad), "{bad}");
         }
     }

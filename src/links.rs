@@ -290,7 +290,6 @@ fn page_url(from_guide: &str, guide: &str, step: Option<&str>) -> String {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,7 +348,10 @@ mod tests {
             dir: "content/guides/leash/steps",
         };
         let same = i.link(&from, "guide:leash/harness").ok().unwrap();
-        assert_eq!((same.url.as_str(), same.other_language), ("harness.html", None));
+        assert_eq!(
+            (same.url.as_str(), same.other_language),
+            ("harness.html", None)
+        );
         let other = i.link(&from, "guide:play#toys").ok().unwrap();
         assert_eq!(other.url, "../../../guides/play/index.html#toys");
         assert_eq!(

@@ -409,8 +409,10 @@ mod tests {
 
     #[test]
     fn links_to_another_language_say_so() {
-        let (html, _, problems) =
-            render_plain("See [the toys](guide:english-only#toys \"A <b>\").\n", false);
+        let (html, _, problems) = render_plain(
+            "See [the toys](guide:english-only#toys \"A <b>\").\n",
+            false,
+        );
         assert!(problems.is_empty());
         assert!(
             html.contains(

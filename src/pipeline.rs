@@ -10,7 +10,7 @@ use crate::config::Paper;
 use crate::diagnostic::Diagnostics;
 use crate::load::{LoadedSite, load};
 use crate::output::write_site;
-use crate::plan::plan;
+use crate::plan::{PageKind, plan};
 use crate::render::Renderer;
 use crate::theme::Theme;
 
@@ -46,6 +46,8 @@ pub struct Summary {
     pub pages: usize,
     pub files: usize,
     pub elapsed: Duration,
+    /// Steps shown untranslated on translated guides.
+    pub untranslated: Vec<crate::model::Untranslated>,
 }
 
 /// Files to write: (output path, bytes).
@@ -58,6 +60,7 @@ pub struct Rendered {
     pub progress: indicatif::ProgressBar,
     pub guides: usize,
     pub pages: usize,
+    pub untranslated: Vec<crate::model::Untranslated>,
 }
 
 /// Everything but writing: the files a build would write, or every problem found.
@@ -107,6 +110,7 @@ fn render_with(
         progress: bar,
         guides: site.guides.len(),
         pages: plan.pages.len(),
+        untranslated: site.untranslated.clone(),
     })
 }
 
@@ -150,8 +154,15 @@ pub fn rerender(
                 matches!(templates, Templates::Pages(t) if t.contains(page.kind.template()));
             let guide_changed = match slug {
                 Some(slug) => set.contains(slug),
-                // The index lists every guide; the 404 page uses only the site's settings.
-                None => !set.is_empty() && page.kind == crate::plan::PageKind::Index,
+                // The index, its search and the sitemap list every guide; the 404 page and
+                // the manifest use only the site's settings.
+                None => {
+                    !set.is_empty()
+                        && matches!(
+                            page.kind,
+                            PageKind::Index | PageKind::SearchIndex | PageKind::Sitemap
+                        )
+                }
             };
             template_changed || guide_changed
         }),
@@ -199,6 +210,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         pages: rendered.pages,
         files: rendered.files.len(),
         elapsed: start.elapsed(),
+        untranslated: rendered.untranslated,
     })
 }
 
@@ -212,5 +224,6 @@ pub fn check(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         pages: rendered.pages,
         files: rendered.files.len(),
         elapsed: start.elapsed(),
+        untranslated: rendered.untranslated,
     })
 }

@@ -127,7 +127,11 @@ pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
                     Some(g),
                 );
             }
-            add(format!("{dir}/checklist.html"), PageKind::Checklist, Some(g));
+            add(
+                format!("{dir}/checklist.html"),
+                PageKind::Checklist,
+                Some(g),
+            );
             add(format!("{dir}/handout.html"), PageKind::Handout, Some(g));
             add(format!("{dir}/log.html"), PageKind::Log, Some(g));
         }

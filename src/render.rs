@@ -376,28 +376,25 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         // Every page a person reads, for the sitemap, with its other languages.
-        let sitemap = chosen
-            .iter()
-            .any(|p| p.kind == PageKind::Sitemap)
-            .then(|| {
-                let entries: Vec<SitemapEntry> = plan
-                    .pages
-                    .iter()
-                    .filter(|p| p.kind.is_html() && p.kind != PageKind::NotFound)
-                    .map(|p| {
-                        let alternates = alternates(site, &langs, p);
-                        SitemapEntry {
-                            loc: address(site, &p.path),
-                            alternates: if alternates.len() > 1 {
-                                alternates
-                            } else {
-                                Vec::new()
-                            },
-                        }
-                    })
-                    .collect();
-                Value::from_serializable(&entries)
-            });
+        let sitemap = chosen.iter().any(|p| p.kind == PageKind::Sitemap).then(|| {
+            let entries: Vec<SitemapEntry> = plan
+                .pages
+                .iter()
+                .filter(|p| p.kind.is_html() && p.kind != PageKind::NotFound)
+                .map(|p| {
+                    let alternates = alternates(site, &langs, p);
+                    SitemapEntry {
+                        loc: address(site, &p.path),
+                        alternates: if alternates.len() > 1 {
+                            alternates
+                        } else {
+                            Vec::new()
+                        },
+                    }
+                })
+                .collect();
+            Value::from_serializable(&entries)
+        });
 
         let pages: Vec<Result<(String, Vec<u8>), Diagnostic>> = chosen
             .par_iter()
@@ -437,10 +434,7 @@ impl<'a> Renderer<'a> {
                                 &format!("{}guides/{}/{slug}.html", lang.prefix, guide.slug),
                             )
                         };
-                        ctx.insert(
-                            "jsonld",
-                            &crate::structured::howto(guide, &url, step_url),
-                        );
+                        ctx.insert("jsonld", &crate::structured::howto(guide, &url, step_url));
                     }
                 }
                 if let (PageKind::Sitemap, Some(entries)) = (page.kind, &sitemap) {
@@ -452,7 +446,10 @@ impl<'a> Renderer<'a> {
                     }
                     let guide = site.guide_in(g, lang.code);
                     if let Some(guide) = guide {
-                        ctx.insert("species_name", &lang.name_of("species_", &guide.meta.species));
+                        ctx.insert(
+                            "species_name",
+                            &lang.name_of("species_", &guide.meta.species),
+                        );
                         if let PageKind::Step(s) = page.kind {
                             step_context(&mut ctx, guide, s);
                         }

@@ -134,11 +134,7 @@ impl Session {
                     Rebuilt::All => Files::new(),
                     Rebuilt::Guides(set) => {
                         let mut kept = (*self.files).clone();
-                        kept.retain(|path, _| {
-                            let guide =
-                                path.strip_prefix("guides/").and_then(|r| r.split_once('/'));
-                            !guide.is_some_and(|(slug, _)| set.contains(slug))
-                        });
+                        kept.retain(|path, _| !guide_of(path).is_some_and(|g| set.contains(g)));
                         kept
                     }
                 };
@@ -176,5 +172,26 @@ impl Session {
 
     pub fn root(&self) -> &Path {
         &self.loaded.root
+    }
+}
+
+/// The guide an output file belongs to: `guides/<slug>/...`, or `<lang>/guides/<slug>/...` in a
+/// translation.
+fn guide_of(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("guides/").or_else(|| {
+        let (_, after) = path.split_once('/')?;
+        after.strip_prefix("guides/")
+    })?;
+    Some(rest.split_once('/')?.0)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn output_files_belong_to_their_guide_in_every_language() {
+        assert_eq!(super::guide_of("guides/leash/a.html"), Some("leash"));
+        assert_eq!(super::guide_of("es/guides/leash/a.html"), Some("leash"));
+        assert_eq!(super::guide_of("es/index.html"), None);
+        assert_eq!(super::guide_of("assets/style.css"), None);
     }
 }

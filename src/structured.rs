@@ -7,11 +7,7 @@ use crate::markdown::plain_text;
 use crate::model::Guide;
 
 /// The JSON-LD of a guide whose overview is at `url`; `step_url` gives each step's address.
-pub fn howto(
-    guide: &Guide,
-    url: &str,
-    step_url: impl Fn(&str) -> String,
-) -> String {
+pub fn howto(guide: &Guide, url: &str, step_url: impl Fn(&str) -> String) -> String {
     let steps: Vec<Value> = guide
         .steps
         .iter()

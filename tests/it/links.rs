@@ -45,8 +45,10 @@ fn broken_links(out: &Path) -> Vec<String> {
                             .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
                 });
                 if has_scheme || url.starts_with("//") {
-                    let is_canonical = el.value().attr("rel") == Some("canonical");
-                    if fetched && !is_canonical {
+                    // A page's own address and its other languages' are named, not fetched.
+                    let is_address =
+                        matches!(el.value().attr("rel"), Some("canonical" | "alternate"));
+                    if fetched && !is_address {
                         problems.push(format!("{path}: fetches {url} from another site"));
                     }
                     if url.starts_with("javascript:") || url.starts_with("data:") {

@@ -8,6 +8,7 @@ mod content;
 mod errors;
 mod helpers;
 mod hostile;
+mod languages;
 mod links;
 mod output;
 mod pdf;
