@@ -51,6 +51,10 @@ pub fn strings(
             for (key, value) in given {
                 match words.get_mut(&key) {
                     Some(word) => *word = value,
+                    // A site names its own species and topics (`species_ferret: ferrets`).
+                    None if key.starts_with("species_") || key.starts_with("topic_") => {
+                        words.insert(key, value);
+                    }
                     None => problems.push(unknown_key(&file, bytes, &key, &words)),
                 }
             }
@@ -130,6 +134,11 @@ mod tests {
         let words = strings(&own, "en").unwrap();
         assert_eq!(words["checklist"], "Tick list");
         assert_eq!(words["training_log"], "Training log");
+        own.insert(
+            "i18n/en.yaml".to_string(),
+            b"species_ferret: ferret\n".to_vec(),
+        );
+        assert_eq!(strings(&own, "en").unwrap()["species_ferret"], "ferret");
         own.insert(
             "i18n/en.yaml".to_string(),
             b"checklst: Tick list\n".to_vec(),

@@ -480,3 +480,64 @@ fn no_element_is_wider_than_the_printable_area() {
         );
     }
 }
+
+/// The Spanish side of a two-language library: search finds Spanish step text, the checklist
+/// counts in Spanish, and the language menu leads to the same page in English.
+#[test]
+fn the_spanish_pages_search_count_and_switch_language() {
+    let Some(browser) = Browser::start("the Spanish pages test", 1280, 900, true) else {
+        return;
+    };
+    let site = crate::helpers::TestSite::fixture("library");
+    site.build().success();
+    let out = site.root().join("public");
+    browser.goto(&file_url(&out.join("es/index.html")));
+    browser.wait_until(
+        "!document.querySelector('[data-library]').hidden",
+        Duration::from_secs(5),
+    );
+    // "heno" (hay) appears only in the Spanish rabbit guide.
+    browser.js("const i = document.getElementById('library-search'); i.value = 'heno'; i.dispatchEvent(new Event('input'));");
+    let visible = "[...document.querySelectorAll('[data-guide]')].filter(c => !c.hidden).map(c => c.querySelector('a').textContent).join('|')";
+    assert_eq!(
+        browser.js(&format!("return {visible};")),
+        json!("La dieta del conejo")
+    );
+    assert_eq!(
+        browser.js("return [...document.querySelectorAll('[data-results] a')].map(a => a.getAttribute('href'));"),
+        json!(["guides/rabbit-diet/hay.html"])
+    );
+    // Case does not matter, and every word must match.
+    browser.js("const i = document.getElementById('library-search'); i.value = 'DIETA conejo'; i.dispatchEvent(new Event('input'));");
+    assert_eq!(
+        browser.js(&format!("return {visible};")),
+        json!("La dieta del conejo")
+    );
+
+    browser.goto(&file_url(
+        &out.join("es/guides/cats-and-kittens/checklist.html"),
+    ));
+    let progress = "document.querySelector('[data-progress-text]').textContent";
+    browser.wait_until(
+        &format!("{progress} === '0 de 2 hechos'"),
+        Duration::from_secs(5),
+    );
+    browser.click("label[for=check-quiet-room]");
+    browser.wait_until(
+        &format!("{progress} === '1 de 2 hechos'"),
+        Duration::from_secs(5),
+    );
+    // The English checklist shares the ticks: the same steps, in another language.
+    browser.click("nav.languages a[lang=en]");
+    browser.wait_until(
+        &format!("document.documentElement.lang === 'en' && {progress} === '1 of 2 done'"),
+        Duration::from_secs(5),
+    );
+    assert!(
+        browser
+            .js("return location.href;")
+            .as_str()
+            .unwrap()
+            .ends_with("/guides/cats-and-kittens/checklist.html")
+    );
+}

@@ -527,6 +527,17 @@ fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
         "body { color: teal; }\n"
     );
 
+    assert_serves_a_full_build(&site, &served);
+    assert!(
+        served
+            .get("/guides/first-guide/index.html")
+            .body
+            .contains("Renamed guide")
+    );
+}
+
+/// Every file a full build of `site` makes is served with the same bytes.
+fn assert_serves_a_full_build(site: &TestSite, served: &Served) {
     let out = tempfile::TempDir::new().unwrap();
     let out_dir = out.path().join("public");
     site.handout(&["build", "--output", out_dir.to_str().unwrap()])
@@ -546,12 +557,49 @@ fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
             "{path} differs from a full build"
         );
     }
+}
+
+/// Edits to translations: a translated step changes, one is removed (its page falls back to
+/// English), and a guide's translation goes away (its Spanish pages go too).
+#[test]
+fn translation_edits_rebuild_the_same_site_as_a_full_build() {
+    let site = TestSite::fixture("library");
+    let served = Served::start(site.root(), &[]);
+    let mut events = served.events();
+    let step = "content/guides/cats-and-kittens/steps/01-quiet-room.es.md";
+    let text = site.read(step);
+    site.write(
+        step,
+        &text.replace("Elija una habitación", "Busque una habitación"),
+    );
+    events.expect("reload");
     assert!(
         served
-            .get("/guides/first-guide/index.html")
+            .get("/es/guides/cats-and-kittens/quiet-room.html")
             .body
-            .contains("Renamed guide")
+            .contains("Busque una habitación")
     );
+    // The Spanish search covers step text, so it follows the edit too.
+    assert!(
+        served
+            .get("/es/search-index.js")
+            .body
+            .contains("Busque una habitación")
+    );
+    site.remove("content/guides/rabbit-diet/steps/01-hay.es.md");
+    events.expect("reload");
+    let hay = served.get("/es/guides/rabbit-diet/hay.html");
+    assert!(
+        hay.body.contains("class=\"not-translated\""),
+        "{}",
+        hay.body
+    );
+    assert_serves_a_full_build(&site, &served);
+    site.remove("content/guides/rabbit-diet/guide.es.yaml");
+    events.expect("reload");
+    assert_eq!(served.get("/es/guides/rabbit-diet/hay.html").status, 404);
+    assert_eq!(served.get("/es/guides/rabbit-diet/index.html").status, 404);
+    assert_serves_a_full_build(&site, &served);
 }
 
 #[test]
