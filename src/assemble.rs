@@ -98,21 +98,16 @@ pub fn assemble_cached(
     let languages: Vec<String> = std::iter::once(main_language.clone())
         .chain(config.iter().flat_map(|c| c.translations.iter().cloned()))
         .collect();
-    // A file for a language the site does not have would never be shown.
-    let known_language = |path: &str, lang: &str, problems: &mut Vec<Diagnostic>| {
+    // A file for a language the site does not have would never be shown. Reported once per
+    // language, at its first file.
+    let mut unknown_languages: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut known_language = |path: &str, lang: &str| {
         let known = languages[1..].iter().any(|l| l == lang);
         if !known && config.is_some() {
-            problems.push(
-                Diagnostic::file(
-                    path,
-                    format!("`{lang}` is not one of the site's translations"),
-                )
-                .with_help(if lang == main_language {
-                    format!("`{lang}` is the site's main language: its text goes in the file without `.{lang}`")
-                } else {
-                    format!("add `{lang}` to `translations:` in content/site.yaml, or rename the file")
-                }),
-            );
+            unknown_languages
+                .entry(lang.to_string())
+                .or_default()
+                .push(path.to_string());
         }
         known
     };
@@ -128,7 +123,7 @@ pub fn assemble_cached(
             ["site.yaml"] => {}
             [name] if translation_of(name, "site", ".yaml").is_some() => {
                 let lang = translation_of(name, "site", ".yaml").unwrap_or_default();
-                if known_language(path, lang, &mut problems) {
+                if known_language(path, lang) {
                     site_translations.insert(lang, (path, bytes));
                 }
             }
@@ -141,7 +136,7 @@ pub fn assemble_cached(
             ["guides", guide, name] if translation_of(name, "guide", ".yaml").is_some() => {
                 let lang = translation_of(name, "guide", ".yaml").unwrap_or_default();
                 let files = guide_files.entry(guide).or_default();
-                if known_language(path, lang, &mut problems) {
+                if known_language(path, lang) {
                     files.translations.entry(lang).or_default().yaml = Some((path, bytes));
                 }
             }
@@ -149,7 +144,7 @@ pub fn assemble_cached(
                 let files = guide_files.entry(guide).or_default();
                 match step_translation(name) {
                     Some((stem, lang)) => {
-                        if known_language(path, lang, &mut problems) {
+                        if known_language(path, lang) {
                             files
                                 .translations
                                 .entry(lang)
@@ -183,6 +178,25 @@ pub fn assemble_cached(
                 index.assets.insert(path.clone());
             }
         }
+    }
+
+    for (lang, paths) in unknown_languages {
+        let others = match paths.len() - 1 {
+            0 => String::new(),
+            1 => " (and 1 other file)".to_string(),
+            n => format!(" (and {n} other files)"),
+        };
+        problems.push(
+            Diagnostic::file(
+                &paths[0],
+                format!("`{lang}` is not one of the site's translations{others}"),
+            )
+            .with_help(if lang == main_language {
+                format!("`{lang}` is the site's main language: its text goes in the file without `.{lang}`")
+            } else {
+                format!("add `{lang}` to `translations:` in content/site.yaml, or rename the file")
+            }),
+        );
     }
 
     // Step order and slugs first, so links between guides can be checked while rendering.
