@@ -64,73 +64,103 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     }
 }
 
-/// Writes `files` as the new contents of `output`, replacing it in one step.
-/// `finish` runs on the staged site before it goes live (to add PDFs printed from it).
-pub fn write_site(
-    root: &Path,
-    output: &Path,
-    files: &[(String, Vec<u8>)],
-    finish: &dyn Fn(&Path) -> Result<(), Diagnostic>,
-    progress: &indicatif::ProgressBar,
-) -> Result<(), Diagnostic> {
-    check_output(root, output)?;
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = output
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    fs::create_dir_all(&parent).map_err(|e| io_problem(&parent, "cannot create", e))?;
-    // Held until the new site is in place: a second build waits here rather than mixing output.
-    let _lock = lock_folder(&parent)?;
-    check_output(root, output)?;
-    clean_leftovers(&parent, &name);
-
-    let staging = parent.join(format!(".{name}.handout-staging-{}", std::process::id()));
-    let result = fill(&staging, files, progress)
-        .map_err(|(file, e)| {
-            let shown = output.display();
-            let message = match file {
-                Some(file) => format!("cannot write the new site to {shown}: {e} (while writing {file})"),
-                None => format!("cannot write the new site next to {shown}: {e}"),
-            };
-            Diagnostic::file(shown.to_string(), message).with_help(
-                "the old site is unchanged; make room on the disk or make the folder writable, then build again",
-            )
-        })
-        .and_then(|()| finish(&staging))
-        .and_then(|()| swap(&staging, output));
-    if result.is_err() {
-        remove_marked(&staging);
-    }
-    result
+/// A new site being written beside the output. Files go in as they are made, so a build never
+/// holds the whole site in memory; `commit` puts it in place of the output in one step. Dropped
+/// without a commit (a failed build), it is deleted and the old site stays as it was.
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    /// Held until the new site is in place: a second build waits rather than mixing output.
+    _lock: fs::File,
+    /// Folders already made, so each is created once.
+    made: std::sync::Mutex<std::collections::HashSet<String>>,
+    committed: bool,
 }
 
-/// Writes every file into the staging folder. A failure names the output file it was writing.
-fn fill(
-    staging: &Path,
-    files: &[(String, Vec<u8>)],
-    progress: &indicatif::ProgressBar,
-) -> Result<(), (Option<String>, std::io::Error)> {
-    if staging.exists() {
-        remove_marked(staging);
+impl Staging {
+    /// Checks that `output` may be replaced, takes the lock and makes the staging folder.
+    pub fn begin(root: &Path, output: &Path) -> Result<Staging, Diagnostic> {
+        check_output(root, output)?;
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = output
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        fs::create_dir_all(&parent).map_err(|e| io_problem(&parent, "cannot create", e))?;
+        let lock = lock_folder(&parent)?;
+        // Checked again under the lock: another build may have just written there.
+        check_output(root, output)?;
+        clean_leftovers(&parent, &name);
+        let dir = parent.join(format!(".{name}.handout-staging-{}", std::process::id()));
+        let staging = Staging {
+            dir,
+            output: output.to_path_buf(),
+            _lock: lock,
+            made: Default::default(),
+            committed: false,
+        };
+        if staging.dir.exists() {
+            remove_marked(&staging.dir);
+        }
+        fs::create_dir_all(&staging.dir)
+            .and_then(|()| fs::write(staging.dir.join(MARKER), MARKER_TEXT))
+            .map_err(|e| staging.problem(None, e))?;
+        Ok(staging)
     }
-    fs::create_dir_all(staging).map_err(|e| (None, e))?;
-    fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| (None, e))?;
-    let mut dirs: Vec<&str> = files
-        .iter()
-        .filter_map(|(p, _)| p.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    dirs.sort_unstable();
-    dirs.dedup();
-    for dir in dirs {
-        fs::create_dir_all(staging.join(dir)).map_err(|e| (Some(format!("{dir}/")), e))?;
+
+    /// The folder being filled, for work on the staged site before it goes live (PDFs).
+    pub fn path(&self) -> &Path {
+        &self.dir
     }
-    files.par_iter().try_for_each(|(path, bytes)| {
-        progress.inc(1);
-        fs::write(staging.join(path), bytes).map_err(|e| (Some(path.clone()), e))
-    })
+
+    /// Writes one file (`path` relative to the output, `/`-separated). Safe to call from many
+    /// threads at once.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        if let Some((folder, _)) = path.rsplit_once('/') {
+            // Made under the lock, so no thread writes into a folder another is still making.
+            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made.contains(folder) {
+                fs::create_dir_all(self.dir.join(folder))
+                    .map_err(|e| self.problem(Some(&format!("{folder}/")), e))?;
+                made.insert(folder.to_string());
+            }
+        }
+        fs::write(self.dir.join(path), bytes).map_err(|e| self.problem(Some(path), e))
+    }
+
+    /// Runs `finish` on the staged site, then puts it in place of the output.
+    pub fn commit(
+        mut self,
+        finish: &dyn Fn(&Path) -> Result<(), Diagnostic>,
+    ) -> Result<(), Diagnostic> {
+        finish(&self.dir)?;
+        swap(&self.dir, &self.output)?;
+        self.committed = true;
+        Ok(())
+    }
+
+    fn problem(&self, file: Option<&str>, e: std::io::Error) -> Diagnostic {
+        let shown = self.output.display();
+        let message = match file {
+            Some(file) => {
+                format!("cannot write the new site to {shown}: {e} (while writing {file})")
+            }
+            None => format!("cannot write the new site next to {shown}: {e}"),
+        };
+        Diagnostic::file(shown.to_string(), message).with_help(
+            "the old site is unchanged; make room on the disk or make the folder writable, then build again",
+        )
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            remove_marked(&self.dir);
+        }
+    }
 }
 
 /// Puts the staged site in place of `output`. On Linux the two folders are exchanged atomically;
@@ -195,21 +225,37 @@ fn clean_leftovers(parent: &Path, name: &str) {
 }
 
 /// Deletes a folder of handout's, its marker last: if the deletion is interrupted, the folder still
-/// carries the marker and the next build finishes the job.
+/// carries the marker and the next build finishes the job. Sub-folders are deleted in parallel:
+/// a large site is many thousands of files.
 fn remove_marked(dir: &Path) {
     if let Ok(entries) = fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            if entry.file_name() == MARKER {
-                continue;
-            }
-            let path = entry.path();
-            let _ = match entry.file_type() {
-                Ok(t) if t.is_dir() => fs::remove_dir_all(&path),
-                _ => fs::remove_file(&path),
-            };
-        }
+        let entries: Vec<_> = entries.flatten().collect();
+        entries
+            .par_iter()
+            .filter(|e| e.file_name() != MARKER)
+            .for_each(|entry| match entry.file_type() {
+                Ok(t) if t.is_dir() => remove_tree(&entry.path()),
+                _ => {
+                    let _ = fs::remove_file(entry.path());
+                }
+            });
     }
     let _ = fs::remove_file(dir.join(MARKER));
+    let _ = fs::remove_dir(dir);
+}
+
+fn remove_tree(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        let entries: Vec<_> = entries.flatten().collect();
+        entries
+            .par_iter()
+            .for_each(|entry| match entry.file_type() {
+                Ok(t) if t.is_dir() => remove_tree(&entry.path()),
+                _ => {
+                    let _ = fs::remove_file(entry.path());
+                }
+            });
+    }
     let _ = fs::remove_dir(dir);
 }
 

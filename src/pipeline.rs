@@ -1,16 +1,19 @@
 //! The whole flow, in order: load → assemble (model) → plan → render → write. `build` runs all
-//! of it; `check` stops before writing.
+//! of it, each page written as soon as it is rendered; `check` stops before writing; `serve`
+//! keeps the result in memory.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::assemble::{self, Rebuilt, assemble};
 use crate::config::Paper;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{LoadedSite, load};
-use crate::output::write_site;
-use crate::plan::{PageKind, plan};
+use crate::model::{Site, Untranslated};
+use crate::output::Staging;
+use crate::plan::{PageKind, Plan, plan};
 use crate::render::Renderer;
 use crate::theme::Theme;
 
@@ -35,6 +38,13 @@ impl BuildOptions {
             .clone()
             .unwrap_or_else(|| self.root.join("public"))
     }
+
+    fn assemble_options(&self) -> assemble::Options {
+        assemble::Options {
+            base_url: self.base_url.clone(),
+            paper: self.paper,
+        }
+    }
 }
 
 /// What a successful run made.
@@ -47,7 +57,7 @@ pub struct Summary {
     pub files: usize,
     pub elapsed: Duration,
     /// Steps shown untranslated on translated guides.
-    pub untranslated: Vec<crate::model::Untranslated>,
+    pub untranslated: Vec<Untranslated>,
 }
 
 /// Files to write: (output path, bytes).
@@ -55,25 +65,20 @@ pub type OutputFiles = Vec<(String, Vec<u8>)>;
 
 /// A built site, in memory.
 pub struct Rendered {
-    pub files: Vec<(String, Vec<u8>)>,
-    /// Counts the work still to come (writing); cleared when the build ends.
-    pub progress: indicatif::ProgressBar,
+    pub files: OutputFiles,
     pub guides: usize,
     pub pages: usize,
-    pub untranslated: Vec<crate::model::Untranslated>,
 }
 
-/// Everything but writing: the files a build would write, or every problem found.
-pub fn render_site(options: &BuildOptions) -> Result<Rendered, Diagnostics> {
-    let loaded = load(&options.root).map_err(|d| Diagnostics::from(vec![d]))?;
-    let assemble_options = assemble::Options {
-        base_url: options.base_url.clone(),
-        paper: options.paper,
-    };
-    render_with(&loaded, &assemble_options, options.pdf, options.progress)
+/// The stages after the model: the theme's templates compiled once, and the plan of pages.
+fn prepare(site: &Site, loaded: &LoadedSite, pdfs: bool) -> Result<(Plan, Renderer), Diagnostics> {
+    let theme = Theme::new(&loaded.templates);
+    let plan = plan(site, &theme).map_err(Diagnostics::from)?;
+    let renderer = Renderer::new(theme, site, pdfs).map_err(Diagnostics::from)?;
+    Ok((plan, renderer))
 }
 
-/// The stages after loading, on a site already in memory.
+/// The stages after loading, on a site already in memory, with every file kept in memory.
 pub fn render_loaded(
     loaded: &LoadedSite,
     base_url: Option<String>,
@@ -82,35 +87,15 @@ pub fn render_loaded(
         base_url,
         ..Default::default()
     };
-    render_with(loaded, &options, false, false)
-}
-
-fn render_with(
-    loaded: &LoadedSite,
-    options: &assemble::Options,
-    pdfs: bool,
-    progress: bool,
-) -> Result<Rendered, Diagnostics> {
-    let site = assemble(loaded, options)?;
-    let theme = Theme::new(&loaded.templates);
-    let plan = plan(&site, &theme).map_err(Diagnostics::from)?;
-    // One bar for rendering the pages and then writing every file.
-    let work = (plan.pages.len() * 2 + plan.copies.len()) as u64;
-    let bar = crate::progress::bar(work, progress);
-    let renderer = Renderer::new(&theme, &site, pdfs)
-        .map_err(Diagnostics::from)?
-        .with_progress(bar.clone());
-    let files = renderer.render_all(&site, &plan);
-    if files.is_err() {
-        bar.finish_and_clear();
-    }
-    let files = files.map_err(Diagnostics::from)?;
+    let site = assemble(loaded, &options)?;
+    let (plan, renderer) = prepare(&site, loaded, false)?;
+    let files = renderer
+        .render_all(&site, &plan)
+        .map_err(Diagnostics::from)?;
     Ok(Rendered {
         files,
-        progress: bar,
         guides: site.guides.len(),
         pages: plan.pages.len(),
-        untranslated: site.untranslated.clone(),
     })
 }
 
@@ -140,9 +125,7 @@ pub fn rerender(
         ..Default::default()
     };
     let (site, rebuilt) = assemble::assemble_cached(loaded, &options, cache, changed)?;
-    let theme = Theme::new(&loaded.templates);
-    let plan = plan(&site, &theme).map_err(Diagnostics::from)?;
-    let renderer = Renderer::new(&theme, &site, false).map_err(Diagnostics::from)?;
+    let (plan, renderer) = prepare(&site, loaded, false)?;
     let rebuilt = match templates {
         Templates::All => Rebuilt::All,
         _ => rebuilt,
@@ -171,32 +154,72 @@ pub fn rerender(
     Ok((files, rebuilt))
 }
 
+/// Renders every page of the site at `options.root`, handing each file to `sink` as it is made.
+fn render_streaming(
+    options: &BuildOptions,
+    before_rendering: impl FnOnce(&Plan) -> Result<(), Diagnostic>,
+    sink: &(dyn Fn(&str, Vec<u8>) -> Result<(), Diagnostic> + Sync),
+) -> Result<(Site, Plan), Diagnostics> {
+    let loaded = load(&options.root).map_err(|d| Diagnostics::from(vec![d]))?;
+    let site = assemble(&loaded, &options.assemble_options())?;
+    let (plan, renderer) = prepare(&site, &loaded, options.pdf)?;
+    // The files as read are in the model now; their bytes need not wait for the writing.
+    drop(loaded);
+    before_rendering(&plan).map_err(|d| Diagnostics::from(vec![d]))?;
+    let bar = crate::progress::bar(
+        (plan.pages.len() + plan.copies.len()) as u64,
+        options.progress,
+    );
+    let rendered = renderer
+        .with_progress(bar.clone())
+        .render_into(&site, &plan, |_, _| true, sink);
+    bar.finish_and_clear();
+    rendered.map_err(Diagnostics::from)?;
+    Ok((site, plan))
+}
+
 pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let start = Instant::now();
     let output = options.output_dir();
+    let one = |d: Diagnostic| Diagnostics::from(vec![d]);
     // Refuse a wrong output folder before spending time on the build.
-    crate::output::check_output(&options.root, &output).map_err(|d| Diagnostics::from(vec![d]))?;
+    crate::output::check_output(&options.root, &output).map_err(one)?;
     // Without a browser there can be no PDFs: say so before building anything.
     let chromium = match options.pdf {
-        true => Some(crate::pdf::find_chromium().map_err(|d| Diagnostics::from(vec![d]))?),
+        true => Some(crate::pdf::find_chromium().map_err(one)?),
         false => None,
     };
-    let rendered = render_site(options)?;
-    let pages: Vec<String> = rendered.files.iter().map(|(p, _)| p.clone()).collect();
+    // The staging folder is made once the site is known to be good, so a site with errors
+    // never touches the disk.
+    let staging: std::sync::OnceLock<Staging> = std::sync::OnceLock::new();
+    let files = AtomicUsize::new(0);
+    let (site, plan) = render_streaming(
+        options,
+        |_| {
+            let _ = staging.set(Staging::begin(&options.root, &output)?);
+            Ok(())
+        },
+        &|path, bytes| {
+            files.fetch_add(1, Ordering::Relaxed);
+            match staging.get() {
+                Some(staging) => staging.write(path, &bytes),
+                None => Ok(()),
+            }
+        },
+    )?;
+    let Some(staging) = staging.into_inner() else {
+        return Err(one(Diagnostic::file(
+            output.display().to_string(),
+            "the new site was not written",
+        )));
+    };
+    let pages: Vec<String> = plan.pages.iter().map(|p| p.path.clone()).collect();
     // PDFs are printed from the staged site, so they go live in the same step as the pages.
-    let print = |staging: &Path| match &chromium {
-        Some(chromium) => crate::pdf::print_all(chromium, staging, &pages),
+    let print = |staged: &Path| match &chromium {
+        Some(chromium) => crate::pdf::print_all(chromium, staged, &pages),
         None => Ok(()),
     };
-    let written = write_site(
-        &options.root,
-        &output,
-        &rendered.files,
-        &print,
-        &rendered.progress,
-    );
-    rendered.progress.finish_and_clear();
-    written.map_err(|d| Diagnostics::from(vec![d]))?;
+    staging.commit(&print).map_err(one)?;
     Ok(Summary {
         pdfs: if options.pdf {
             pages
@@ -206,24 +229,27 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         } else {
             0
         },
-        guides: rendered.guides,
-        pages: rendered.pages,
-        files: rendered.files.len(),
+        guides: site.guides.len(),
+        pages: plan.pages.len(),
+        files: files.into_inner(),
         elapsed: start.elapsed(),
-        untranslated: rendered.untranslated,
+        untranslated: site.untranslated,
     })
 }
 
 pub fn check(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let start = Instant::now();
-    let rendered = render_site(options)?;
-    rendered.progress.finish_and_clear();
+    let files = AtomicUsize::new(0);
+    let (site, plan) = render_streaming(options, |_| Ok(()), &|_, _| {
+        files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    })?;
     Ok(Summary {
         pdfs: 0,
-        guides: rendered.guides,
-        pages: rendered.pages,
-        files: rendered.files.len(),
+        guides: site.guides.len(),
+        pages: plan.pages.len(),
+        files: files.into_inner(),
         elapsed: start.elapsed(),
-        untranslated: rendered.untranslated,
+        untranslated: site.untranslated,
     })
 }

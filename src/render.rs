@@ -2,6 +2,8 @@
 //! for each page, in parallel. Template problems become diagnostics naming the template file,
 //! line and column, and the page being rendered.
 
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, ErrorKind, Tera, Value};
@@ -100,11 +102,12 @@ struct Language<'s> {
     cards: Value,
     groups: Value,
     topics: Value,
-    search: Option<Value>,
+    /// Each guide as this language shows it: (guide, whether it is in this language).
+    shown: Vec<(&'s Guide, bool)>,
 }
 
 impl<'s> Language<'s> {
-    fn new(site: &'s Site, code: &'s str, chosen: &[&Page], index: usize) -> Language<'s> {
+    fn new(site: &'s Site, code: &'s str, index: usize) -> Language<'s> {
         static NONE: crate::i18n::Strings = crate::i18n::Strings::new();
         let words = site.words.get(code).map_or(&NONE, |w| w.as_ref());
         let prefix = if index == 0 {
@@ -128,7 +131,7 @@ impl<'s> Language<'s> {
             cards: Value::none(),
             groups: Value::none(),
             topics: Value::none(),
-            search: None,
+            shown: Vec::new(),
         };
         let lang_names = |l: &str| {
             site.words
@@ -185,41 +188,41 @@ impl<'s> Language<'s> {
                 name: lang.name_of("topic_", t),
             })
             .collect();
-        lang.search = chosen
-            .iter()
-            .any(|p| p.kind == PageKind::SearchIndex && p.lang == index)
-            .then(|| {
-                let entries: Vec<SearchEntry> = shown
-                    .iter()
-                    .map(|(g, here)| SearchEntry {
-                        title: &g.meta.title,
-                        summary: &g.meta.summary,
-                        url: url(g, *here),
-                        steps: g
-                            .steps
-                            .iter()
-                            .map(|s| SearchStep {
-                                title: &s.front.title,
-                                url: format!(
-                                    "{}guides/{}/{}.html",
-                                    if *here { "" } else { up },
-                                    g.slug,
-                                    s.slug
-                                ),
-                                text: &s.text,
-                            })
-                            .collect(),
-                    })
-                    .collect();
-                // serde_json keeps keys in order (tera's maps do not), so the bytes are the
-                // same on every build.
-                let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
-                Value::safe_string(&crate::structured::script_safe(&json))
-            });
         lang.groups = Value::from_serializable(&groups);
         lang.topics = Value::from_serializable(&topics);
         lang.cards = Value::from_serializable(&cards);
+        lang.shown = shown;
         lang
+    }
+
+    /// Guide and step text for the index page's search, as JSON.
+    fn search_index(&self) -> Value {
+        let up = if self.prefix.is_empty() { "" } else { "../" };
+        let entries: Vec<SearchEntry> = self
+            .shown
+            .iter()
+            .map(|(g, here)| {
+                let up = if *here { "" } else { up };
+                SearchEntry {
+                    title: &g.meta.title,
+                    summary: &g.meta.summary,
+                    url: format!("{up}guides/{}/index.html", g.slug),
+                    steps: g
+                        .steps
+                        .iter()
+                        .map(|s| SearchStep {
+                            title: &s.front.title,
+                            url: format!("{up}guides/{}/{}.html", g.slug, s.slug),
+                            text: &s.text,
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        // serde_json keeps keys in order (tera's maps do not), so the bytes are the same on
+        // every build.
+        let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
+        Value::safe_string(&crate::structured::script_safe(&json))
     }
 
     /// A species or topic as the theme's words name it (`species_cat: cat`), or as written.
@@ -262,17 +265,17 @@ fn alternates(site: &Site, langs: &[Language], page: &Page) -> Vec<Alternate> {
         .collect()
 }
 
-pub struct Renderer<'a> {
+pub struct Renderer {
     tera: Tera,
-    theme: &'a Theme,
+    theme: Theme,
     /// Advanced once per page rendered.
     progress: indicatif::ProgressBar,
 }
 
-impl<'a> Renderer<'a> {
+impl Renderer {
     /// Compiles every template once.
     /// `pdfs`: the build also makes PDFs, so pages may link to them.
-    pub fn new(theme: &'a Theme, site: &Site, pdfs: bool) -> Result<Self, Vec<Diagnostic>> {
+    pub fn new(theme: Theme, site: &Site, pdfs: bool) -> Result<Self, Vec<Diagnostic>> {
         let mut tera = new_tera();
         let mut problems = Vec::new();
         let mut sources = Vec::new();
@@ -294,13 +297,13 @@ impl<'a> Renderer<'a> {
             if let Err(e) = new_tera().add_raw_template(name, text)
                 && matches!(e.kind(), ErrorKind::SyntaxError(_))
             {
-                problems.push(tera_diagnostic(theme, &e, None));
+                problems.push(tera_diagnostic(&theme, &e, None));
             }
         }
         if problems.is_empty()
             && let Err(e) = tera.add_raw_templates(sources.iter().copied())
         {
-            problems.push(tera_diagnostic(theme, &e, None));
+            problems.push(tera_diagnostic(&theme, &e, None));
         }
         let global = tera.global_context();
         global.insert("paper_css", site.config.paper.css());
@@ -340,155 +343,93 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders the pages `wanted` accepts (given each page and its guide's slug), and every
-    /// copied file.
+    /// copied file, into memory.
     pub fn render_some(
         &self,
         site: &Site,
         plan: &Plan,
         wanted: impl Fn(&Page, Option<&str>) -> bool + Sync,
     ) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
-        let chosen: Vec<&Page> = plan
-            .pages
-            .iter()
-            .filter(|p| wanted(p, p.guide.map(|g| site.guides[g].slug.as_str())))
-            .collect();
+        let out = std::sync::Mutex::new(Vec::new());
+        self.render_into(site, plan, wanted, &|path, bytes| {
+            if let Ok(mut out) = out.lock() {
+                out.push((path.to_string(), bytes));
+            }
+            Ok(())
+        })?;
+        Ok(out.into_inner().unwrap_or_default())
+    }
+
+    /// Renders the pages `wanted` accepts and every copied file, handing each to `sink` as soon
+    /// as it is made, so no more than a guide's pages per thread are held at once.
+    pub fn render_into(
+        &self,
+        site: &Site,
+        plan: &Plan,
+        wanted: impl Fn(&Page, Option<&str>) -> bool + Sync,
+        sink: &(dyn Fn(&str, Vec<u8>) -> Result<(), Diagnostic> + Sync),
+    ) -> Result<(), Vec<Diagnostic>> {
         let langs: Vec<Language> = site
             .languages()
             .enumerate()
-            .map(|(i, code)| Language::new(site, code, &chosen, i))
+            .map(|(i, code)| Language::new(site, code, i))
             .collect();
-        // Each guide, in each language a chosen page shows it in, as one value for the templates.
-        let mut needed = vec![false; site.guides.len() * langs.len()];
-        for page in &chosen {
-            if let Some(g) = page.guide {
-                needed[g * langs.len() + page.lang] = true;
+        // The site's own pages, then each guide in each language: one value for the templates
+        // per guide, dropped with its pages.
+        let mut site_pages = Vec::new();
+        let mut guide_pages: BTreeMap<(usize, usize), Vec<&Page>> = BTreeMap::new();
+        for page in &plan.pages {
+            if !wanted(page, page.guide.map(|g| site.guides[g].slug.as_str())) {
+                continue;
+            }
+            match page.guide {
+                Some(g) => guide_pages.entry((g, page.lang)).or_default().push(page),
+                None => site_pages.push(page),
             }
         }
-        let guides: Vec<Option<Value>> = needed
+        let render = |page: &Page, guide: Option<&Value>| -> Result<(), Diagnostic> {
+            let ctx = self.context(site, plan, &langs, page, guide);
+            self.progress.inc(1);
+            let bytes = self
+                .tera
+                .render(page.kind.template(), &ctx)
+                .map_err(|e| tera_diagnostic(&self.theme, &e, Some(&page.path)))?
+                .into_bytes();
+            sink(&page.path, bytes)
+        };
+        let mut problems: Vec<Diagnostic> = site_pages
             .par_iter()
-            .enumerate()
-            .map(|(i, needed)| {
-                let (g, l) = (i / langs.len(), i % langs.len());
-                needed
-                    .then(|| site.guide_in(g, langs[l].code))
-                    .flatten()
-                    .map(|guide| Value::from_serializable(guide.as_ref()))
-            })
+            .filter_map(|page| render(page, None).err())
             .collect();
-        // Every page a person reads, for the sitemap, with its other languages.
-        let sitemap = chosen.iter().any(|p| p.kind == PageKind::Sitemap).then(|| {
-            let entries: Vec<SitemapEntry> = plan
-                .pages
-                .iter()
-                .filter(|p| p.kind.is_html() && p.kind != PageKind::NotFound)
-                .map(|p| {
-                    let alternates = alternates(site, &langs, p);
-                    SitemapEntry {
-                        loc: address(site, &p.path),
-                        alternates: if alternates.len() > 1 {
-                            alternates
-                        } else {
-                            Vec::new()
-                        },
-                    }
+        problems.extend(
+            guide_pages
+                .into_par_iter()
+                .flat_map_iter(|((g, l), pages)| {
+                    let guide = site
+                        .guide_in(g, langs[l].code)
+                        .map(|guide| Value::from_serializable(guide.as_ref()));
+                    pages
+                        .into_iter()
+                        .filter_map(|page| render(page, guide.as_ref()).err())
+                        .collect::<Vec<_>>()
                 })
-                .collect();
-            Value::from_serializable(&entries)
-        });
-
-        let pages: Vec<Result<(String, Vec<u8>), Diagnostic>> = chosen
-            .par_iter()
-            .map(|page| {
-                let lang = &langs[page.lang];
-                let mut ctx = Context::new();
-                let depth = page.path.matches('/').count();
-                let root = "../".repeat(depth);
-                ctx.insert("home", &format!("{root}{}", lang.prefix));
-                ctx.insert("root", &root);
-                ctx.insert("path", &page.path);
-                ctx.insert("lang", lang.code);
-                ctx.insert("main_language_name", &langs[0].name);
-                ctx.insert_value("t", lang.words.clone());
-                ctx.insert_value("site", lang.site.clone());
-                if page.kind.is_html() {
-                    let alternates = alternates(site, &langs, page);
-                    if alternates.len() > 1 {
-                        ctx.insert("alternates", &alternates);
-                    }
-                }
-                // With a base URL, a page knows its address: for the canonical link, sharing
-                // tags, and, on paper, where to find its current version online.
-                if site.config.base_url.is_some()
-                    && page.kind.is_html()
-                    && page.kind != PageKind::NotFound
-                {
-                    let url = address(site, &page.path);
-                    ctx.insert("qr_svg", &crate::qr::svg(&url));
-                    ctx.insert("page_url", &url);
-                    if page.kind == PageKind::Overview
-                        && let Some(guide) = page.guide.and_then(|g| site.guide_in(g, lang.code))
-                    {
-                        let step_url = |slug: &str| {
-                            address(
-                                site,
-                                &format!("{}guides/{}/{slug}.html", lang.prefix, guide.slug),
-                            )
-                        };
-                        ctx.insert("jsonld", &crate::structured::howto(guide, &url, step_url));
-                    }
-                }
-                if let (PageKind::Sitemap, Some(entries)) = (page.kind, &sitemap) {
-                    ctx.insert_value("urls", entries.clone());
-                }
-                if let Some(g) = page.guide {
-                    if let Some(value) = &guides[g * langs.len() + page.lang] {
-                        ctx.insert_value("guide", value.clone());
-                    }
-                    let guide = site.guide_in(g, lang.code);
-                    if let Some(guide) = guide {
-                        ctx.insert(
-                            "species_name",
-                            &lang.name_of("species_", &guide.meta.species),
-                        );
-                        if let PageKind::Step(s) = page.kind {
-                            step_context(&mut ctx, guide, s);
-                        }
-                        if page.kind == PageKind::Log {
-                            ctx.insert("rows", &(1..=guide.meta.log_rows).collect::<Vec<_>>());
-                        }
-                    }
-                } else {
-                    ctx.insert_value("guides", lang.cards.clone());
-                    ctx.insert_value("groups", lang.groups.clone());
-                    ctx.insert_value("topics", lang.topics.clone());
-                }
-                if let (PageKind::SearchIndex, Some(search)) = (page.kind, &lang.search) {
-                    ctx.insert_value("search", search.clone());
-                }
-                self.progress.inc(1);
-                self.tera
-                    .render(page.kind.template(), &ctx)
-                    .map(|html| (page.path.clone(), html.into_bytes()))
-                    .map_err(|e| tera_diagnostic(self.theme, &e, Some(&page.path)))
-            })
-            .collect();
-        let mut out = Vec::with_capacity(pages.len() + plan.copies.len());
-        let mut problems = Vec::new();
-        for page in pages {
-            match page {
-                Ok(file) => out.push(file),
-                Err(d) => problems.push(d),
-            }
-        }
-        for (path, copy) in &plan.copies {
-            let bytes = match copy {
-                Copy::Content(i) => site.files[*i].1.clone(),
-                Copy::Theme(name) => self.theme.files[name].0.to_vec(),
-            };
-            out.push((path.clone(), bytes));
-        }
+                .collect::<Vec<_>>(),
+        );
+        problems.extend(
+            plan.copies
+                .par_iter()
+                .filter_map(|(path, copy)| {
+                    let bytes = match copy {
+                        Copy::Content(i) => site.files[*i].1.clone(),
+                        Copy::Theme(name) => self.theme.files[name].0.to_vec(),
+                    };
+                    self.progress.inc(1);
+                    sink(path, bytes).err()
+                })
+                .collect::<Vec<_>>(),
+        );
         if problems.is_empty() {
-            Ok(out)
+            Ok(())
         } else {
             // Every page that uses a broken template fails the same way: report it once.
             problems
@@ -497,6 +438,100 @@ impl<'a> Renderer<'a> {
             Err(problems)
         }
     }
+
+    /// What the templates see on one page.
+    fn context(
+        &self,
+        site: &Site,
+        plan: &Plan,
+        langs: &[Language],
+        page: &Page,
+        guide_value: Option<&Value>,
+    ) -> Context {
+        let lang = &langs[page.lang];
+        let mut ctx = Context::new();
+        let depth = page.path.matches('/').count();
+        let root = "../".repeat(depth);
+        ctx.insert("home", &format!("{root}{}", lang.prefix));
+        ctx.insert("root", &root);
+        ctx.insert("path", &page.path);
+        ctx.insert("lang", lang.code);
+        ctx.insert("main_language_name", &langs[0].name);
+        ctx.insert_value("t", lang.words.clone());
+        ctx.insert_value("site", lang.site.clone());
+        if page.kind.is_html() {
+            let alternates = alternates(site, langs, page);
+            if alternates.len() > 1 {
+                ctx.insert("alternates", &alternates);
+            }
+        }
+        // With a base URL, a page knows its address: for the canonical link, sharing tags, and,
+        // on paper, where to find its current version online.
+        if site.config.base_url.is_some() && page.kind.is_html() && page.kind != PageKind::NotFound
+        {
+            let url = address(site, &page.path);
+            ctx.insert("qr_svg", &crate::qr::svg(&url));
+            ctx.insert("page_url", &url);
+            if page.kind == PageKind::Overview
+                && let Some(guide) = page.guide.and_then(|g| site.guide_in(g, lang.code))
+            {
+                let step_url = |slug: &str| {
+                    address(
+                        site,
+                        &format!("{}guides/{}/{slug}.html", lang.prefix, guide.slug),
+                    )
+                };
+                ctx.insert("jsonld", &crate::structured::howto(guide, &url, step_url));
+            }
+        }
+        match page.kind {
+            PageKind::Sitemap => ctx.insert("urls", &sitemap(site, plan, langs)),
+            PageKind::SearchIndex => ctx.insert_value("search", lang.search_index()),
+            _ => {}
+        }
+        match page.guide.and_then(|g| site.guide_in(g, lang.code)) {
+            Some(guide) => {
+                if let Some(value) = guide_value {
+                    ctx.insert_value("guide", value.clone());
+                }
+                ctx.insert(
+                    "species_name",
+                    &lang.name_of("species_", &guide.meta.species),
+                );
+                if let PageKind::Step(s) = page.kind {
+                    step_context(&mut ctx, guide, s);
+                }
+                if page.kind == PageKind::Log {
+                    ctx.insert("rows", &(1..=guide.meta.log_rows).collect::<Vec<_>>());
+                }
+            }
+            None => {
+                ctx.insert_value("guides", lang.cards.clone());
+                ctx.insert_value("groups", lang.groups.clone());
+                ctx.insert_value("topics", lang.topics.clone());
+            }
+        }
+        ctx
+    }
+}
+
+/// Every page a person reads, for the sitemap, with its other languages.
+fn sitemap(site: &Site, plan: &Plan, langs: &[Language]) -> Vec<SitemapEntry> {
+    plan.pages
+        .iter()
+        .filter(|p| p.kind.is_html() && p.kind != PageKind::NotFound)
+        .map(|p| {
+            let alternates = alternates(site, langs, p);
+            SitemapEntry {
+                loc: address(site, &p.path),
+                alternates: if alternates.len() > 1 {
+                    alternates
+                } else {
+                    Vec::new()
+                },
+            }
+        })
+        .collect()
 }
 
 /// A page's web address (the site has a base URL): an `index.html` is addressed by its

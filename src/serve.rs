@@ -5,7 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::output::write_site;
+use crate::output::Staging;
 use crate::server::{self, Hub, State};
 use crate::session::{Outcome, Session};
 use crate::watch;
@@ -108,21 +108,17 @@ fn report(session: &Session, outcome: &Outcome) {
 }
 
 fn write_good(session: &Session, root: &std::path::Path, dir: &std::path::Path) {
-    let files: Vec<(String, Vec<u8>)> = session
-        .files
-        .iter()
-        .map(|(p, b)| (p.clone(), b.to_vec()))
-        .collect();
-    if files.is_empty() {
+    if session.files.is_empty() {
         return;
     }
-    if let Err(d) = write_site(
-        root,
-        dir,
-        &files,
-        &|_| Ok(()),
-        &indicatif::ProgressBar::hidden(),
-    ) {
+    let written = Staging::begin(root, dir).and_then(|staging| {
+        session
+            .files
+            .iter()
+            .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
+        staging.commit(&|_| Ok(()))
+    });
+    if let Err(d) = written {
         eprint!("{}", Diagnostics::from(vec![d]).render(false));
     }
 }
