@@ -14,7 +14,7 @@ use crate::load::{LoadedSite, load};
 use crate::model::{Site, Untranslated};
 use crate::output::Staging;
 use crate::plan::{PageKind, Plan, plan};
-use crate::render::Renderer;
+use crate::render::{Renderer, Sink};
 use crate::theme::Theme;
 
 pub struct BuildOptions {
@@ -158,7 +158,7 @@ pub fn rerender(
 fn render_streaming(
     options: &BuildOptions,
     before_rendering: impl FnOnce(&Plan) -> Result<(), Diagnostic>,
-    sink: &(dyn Fn(&str, Vec<u8>) -> Result<(), Diagnostic> + Sync),
+    sink: &Sink,
 ) -> Result<(Site, Plan), Diagnostics> {
     let loaded = load(&options.root).map_err(|d| Diagnostics::from(vec![d]))?;
     let site = assemble(&loaded, &options.assemble_options())?;

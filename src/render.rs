@@ -265,6 +265,9 @@ fn alternates(site: &Site, langs: &[Language], page: &Page) -> Vec<Alternate> {
         .collect()
 }
 
+/// Where rendered files go, one at a time, from many threads: (output path, bytes).
+pub type Sink = dyn Fn(&str, Vec<u8>) -> Result<(), Diagnostic> + Sync;
+
 pub struct Renderer {
     tera: Tera,
     theme: Theme,
@@ -367,7 +370,7 @@ impl Renderer {
         site: &Site,
         plan: &Plan,
         wanted: impl Fn(&Page, Option<&str>) -> bool + Sync,
-        sink: &(dyn Fn(&str, Vec<u8>) -> Result<(), Diagnostic> + Sync),
+        sink: &Sink,
     ) -> Result<(), Vec<Diagnostic>> {
         let langs: Vec<Language> = site
             .languages()
