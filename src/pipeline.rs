@@ -158,7 +158,7 @@ pub fn rerender(
 fn render_streaming(
     options: &BuildOptions,
     before_rendering: impl FnOnce(&Plan) -> Result<(), Diagnostic>,
-    sink: &Sink,
+    sink: &Sink<'_>,
 ) -> Result<(Site, Plan), Diagnostics> {
     let loaded = load(&options.root).map_err(|d| Diagnostics::from(vec![d]))?;
     let site = assemble(&loaded, &options.assemble_options())?;

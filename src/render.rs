@@ -266,7 +266,7 @@ fn alternates(site: &Site, langs: &[Language], page: &Page) -> Vec<Alternate> {
 }
 
 /// Where rendered files go, one at a time, from many threads: (output path, bytes).
-pub type Sink = dyn Fn(&str, Vec<u8>) -> Result<(), Diagnostic> + Sync;
+pub type Sink<'a> = dyn Fn(&str, Vec<u8>) -> Result<(), Diagnostic> + Sync + 'a;
 
 pub struct Renderer {
     tera: Tera,
@@ -370,7 +370,7 @@ impl Renderer {
         site: &Site,
         plan: &Plan,
         wanted: impl Fn(&Page, Option<&str>) -> bool + Sync,
-        sink: &Sink,
+        sink: &Sink<'_>,
     ) -> Result<(), Vec<Diagnostic>> {
         let langs: Vec<Language> = site
             .languages()
