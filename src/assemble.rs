@@ -266,10 +266,7 @@ pub fn assemble_cached(
         }
     }
     index.main_language = main_language.clone();
-    index.language_names = words
-        .iter()
-        .filter_map(|(lang, w)| Some((lang.clone(), w.get("language_name")?.clone())))
-        .collect();
+    index.words = words.clone();
 
     let allow_html = config.as_ref().is_some_and(|c| c.allow_html);
     let missing_translation = config
@@ -297,11 +294,21 @@ pub fn assemble_cached(
         main_language: &main_language,
         missing_translation,
     };
+    // Guides reused from the cache are moved out of it, so each is held once and can be
+    // updated in place (related guides) rather than copied.
+    let build: Vec<bool> = ordered.iter().map(|(slug, _)| must_build(slug)).collect();
+    let mut old = std::mem::take(&mut cache.guides);
+    let mut reused: Vec<Option<Assembled>> = ordered
+        .iter()
+        .zip(build)
+        .map(|((slug, _), build)| if build { None } else { old.remove(*slug) })
+        .collect();
     let results: Vec<(&str, bool, Assembled)> = ordered
         .par_iter()
-        .map(|(slug, steps)| {
-            if !must_build(slug) {
-                return (*slug, false, cache.guides[*slug].clone());
+        .zip(reused.par_iter_mut())
+        .map(|((slug, steps), reused)| {
+            if let Some(assembled) = reused.take() {
+                return (*slug, false, assembled);
             }
             let mut problems = Vec::new();
             let mut untranslated = Vec::new();
@@ -340,8 +347,7 @@ pub fn assemble_cached(
     for (slug, built, (guide, u, p)) in results {
         if built {
             rebuilt.insert(slug.to_string());
-            let old_titles = cache
-                .guides
+            let old_titles = old
                 .get(slug)
                 .and_then(|(g, ..)| g.as_ref())
                 .map(|g| all_titles(g));
@@ -349,13 +355,12 @@ pub fn assemble_cached(
         }
         problems.extend(p.iter().cloned());
         untranslated.extend(u.iter().cloned());
-        if let Some(g) = &guide {
-            guides.push(g.clone());
+        if let Some(g) = guide {
+            guides.push(g);
         }
-        fresh.insert(slug.to_string(), (guide, u, p));
+        fresh.insert(slug.to_string(), (u, p));
     }
-    cache.guides = fresh;
-    cache.context = Some(context);
+    drop(old);
     // Other guides show related guides' titles; a changed title means their pages change too.
     let rebuilt = if !reuse_all || titles_changed || matches!(changed, Changed::All) {
         Rebuilt::All
@@ -363,6 +368,17 @@ pub fn assemble_cached(
         Rebuilt::Guides(rebuilt)
     };
     link_related(&mut guides, &index, loaded, &mut problems);
+    // The cache keeps the finished guides (shared with the site, not copied).
+    let by_slug: BTreeMap<&str, &Arc<Guide>> =
+        guides.iter().map(|g| (g.slug.as_str(), g)).collect();
+    cache.guides = fresh
+        .into_iter()
+        .map(|(slug, (u, p))| {
+            let guide = by_slug.get(slug.as_str()).map(|g| Arc::clone(g));
+            (slug, (guide, u, p))
+        })
+        .collect();
+    cache.context = Some(context);
     guides.sort_by(|a, b| {
         (a.meta.order.unwrap_or(i64::MAX), &a.meta.title, &a.slug).cmp(&(
             b.meta.order.unwrap_or(i64::MAX),
@@ -434,49 +450,70 @@ fn link_related(
     loaded: &LoadedSite,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let by_slug: BTreeMap<String, Arc<Guide>> =
-        guides.iter().map(|g| (g.slug.clone(), g.clone())).collect();
-    let related_in = |slugs: &[String], lang: &str| -> Vec<RelatedGuide> {
-        slugs
+    type Related = (Vec<RelatedGuide>, BTreeMap<String, Vec<RelatedGuide>>);
+    let related: Vec<Option<Related>> = {
+        let by_slug: BTreeMap<&str, &Guide> = guides
             .iter()
-            .filter_map(|slug| by_slug.get(slug))
-            .map(|other| match other.translations.get(lang) {
-                Some(t) => RelatedGuide {
-                    slug: t.slug.clone(),
-                    title: t.meta.title.clone(),
-                    url: format!("../{}/index.html", t.slug),
-                    lang: None,
-                    lang_name: None,
-                },
-                None if other.lang == lang => RelatedGuide {
-                    slug: other.slug.clone(),
-                    title: other.meta.title.clone(),
-                    url: format!("../{}/index.html", other.slug),
-                    lang: None,
-                    lang_name: None,
-                },
-                None => RelatedGuide {
-                    slug: other.slug.clone(),
-                    title: other.meta.title.clone(),
-                    url: format!("../../../guides/{}/index.html", other.slug),
-                    lang: Some(other.lang.clone()),
-                    lang_name: index.language_names.get(&other.lang).cloned(),
-                },
+            .map(|g| (g.slug.as_str(), g.as_ref()))
+            .collect();
+        let related_in = |slugs: &[String], lang: &str| -> Vec<RelatedGuide> {
+            slugs
+                .iter()
+                .filter_map(|slug| by_slug.get(slug.as_str()))
+                .map(|other| match other.translations.get(lang) {
+                    Some(t) => RelatedGuide {
+                        slug: t.slug.clone(),
+                        title: t.meta.title.clone(),
+                        url: format!("../{}/index.html", t.slug),
+                        lang: None,
+                        lang_name: None,
+                    },
+                    None if other.lang == lang => RelatedGuide {
+                        slug: other.slug.clone(),
+                        title: other.meta.title.clone(),
+                        url: format!("../{}/index.html", other.slug),
+                        lang: None,
+                        lang_name: None,
+                    },
+                    None => RelatedGuide {
+                        slug: other.slug.clone(),
+                        title: other.meta.title.clone(),
+                        url: format!("../../../guides/{}/index.html", other.slug),
+                        lang: Some(other.lang.clone()),
+                        lang_name: Some(index.language_note(lang, &other.lang)),
+                    },
+                })
+                .collect()
+        };
+        guides
+            .iter()
+            .map(|guide| {
+                if guide.meta.related.is_empty() {
+                    return None;
+                }
+                for slug in &guide.meta.related {
+                    // A guide whose own files have errors exists; those are reported already.
+                    if !by_slug.contains_key(slug.as_str()) && !index.guides.contains_key(slug) {
+                        problems.push(related_problem(loaded, guide, slug, index));
+                    }
+                }
+                let translated = guide
+                    .translations
+                    .keys()
+                    .map(|lang| (lang.clone(), related_in(&guide.meta.related, lang)))
+                    .collect();
+                Some((related_in(&guide.meta.related, &guide.lang), translated))
             })
             .collect()
     };
-    for guide in guides.iter_mut().filter(|g| !g.meta.related.is_empty()) {
-        for slug in &guide.meta.related {
-            // A guide whose own files have errors exists; those errors are reported already.
-            if !by_slug.contains_key(slug) && !index.guides.contains_key(slug) {
-                problems.push(related_problem(loaded, guide, slug, index));
-            }
-        }
-        let main = related_in(&guide.meta.related, &guide.lang);
+    for (guide, related) in guides.iter_mut().zip(related) {
+        let Some((main, mut translated)) = related else {
+            continue;
+        };
         let guide = Arc::make_mut(guide);
         guide.related_guides = main;
         for (lang, translation) in guide.translations.iter_mut() {
-            Arc::make_mut(translation).related_guides = related_in(&guide.meta.related, lang);
+            Arc::make_mut(translation).related_guides = translated.remove(lang).unwrap_or_default();
         }
     }
 }

@@ -11,6 +11,21 @@ use crate::yaml;
 
 pub type Strings = BTreeMap<String, String>;
 
+/// How a page in `page` marks a link to a page in `target`: the page language's own phrase
+/// (`in_language_en: en inglés`), or else the target language's name for itself ("English").
+pub fn language_note(
+    words: &BTreeMap<String, std::sync::Arc<Strings>>,
+    page: &str,
+    target: &str,
+) -> String {
+    words
+        .get(page)
+        .and_then(|w| w.get(&format!("in_language_{target}")))
+        .or_else(|| words.get(target).and_then(|w| w.get("language_name")))
+        .cloned()
+        .unwrap_or_else(|| target.to_string())
+}
+
 /// The words for `language` (`es`, or `es-MX`, which falls back to `es`), English where a
 /// translation lacks a word. `overrides` are the site's own theme files.
 pub fn strings(
@@ -52,7 +67,10 @@ pub fn strings(
                 match words.get_mut(&key) {
                     Some(word) => *word = value,
                     // A site names its own species and topics (`species_ferret: ferrets`).
-                    None if key.starts_with("species_") || key.starts_with("topic_") => {
+                    None if ["species_", "topic_", "in_language_"]
+                        .iter()
+                        .any(|p| key.starts_with(p)) =>
+                    {
                         words.insert(key, value);
                     }
                     None => problems.push(unknown_key(&file, bytes, &key, &words)),
@@ -119,7 +137,11 @@ mod tests {
             let mut problems = Vec::new();
             let words = parse(name, bytes, &mut problems);
             assert!(problems.is_empty(), "{name}: {problems:?}");
-            let missing: Vec<_> = english.keys().filter(|k| !words.contains_key(*k)).collect();
+            // `in_language_<code>` phrases are optional: a language names the others it needs.
+            let missing: Vec<_> = english
+                .keys()
+                .filter(|k| !words.contains_key(*k) && !k.starts_with("in_language_"))
+                .collect();
             assert!(missing.is_empty(), "{name} lacks {missing:?}");
         }
     }

@@ -18,8 +18,15 @@ pub struct SiteIndex {
     pub main_language: String,
     /// Each other language → the guides translated into it (their pages are under `<lang>/`).
     pub translated: BTreeMap<String, BTreeSet<String>>,
-    /// Each language's name in that language, for marking links to pages in it.
-    pub language_names: BTreeMap<String, String>,
+    /// The theme's words in each language, for marking links to pages in another language.
+    pub words: BTreeMap<String, std::sync::Arc<crate::i18n::Strings>>,
+}
+
+impl SiteIndex {
+    /// How a page in `page` says that a link leads to a page in `target` ("en inglés").
+    pub fn language_note(&self, page: &str, target: &str) -> String {
+        crate::i18n::language_note(&self.words, page, target)
+    }
 }
 
 /// Where a piece of markdown sits: its guide (pages go in `guides/<slug>/`, or
@@ -175,10 +182,7 @@ impl SiteIndex {
             url: format!("{url}{fragment}"),
             other_language: Some((
                 self.main_language.clone(),
-                self.language_names
-                    .get(&self.main_language)
-                    .cloned()
-                    .unwrap_or_else(|| self.main_language.clone()),
+                self.language_note(from.lang, &self.main_language),
             )),
         }
     }
@@ -309,7 +313,9 @@ mod tests {
         i.main_language = "en".into();
         i.translated
             .insert("es".into(), ["leash".to_string()].into());
-        i.language_names.insert("en".into(), "English".into());
+        let mut english = crate::i18n::Strings::new();
+        english.insert("language_name".into(), "English".into());
+        i.words.insert("en".into(), english.into());
         i
     }
 

@@ -29,7 +29,7 @@ struct GuideCard<'a> {
     /// Set when the guide is not translated into the index's language and is listed in the
     /// main one.
     lang: Option<&'a str>,
-    lang_name: Option<&'a str>,
+    lang_name: Option<String>,
 }
 
 /// Guides of one species, for the index.
@@ -59,7 +59,8 @@ struct SearchEntry<'a> {
 struct SearchStep<'a> {
     title: &'a str,
     url: String,
-    text: &'a str,
+    /// The step's words, each once, lower-case: all the search needs, at half the size.
+    text: String,
 }
 
 /// A neighbouring step, for previous/next links.
@@ -133,12 +134,7 @@ impl<'s> Language<'s> {
             topics: Value::none(),
             shown: Vec::new(),
         };
-        let lang_names = |l: &str| {
-            site.words
-                .get(l)
-                .and_then(|w| w.get("language_name"))
-                .map(String::as_str)
-        };
+
         // Each guide in this language, or else in the main one.
         let shown: Vec<(&Guide, bool)> = (0..site.guides.len())
             .map(|g| match site.guide_in(g, code) {
@@ -164,7 +160,7 @@ impl<'s> Language<'s> {
                 step_count: g.steps.len(),
                 url: url(g, *here),
                 lang: (!here).then_some(g.lang.as_str()),
-                lang_name: (!here).then(|| lang_names(&g.lang)).flatten(),
+                lang_name: (!here).then(|| crate::i18n::language_note(&site.words, code, &g.lang)),
             })
             .collect();
         let mut groups: Vec<SpeciesGroup> = Vec::new();
@@ -213,7 +209,7 @@ impl<'s> Language<'s> {
                         .map(|s| SearchStep {
                             title: &s.front.title,
                             url: format!("{up}guides/{}/{}.html", g.slug, s.slug),
-                            text: &s.text,
+                            text: search_words(&s.text),
                         })
                         .collect(),
                 }
@@ -222,7 +218,11 @@ impl<'s> Language<'s> {
         // serde_json keeps keys in order (tera's maps do not), so the bytes are the same on
         // every build.
         let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
-        Value::safe_string(&crate::structured::script_safe(&json))
+        drop(entries);
+        // Each copy dropped as soon as the next is made: the index is the largest file.
+        let safe = crate::structured::script_safe(&json);
+        drop(json);
+        Value::safe_string(&safe)
     }
 
     /// A species or topic as the theme's words name it (`species_cat: cat`), or as written.
@@ -460,6 +460,10 @@ impl Renderer {
         ctx.insert("path", &page.path);
         ctx.insert("lang", lang.code);
         ctx.insert("main_language_name", &langs[0].name);
+        ctx.insert(
+            "main_language_note",
+            &crate::i18n::language_note(&site.words, lang.code, langs[0].code),
+        );
         ctx.insert_value("t", lang.words.clone());
         ctx.insert_value("site", lang.site.clone());
         if page.kind.is_html() {
@@ -535,6 +539,27 @@ fn sitemap(site: &Site, plan: &Plan, langs: &[Language]) -> Vec<SitemapEntry> {
             }
         })
         .collect()
+}
+
+/// Each word of `text` once, lower-cased, in order of first use.
+fn search_words(text: &str) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = String::with_capacity(text.len() / 2);
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let word = word.to_lowercase();
+        if seen.contains(&word) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&word);
+        seen.insert(word);
+    }
+    out
 }
 
 /// A page's web address (the site has a base URL): an `index.html` is addressed by its

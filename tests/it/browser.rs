@@ -519,12 +519,12 @@ fn the_spanish_pages_search_count_and_switch_language() {
     ));
     let progress = "document.querySelector('[data-progress-text]').textContent";
     browser.wait_until(
-        &format!("{progress} === '0 de 2 hechos'"),
+        &format!("{progress} === '0 de 2 completados'"),
         Duration::from_secs(5),
     );
     browser.click("label[for=check-quiet-room]");
     browser.wait_until(
-        &format!("{progress} === '1 de 2 hechos'"),
+        &format!("{progress} === '1 de 2 completados'"),
         Duration::from_secs(5),
     );
     // The English checklist shares the ticks: the same steps, in another language.

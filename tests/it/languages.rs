@@ -231,7 +231,7 @@ fn spanish_pages_use_spanish_words_and_mark_english_only_guides() {
     );
     assert_eq!(
         select(&index, ".guide-card .lang-note")[0]["text"],
-        "(English)"
+        "(en inglés)"
     );
     // Topic chips are named in Spanish but filter by the value in guide.yaml.
     let chips = select(&index, ".chip[data-topic]");
@@ -251,7 +251,7 @@ fn spanish_pages_use_spanish_words_and_mark_english_only_guides() {
     assert_eq!(link["href"], "../../../guides/dog-walks/index.html");
     assert_eq!(
         select(&step, ".step-body .lang-note")[0]["text"],
-        "(English)"
+        "(en inglés)"
     );
     let image = &select(&step, ".step-body img")[0];
     assert_eq!(
@@ -269,7 +269,7 @@ fn spanish_pages_use_spanish_words_and_mark_english_only_guides() {
     let checklist = page(&site, "es/guides/cats-and-kittens/checklist.html");
     assert_eq!(
         select(&checklist, "[data-progress-text]")[0]["data-template"],
-        "{n} de {total} hechos"
+        "{n} de {total} completados"
     );
 }
 

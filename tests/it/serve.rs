@@ -584,7 +584,7 @@ fn translation_edits_rebuild_the_same_site_as_a_full_build() {
         served
             .get("/es/search-index.js")
             .body
-            .contains("Busque una habitación")
+            .contains("busque una habitación")
     );
     site.remove("content/guides/rabbit-diet/steps/01-hay.es.md");
     events.expect("reload");

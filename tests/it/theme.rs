@@ -63,7 +63,7 @@ fn a_spanish_site_gets_the_theme_s_words_in_spanish() {
     let step = site.read("public/guides/first-guide/middle.html");
     assert!(step.contains("<html lang=\"es\">"));
     assert!(step.contains("Paso 2 de 3"), "{step}");
-    assert!(step.contains("Avance cuando…"));
+    assert!(step.contains("Señal para avanzar"));
     assert!(
         site.read("public/guides/first-guide/checklist.html")
             .contains("Lista de control: First guide")
