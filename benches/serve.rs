@@ -2,7 +2,11 @@
 //! the open page is told to reload (file-system event, debounce, rebuild and notice included),
 //! on a synthetic site of 1,000 guides of ten steps.
 //!
-//! Run: `cargo bench --bench serve` (or `cargo bench --bench serve -- 100` for another size).
+//! Also reports the server's own rebuild time for each edit (from its "build N: ... in X ms"
+//! line): re-reading the file, assembling, rendering and swapping in the new pages.
+//!
+//! Run: `cargo bench --bench serve` (or `cargo bench --bench serve -- 10000` for another size).
+//! `BENCH_TMP=/dev/shm` puts the site on a RAM disk.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -14,7 +18,11 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(1000);
-    let dir = tempfile::TempDir::new().expect("temp dir");
+    let dir = match std::env::var_os("BENCH_TMP") {
+        Some(tmp) => tempfile::TempDir::new_in(tmp),
+        None => tempfile::TempDir::new(),
+    }
+    .expect("temp dir");
     handout::synthetic::write_site(dir.path(), guides, 10, 1).expect("synthetic site");
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_handout"))
@@ -39,7 +47,20 @@ fn main() {
                 .expect("a port");
         }
     };
-    std::thread::spawn(move || for _ in lines {});
+    // The server's own figure for each rebuild after the first.
+    let (rebuilds, rebuild_ms) = std::sync::mpsc::channel::<f64>();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let ms = line
+                .strip_prefix("build ")
+                .and_then(|rest| rest.rsplit_once(" in "))
+                .and_then(|(_, t)| t.strip_suffix(" ms"))
+                .and_then(|t| t.parse().ok());
+            if let Some(ms) = ms {
+                let _ = rebuilds.send(ms);
+            }
+        }
+    });
 
     let mut events = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     write!(
@@ -70,6 +91,8 @@ fn main() {
     let _ = child.wait();
 
     times.sort();
+    let mut rebuilt: Vec<f64> = rebuild_ms.try_iter().collect();
+    rebuilt.sort_by(f64::total_cmp);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!("serve, {guides} guides of 10 steps ({first_build})");
     println!(
@@ -80,6 +103,15 @@ fn main() {
         ms(times[0]),
         ms(times[times.len() - 1]),
     );
+    if !rebuilt.is_empty() {
+        println!(
+            "rebuild inside the server over {} edits: median {:.0} ms, 90th percentile {:.0} ms, slowest {:.0} ms",
+            rebuilt.len(),
+            rebuilt[rebuilt.len() / 2],
+            rebuilt[rebuilt.len() * 9 / 10],
+            rebuilt[rebuilt.len() - 1],
+        );
+    }
 }
 
 fn wait_for(stream: &mut TcpStream, marker: &str) {

@@ -62,7 +62,35 @@ pub enum Changed<'a> {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Rebuilt {
     All,
-    Guides(BTreeSet<String>),
+    Guides {
+        guides: BTreeSet<String>,
+        /// What the index lists of them changed (title, summary, time, number of steps, ...).
+        lists: bool,
+        /// Pages of theirs came or went (a step added, removed or renamed).
+        pages: bool,
+    },
+}
+
+/// What the index shows of a guide in each of its languages, and which pages it has.
+fn outline(g: &Guide) -> (Vec<[&str; 5]>, Vec<(usize, Option<i64>)>, Vec<Vec<&str>>) {
+    let all = || std::iter::once(g).chain(g.translations.values().map(|t| t.as_ref()));
+    fn card(g: &Guide) -> [&str; 5] {
+        [
+            g.lang.as_str(),
+            g.meta.title.as_str(),
+            g.meta.summary.as_str(),
+            g.meta.time_needed.as_str(),
+            g.meta.topic.as_deref().unwrap_or(""),
+        ]
+    }
+    (
+        all().map(card).collect(),
+        // The number of steps, and the place on the index.
+        all().map(|g| (g.steps.len(), g.meta.order)).collect(),
+        all()
+            .map(|g| g.steps.iter().map(|s| s.slug.as_str()).collect())
+            .collect(),
+    )
 }
 
 /// A guide folder's files, sorted out by role.
@@ -336,6 +364,7 @@ pub fn assemble_cached(
         .collect();
     let mut rebuilt = BTreeSet::new();
     let mut titles_changed = false;
+    let (mut lists_changed, mut pages_changed) = (false, false);
     let mut guides = Vec::with_capacity(results.len());
     let mut untranslated = Vec::new();
     let mut fresh = BTreeMap::new();
@@ -352,6 +381,18 @@ pub fn assemble_cached(
                 .and_then(|(g, ..)| g.as_ref())
                 .map(|g| all_titles(g));
             titles_changed |= old_titles != guide.as_ref().map(|g| all_titles(g));
+            let old_outline = old
+                .get(slug)
+                .and_then(|(g, ..)| g.as_ref())
+                .map(|g| outline(g));
+            let new_outline = guide.as_ref().map(|g| outline(g));
+            match (old_outline, new_outline) {
+                (Some((c1, n1, p1)), Some((c2, n2, p2))) => {
+                    lists_changed |= c1 != c2 || n1 != n2;
+                    pages_changed |= p1 != p2;
+                }
+                _ => (lists_changed, pages_changed) = (true, true),
+            }
         }
         problems.extend(p.iter().cloned());
         untranslated.extend(u.iter().cloned());
@@ -365,7 +406,11 @@ pub fn assemble_cached(
     let rebuilt = if !reuse_all || titles_changed || matches!(changed, Changed::All) {
         Rebuilt::All
     } else {
-        Rebuilt::Guides(rebuilt)
+        Rebuilt::Guides {
+            guides: rebuilt,
+            lists: lists_changed,
+            pages: pages_changed,
+        }
     };
     link_related(&mut guides, &index, loaded, &mut problems);
     // The cache keeps the finished guides (shared with the site, not copied).

@@ -132,23 +132,38 @@ pub fn rerender(
     };
     let files = match (&rebuilt, &templates) {
         (Rebuilt::All, _) => renderer.render_all(&site, &plan),
-        (Rebuilt::Guides(set), templates) => renderer.render_some(&site, &plan, |page, slug| {
-            let template_changed =
-                matches!(templates, Templates::Pages(t) if t.contains(page.kind.template()));
-            let guide_changed = match slug {
-                Some(slug) => set.contains(slug),
-                // The index, its search and the sitemap list every guide; the 404 page and
-                // the manifest use only the site's settings.
-                None => {
-                    !set.is_empty()
-                        && matches!(
-                            page.kind,
-                            PageKind::Index | PageKind::SearchIndex | PageKind::Sitemap
-                        )
-                }
-            };
-            template_changed || guide_changed
-        }),
+        (
+            Rebuilt::Guides {
+                guides,
+                lists,
+                pages,
+            },
+            templates,
+        ) => {
+            // The parts of the search that hold a rebuilt guide.
+            let parts: BTreeSet<usize> = site
+                .guides
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| guides.contains(&g.slug))
+                .map(|(i, _)| i / crate::plan::SEARCH_PART)
+                .collect();
+            renderer.render_some(&site, &plan, |page, slug| {
+                let template_changed =
+                    matches!(templates, Templates::Pages(t) if t.contains(page.kind.template()));
+                let guide_changed = match (slug, page.kind) {
+                    (Some(slug), _) => guides.contains(slug),
+                    // The index, the search and the sitemap list every guide, but only what
+                    // they list of these guides need change; the 404 page and the manifest use
+                    // only the site's settings.
+                    (None, PageKind::Index) => *lists,
+                    (None, PageKind::SearchIndex(part)) => parts.contains(&part),
+                    (None, PageKind::Sitemap) => *pages,
+                    (None, _) => false,
+                };
+                template_changed || guide_changed
+            })
+        }
     }
     .map_err(Diagnostics::from)?;
     Ok((files, rebuilt))

@@ -23,9 +23,10 @@ pub enum PageKind {
     Robots,
     /// `manifest.webmanifest`, so the site can be added to a phone's home screen.
     Manifest,
-    /// `search-index.js`: guide and step text for the index page's search, as a script so it
-    /// loads from disk too.
-    SearchIndex,
+    /// `search-index.js` (then `search-index-2.js`, ... for every hundred guides): guide and
+    /// step text for the index page's search, as scripts so they load from disk too. Split so
+    /// that an edit re-renders one part of a large library's search.
+    SearchIndex(usize),
 }
 
 impl PageKind {
@@ -41,7 +42,7 @@ impl PageKind {
             PageKind::Sitemap => "sitemap.xml",
             PageKind::Robots => "robots.txt",
             PageKind::Manifest => "manifest.webmanifest",
-            PageKind::SearchIndex => "search-index.js",
+            PageKind::SearchIndex(_) => "search-index.js",
         }
     }
 
@@ -49,8 +50,24 @@ impl PageKind {
     pub fn is_html(self) -> bool {
         !matches!(
             self,
-            PageKind::Sitemap | PageKind::Robots | PageKind::Manifest | PageKind::SearchIndex
+            PageKind::Sitemap | PageKind::Robots | PageKind::Manifest | PageKind::SearchIndex(_)
         )
+    }
+}
+
+/// Guides per part of the search index.
+pub const SEARCH_PART: usize = 100;
+
+/// How many parts the search index of `guides` guides has (at least one, maybe empty).
+pub fn search_parts(guides: usize) -> usize {
+    guides.div_ceil(SEARCH_PART).max(1)
+}
+
+/// The file name of a part of the search index, in its language's folder.
+pub fn search_file(part: usize) -> String {
+    match part {
+        0 => "search-index.js".into(),
+        n => format!("search-index-{}.js", n + 1),
     }
 }
 
@@ -113,7 +130,9 @@ pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
             })
         };
         add("index.html".into(), PageKind::Index, None);
-        add("search-index.js".into(), PageKind::SearchIndex, None);
+        for part in 0..search_parts(site.guides.len()) {
+            add(search_file(part), PageKind::SearchIndex(part), None);
+        }
         for g in 0..site.guides.len() {
             let Some(guide) = site.guide_in(g, code) else {
                 continue;

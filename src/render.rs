@@ -91,6 +91,13 @@ struct SitemapEntry {
     alternates: Vec<Alternate>,
 }
 
+/// The index page's lists, as values for the templates.
+struct IndexLists {
+    cards: Value,
+    groups: Value,
+    topics: Value,
+}
+
 /// What the pages of one language share: its words, the site's text and the index's lists.
 struct Language<'s> {
     code: &'s str,
@@ -100,9 +107,10 @@ struct Language<'s> {
     words: Value,
     site: Value,
     species_words: &'s crate::i18n::Strings,
-    cards: Value,
-    groups: Value,
-    topics: Value,
+    /// `../` from this language's folder to the main one's.
+    up: &'static str,
+    all_words: &'s std::collections::BTreeMap<String, std::sync::Arc<crate::i18n::Strings>>,
+    lists: std::sync::OnceLock<IndexLists>,
     /// Each guide as this language shows it: (guide, whether it is in this language).
     shown: Vec<(&'s Guide, bool)>,
 }
@@ -122,19 +130,6 @@ impl<'s> Language<'s> {
             config.tagline = tr.tagline.clone().or(config.tagline);
             config.call_to_action = tr.call_to_action.clone().or(config.call_to_action);
         }
-        let mut lang = Language {
-            code,
-            prefix,
-            name: words.get("language_name").cloned().unwrap_or_default(),
-            words: Value::from_serializable(words),
-            site: Value::from_serializable(&config),
-            species_words: words,
-            cards: Value::none(),
-            groups: Value::none(),
-            topics: Value::none(),
-            shown: Vec::new(),
-        };
-
         // Each guide in this language, or else in the main one.
         let shown: Vec<(&Guide, bool)> = (0..site.guides.len())
             .map(|g| match site.guide_in(g, code) {
@@ -142,6 +137,27 @@ impl<'s> Language<'s> {
                 None => (site.guides[g].as_ref(), false),
             })
             .collect();
+        Language {
+            code,
+            prefix,
+            up,
+            name: words.get("language_name").cloned().unwrap_or_default(),
+            words: Value::from_serializable(words),
+            site: Value::from_serializable(&config),
+            species_words: words,
+            all_words: &site.words,
+            lists: std::sync::OnceLock::new(),
+            shown,
+        }
+    }
+
+    /// The index page's lists, made the first time a page needs them.
+    fn lists(&self) -> &IndexLists {
+        self.lists.get_or_init(|| self.make_lists())
+    }
+
+    fn make_lists(&self) -> IndexLists {
+        let (lang, code, up, shown) = (self, self.code, self.up, &self.shown);
         let url = |g: &Guide, here: bool| {
             let up = if here { "" } else { up };
             format!("{up}guides/{}/index.html", g.slug)
@@ -160,7 +176,8 @@ impl<'s> Language<'s> {
                 step_count: g.steps.len(),
                 url: url(g, *here),
                 lang: (!here).then_some(g.lang.as_str()),
-                lang_name: (!here).then(|| crate::i18n::language_note(&site.words, code, &g.lang)),
+                lang_name: (!here)
+                    .then(|| crate::i18n::language_note(self.all_words, code, &g.lang)),
             })
             .collect();
         let mut groups: Vec<SpeciesGroup> = Vec::new();
@@ -184,19 +201,21 @@ impl<'s> Language<'s> {
                 name: lang.name_of("topic_", t),
             })
             .collect();
-        lang.groups = Value::from_serializable(&groups);
-        lang.topics = Value::from_serializable(&topics);
-        lang.cards = Value::from_serializable(&cards);
-        lang.shown = shown;
-        lang
+        IndexLists {
+            groups: Value::from_serializable(&groups),
+            topics: Value::from_serializable(&topics),
+            cards: Value::from_serializable(&cards),
+        }
     }
 
-    /// Guide and step text for the index page's search, as JSON.
-    fn search_index(&self) -> Value {
-        let up = if self.prefix.is_empty() { "" } else { "../" };
+    /// Guide and step text for one part of the index page's search, as JSON.
+    fn search_index(&self, part: usize) -> Value {
+        let up = self.up;
         let entries: Vec<SearchEntry> = self
             .shown
             .iter()
+            .skip(part * crate::plan::SEARCH_PART)
+            .take(crate::plan::SEARCH_PART)
             .map(|(g, here)| {
                 let up = if *here { "" } else { up };
                 SearchEntry {
@@ -400,24 +419,31 @@ impl Renderer {
                 .into_bytes();
             sink(&page.path, bytes)
         };
-        let mut problems: Vec<Diagnostic> = site_pages
-            .par_iter()
-            .filter_map(|page| render(page, None).err())
-            .collect();
-        problems.extend(
-            guide_pages
-                .into_par_iter()
-                .flat_map_iter(|((g, l), pages)| {
-                    let guide = site
-                        .guide_in(g, langs[l].code)
-                        .map(|guide| Value::from_serializable(guide.as_ref()));
-                    pages
-                        .into_iter()
-                        .filter_map(|page| render(page, guide.as_ref()).err())
-                        .collect::<Vec<_>>()
-                })
-                .collect::<Vec<_>>(),
+        // The site's pages (a few large ones: index, search, sitemap) alongside the guides', so
+        // every core stays busy.
+        let (mut problems, guide_problems): (Vec<Diagnostic>, Vec<Diagnostic>) = rayon::join(
+            || {
+                site_pages
+                    .par_iter()
+                    .filter_map(|page| render(page, None).err())
+                    .collect()
+            },
+            || {
+                guide_pages
+                    .into_par_iter()
+                    .flat_map_iter(|((g, l), pages)| {
+                        let guide = site
+                            .guide_in(g, langs[l].code)
+                            .map(|guide| Value::from_serializable(guide.as_ref()));
+                        pages
+                            .into_iter()
+                            .filter_map(|page| render(page, guide.as_ref()).err())
+                            .collect::<Vec<_>>()
+                    })
+                    .collect()
+            },
         );
+        problems.extend(guide_problems);
         problems.extend(
             plan.copies
                 .par_iter()
@@ -493,7 +519,13 @@ impl Renderer {
         }
         match page.kind {
             PageKind::Sitemap => ctx.insert("urls", &sitemap(site, plan, langs)),
-            PageKind::SearchIndex => ctx.insert_value("search", lang.search_index()),
+            PageKind::SearchIndex(part) => ctx.insert_value("search", lang.search_index(part)),
+            PageKind::Index => ctx.insert(
+                "search_files",
+                &(0..crate::plan::search_parts(site.guides.len()))
+                    .map(crate::plan::search_file)
+                    .collect::<Vec<_>>(),
+            ),
             _ => {}
         }
         match page.guide.and_then(|g| site.guide_in(g, lang.code)) {
@@ -512,11 +544,14 @@ impl Renderer {
                     ctx.insert("rows", &(1..=guide.meta.log_rows).collect::<Vec<_>>());
                 }
             }
-            None => {
-                ctx.insert_value("guides", lang.cards.clone());
-                ctx.insert_value("groups", lang.groups.clone());
-                ctx.insert_value("topics", lang.topics.clone());
+            // Only the index lists every guide: other site pages never pay for the lists.
+            None if page.kind == PageKind::Index => {
+                let lists = lang.lists();
+                ctx.insert_value("guides", lists.cards.clone());
+                ctx.insert_value("groups", lists.groups.clone());
+                ctx.insert_value("topics", lists.topics.clone());
             }
+            None => {}
         }
         ctx
     }

@@ -119,7 +119,7 @@ fn handle(request: Request, hub: &Hub, bound: SocketAddr) {
         ));
         return;
     }
-    let found = site_path(&url).and_then(|p| files.get(&p).map(|b| (p, b)));
+    let found = site_path(&url).and_then(|p| files.get(p.as_str()).map(|b| (p, b)));
     let response = match found {
         Some((path, bytes)) => file_response(200, &path, with_client(&path, bytes)),
         None => match files.get("404.html") {

@@ -23,8 +23,9 @@ const PAGE_TEMPLATES: &[&str] = &[
     "log.html",
 ];
 
-/// The built site, by output path.
-pub type Files = BTreeMap<String, Arc<[u8]>>;
+/// The built site, by output path. Keys and contents are shared, so a rebuild copies the map
+/// cheaply and replaces only what it rendered.
+pub type Files = BTreeMap<Arc<str>, Arc<[u8]>>;
 
 pub struct Session {
     loaded: LoadedSite,
@@ -130,26 +131,52 @@ impl Session {
             templates,
         ) {
             Ok((files, rebuilt)) => {
-                let mut new: Files = match &rebuilt {
-                    Rebuilt::All => Files::new(),
-                    Rebuilt::Guides(set) => {
-                        let mut kept = (*self.files).clone();
-                        kept.retain(|path, _| !guide_of(path).is_some_and(|g| set.contains(g)));
-                        kept
+                let rendered = files
+                    .into_iter()
+                    .map(|(path, bytes)| (Arc::<str>::from(path), Arc::<[u8]>::from(bytes)));
+                let mut changed: Vec<String> = Vec::new();
+                let new: Files = match &rebuilt {
+                    Rebuilt::All => {
+                        let new: Files = rendered.collect();
+                        changed.extend(
+                            new.iter()
+                                .filter(|(p, b)| self.files.get(*p) != Some(*b))
+                                .map(|(p, _)| p.to_string()),
+                        );
+                        changed.extend(
+                            self.files
+                                .keys()
+                                .filter(|p| !new.contains_key(*p))
+                                .map(|p| p.to_string()),
+                        );
+                        new
+                    }
+                    // Only the rebuilt guides' files and what was rendered are compared.
+                    Rebuilt::Guides { guides: set, .. } => {
+                        let mut new = (*self.files).clone();
+                        let gone: Vec<Arc<str>> = new
+                            .keys()
+                            .filter(|p| guide_of(p).is_some_and(|g| set.contains(g)))
+                            .cloned()
+                            .collect();
+                        for path in &gone {
+                            new.remove(path);
+                        }
+                        for (path, bytes) in rendered {
+                            if self.files.get(&path) != Some(&bytes) {
+                                changed.push(path.to_string());
+                            }
+                            new.insert(path, bytes);
+                        }
+                        changed.extend(
+                            gone.iter()
+                                .filter(|p| !new.contains_key(*p))
+                                .map(|p| p.to_string()),
+                        );
+                        new
                     }
                 };
-                new.extend(
-                    files
-                        .into_iter()
-                        .map(|(path, bytes)| (path, Arc::from(bytes))),
-                );
                 self.render_everything_next = false;
-                let mut changed: Vec<String> = new
-                    .iter()
-                    .filter(|(p, b)| self.files.get(*p) != Some(*b))
-                    .map(|(p, _)| p.clone())
-                    .collect();
-                changed.extend(self.files.keys().filter(|p| !new.contains_key(*p)).cloned());
                 self.files = Arc::new(new);
                 self.problems = None;
                 Outcome {

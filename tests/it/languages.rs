@@ -279,9 +279,9 @@ fn each_language_has_its_own_search_index() {
     let read_index = |path: &str| -> serde_json::Value {
         let js = site.read(path);
         let json = js
-            .split_once('=')
-            .map(|(_, j)| j.trim().trim_end_matches(';'))
-            .expect("an assignment");
+            .split_once(".concat(")
+            .map(|(_, j)| j.trim().trim_end_matches(");"))
+            .expect("a list of guides");
         serde_json::from_str(json).expect("the search index is JSON")
     };
     let es = read_index("public/es/search-index.js");

@@ -595,6 +595,26 @@ fn translation_edits_rebuild_the_same_site_as_a_full_build() {
         hay.body
     );
     assert_serves_a_full_build(&site, &served);
+    // What the index shows (a summary) and which pages exist (a new step, in the sitemap).
+    let yaml = "content/guides/rabbit-diet/guide.es.yaml";
+    site.write(
+        yaml,
+        &site.read(yaml).replace("Primero heno", "Ante todo heno"),
+    );
+    events.expect("reload");
+    assert!(served.get("/es/index.html").body.contains("Ante todo heno"));
+    site.write(
+        "content/guides/rabbit-diet/steps/02-greens.md",
+        "---\ntitle: Add greens\ndone_when: Greens every day.\n---\nA handful of greens.\n",
+    );
+    events.expect("reload");
+    assert!(
+        served
+            .get("/sitemap.xml")
+            .body
+            .contains("rabbit-diet/greens.html")
+    );
+    assert_serves_a_full_build(&site, &served);
     site.remove("content/guides/rabbit-diet/guide.es.yaml");
     events.expect("reload");
     assert_eq!(served.get("/es/guides/rabbit-diet/hay.html").status, 404);
