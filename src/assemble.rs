@@ -72,7 +72,13 @@ pub enum Rebuilt {
 }
 
 /// What the index shows of a guide in each of its languages, and which pages it has.
-fn outline(g: &Guide) -> (Vec<[&str; 5]>, Vec<(usize, Option<i64>)>, Vec<Vec<&str>>) {
+type Outline<'a> = (
+    Vec<[&'a str; 5]>,
+    Vec<(usize, Option<i64>)>,
+    Vec<Vec<&'a str>>,
+);
+
+fn outline(g: &Guide) -> Outline<'_> {
     let all = || std::iter::once(g).chain(g.translations.values().map(|t| t.as_ref()));
     fn card(g: &Guide) -> [&str; 5] {
         [
