@@ -2,7 +2,9 @@
 //! (steps of 250–400 words), and the default site next to `true` and `cat` of its content.
 //!
 //! Run: `cargo bench --bench build` (10, 100 and 1,000 guides), or name sizes:
-//! `cargo bench --bench build -- 100 10000`. Linux only (peak memory is read from /proc).
+//! `cargo bench --bench build -- 100 10000`. `BENCH_TMP=/dev/shm` builds on a RAM disk, which
+//! measures the work rather than this machine's disk. Linux only (peak memory is read from
+//! /proc).
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -24,7 +26,11 @@ fn main() {
         "guides", "pages", "wall", "pages/s", "peak MB"
     );
     for guides in sizes {
-        let dir = tempfile::TempDir::new().expect("temp dir");
+        let dir = match std::env::var_os("BENCH_TMP") {
+            Some(tmp) => tempfile::TempDir::new_in(tmp),
+            None => tempfile::TempDir::new(),
+        }
+        .expect("temp dir");
         handout::synthetic::write_site(dir.path(), guides, 10, 1).expect("synthetic site");
         let root = dir.path().to_str().expect("utf-8 path").to_string();
         let build = || measure(env!("CARGO_BIN_EXE_handout"), &["build", "--root", &root]);
