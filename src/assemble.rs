@@ -151,9 +151,18 @@ pub fn assemble_cached(
     let mut index = SiteIndex::default();
     for (path, bytes) in &loaded.content {
         let rest = &path["content/".len()..];
-        let parts: Vec<&str> = rest.split('/').collect();
+        // Up to five parts, without an allocation per file: no pattern below is longer.
+        let mut buf = [""; 5];
+        let mut count = 0;
+        for part in rest.split('/') {
+            if count < buf.len() {
+                buf[count] = part;
+            }
+            count += 1;
+        }
+        let parts = &buf[..count.min(buf.len())];
         let ext = rest.rsplit_once('.').map_or("", |(_, e)| e);
-        match parts.as_slice() {
+        match parts {
             ["site.yaml"] => {}
             [name] if translation_of(name, "site", ".yaml").is_some() => {
                 let lang = translation_of(name, "site", ".yaml").unwrap_or_default();
@@ -418,7 +427,12 @@ pub fn assemble_cached(
             pages: pages_changed,
         }
     };
-    link_related(&mut guides, &index, loaded, &mut problems);
+    // Guides reused as they were keep their related guides: the titles they show are the same.
+    let only = match &rebuilt {
+        Rebuilt::All => None,
+        Rebuilt::Guides { guides, .. } => Some(guides),
+    };
+    link_related(&mut guides, only, &index, loaded, &mut problems);
     // The cache keeps the finished guides (shared with the site, not copied).
     let by_slug: BTreeMap<&str, &Arc<Guide>> =
         guides.iter().map(|g| (g.slug.as_str(), g)).collect();
@@ -497,6 +511,7 @@ pub fn assemble_cached(
 /// translated into that language is linked in the main language, and marked so.
 fn link_related(
     guides: &mut [Arc<Guide>],
+    only: Option<&BTreeSet<String>>,
     index: &SiteIndex,
     loaded: &LoadedSite,
     problems: &mut Vec<Diagnostic>,
@@ -547,6 +562,9 @@ fn link_related(
                     if !by_slug.contains_key(slug.as_str()) && !index.guides.contains_key(slug) {
                         problems.push(related_problem(loaded, guide, slug, index));
                     }
+                }
+                if only.is_some_and(|only| !only.contains(&guide.slug)) {
+                    return None;
                 }
                 let translated = guide
                     .translations

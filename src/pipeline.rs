@@ -116,7 +116,7 @@ pub enum Templates<'a> {
 pub fn rerender(
     loaded: &LoadedSite,
     base_url: Option<String>,
-    cache: &mut assemble::Cache,
+    cache: &mut RebuildCache,
     changed: assemble::Changed,
     templates: Templates,
 ) -> Result<(OutputFiles, Rebuilt), Diagnostics> {
@@ -124,12 +124,27 @@ pub fn rerender(
         base_url,
         ..Default::default()
     };
-    let (site, rebuilt) = assemble::assemble_cached(loaded, &options, cache, changed)?;
-    let (plan, renderer) = prepare(&site, loaded, false)?;
+    let (site, rebuilt) =
+        assemble::assemble_cached(loaded, &options, &mut cache.assembled, changed)?;
     let rebuilt = match templates {
         Templates::All => Rebuilt::All,
         _ => rebuilt,
     };
+    // The same guides in the same order with the same pages: the last plan still holds.
+    let same_pages = matches!(
+        rebuilt,
+        Rebuilt::Guides {
+            lists: false,
+            pages: false,
+            ..
+        }
+    );
+    let theme = Theme::new(&loaded.templates);
+    let plan = match cache.plan.take() {
+        Some(plan) if same_pages => plan,
+        _ => plan(&site, &theme).map_err(Diagnostics::from)?,
+    };
+    let renderer = Renderer::new(theme, &site, false).map_err(Diagnostics::from)?;
     let files = match (&rebuilt, &templates) {
         (Rebuilt::All, _) => renderer.render_all(&site, &plan),
         (
@@ -166,7 +181,15 @@ pub fn rerender(
         }
     }
     .map_err(Diagnostics::from)?;
+    cache.plan = Some(plan);
     Ok((files, rebuilt))
+}
+
+/// What `serve` keeps between rebuilds: the assembled guides and the last plan.
+#[derive(Default)]
+pub struct RebuildCache {
+    assembled: assemble::Cache,
+    plan: Option<Plan>,
 }
 
 /// Renders every page of the site at `options.root`, handing each file to `sink` as it is made.

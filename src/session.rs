@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::assemble::{self, Rebuilt};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{self, LoadedSite};
-use crate::pipeline::{Templates, rerender};
+use crate::pipeline::{RebuildCache, Templates, rerender};
 
 /// Templates that make one kind of page each.
 const PAGE_TEMPLATES: &[&str] = &[
@@ -30,7 +30,7 @@ pub type Files = BTreeMap<Arc<str>, Arc<[u8]>>;
 pub struct Session {
     loaded: LoadedSite,
     base_url: Option<String>,
-    cache: assemble::Cache,
+    cache: RebuildCache,
     /// After a failed rebuild, the next good one renders every page: the failed one may have
     /// assembled guides whose pages were never rendered.
     render_everything_next: bool,
@@ -59,7 +59,7 @@ impl Session {
         let mut session = Session {
             loaded,
             base_url,
-            cache: assemble::Cache::default(),
+            cache: RebuildCache::default(),
             render_everything_next: true,
             files: Arc::new(Files::new()),
             problems: None,
