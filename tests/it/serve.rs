@@ -277,18 +277,27 @@ fn a_burst_of_fifty_changed_files_gives_one_rebuild() {
     crate::helpers::synthetic_site(dir.path(), 10, 5, 1);
     let served = Served::start(dir.path(), &[]);
     let mut events = served.events();
-    // Like `git checkout`: fifty files rewritten as fast as possible.
+    // Like `git checkout`: fifty files replaced at once. They are written outside the site
+    // first and moved in together, so a busy test machine cannot stretch the burst itself.
+    let outside = dir.path().join("new-files");
+    std::fs::create_dir(&outside).unwrap();
+    let mut moves = Vec::new();
     for g in 0..10 {
         for s in 1..=5 {
-            let path = dir.path().join(format!(
-                "content/guides/guide-{g:05}/steps/{s:02}-step-{s}.md"
-            ));
+            let new = outside.join(format!("{g}-{s}.md"));
             std::fs::write(
-                &path,
+                &new,
                 format!("---\ntitle: Changed {g} {s}\ndone_when: Calm.\n---\nNew text.\n"),
             )
             .unwrap();
+            let path = dir.path().join(format!(
+                "content/guides/guide-{g:05}/steps/{s:02}-step-{s}.md"
+            ));
+            moves.push((new, path));
         }
+    }
+    for (new, path) in moves {
+        std::fs::rename(new, path).unwrap();
     }
     assert_eq!(events.expect("reload"), "2");
     events.expect_quiet(Duration::from_millis(500));
