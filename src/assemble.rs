@@ -383,19 +383,9 @@ pub fn assemble_cached(
     let mut guides = Vec::with_capacity(results.len());
     let mut untranslated = Vec::new();
     let mut fresh = BTreeMap::new();
-    let all_titles = |g: &Guide| -> Vec<String> {
-        std::iter::once(g.meta.title.clone())
-            .chain(g.translations.values().map(|t| t.meta.title.clone()))
-            .collect()
-    };
     for (slug, built, (guide, u, p)) in results {
         if built {
             rebuilt.insert(slug.to_string());
-            let old_titles = old
-                .get(slug)
-                .and_then(|(g, ..)| g.as_ref())
-                .map(|g| all_titles(g));
-            titles_changed |= old_titles != guide.as_ref().map(|g| all_titles(g));
             let old_outline = old
                 .get(slug)
                 .and_then(|(g, ..)| g.as_ref())
@@ -403,10 +393,13 @@ pub fn assemble_cached(
             let new_outline = guide.as_ref().map(|g| outline(g));
             match (old_outline, new_outline) {
                 (Some((c1, n1, p1)), Some((c2, n2, p2))) => {
+                    // Titles (each card's second field) also show on other guides' pages.
+                    titles_changed |= !c1.iter().map(|c| c[1]).eq(c2.iter().map(|c| c[1]));
                     lists_changed |= c1 != c2 || n1 != n2;
                     pages_changed |= p1 != p2;
                 }
-                _ => (lists_changed, pages_changed) = (true, true),
+                (None, None) => {}
+                _ => (titles_changed, lists_changed, pages_changed) = (true, true, true),
             }
         }
         problems.extend(p.iter().cloned());
@@ -522,32 +515,24 @@ fn link_related(
             .iter()
             .map(|g| (g.slug.as_str(), g.as_ref()))
             .collect();
-        let related_in = |slugs: &[String], lang: &str| -> Vec<RelatedGuide> {
-            slugs
+        // Each related guide in `lang` where it is translated, else as written, marked so.
+        let related_in = |guide: &Guide, lang: &str| -> Vec<RelatedGuide> {
+            guide
+                .meta
+                .related
                 .iter()
                 .filter_map(|slug| by_slug.get(slug.as_str()))
-                .map(|other| match other.translations.get(lang) {
-                    Some(t) => RelatedGuide {
-                        slug: t.slug.clone(),
-                        title: t.meta.title.clone(),
-                        url: format!("../{}/index.html", t.slug),
-                        lang: None,
-                        lang_name: None,
-                    },
-                    None if other.lang == lang => RelatedGuide {
+                .map(|other| {
+                    let shown = other.translations.get(lang).map_or(*other, |t| t.as_ref());
+                    let target = index.overview(&guide.slug, lang, &other.slug);
+                    let (lang, lang_name) = target.other_language.unzip();
+                    RelatedGuide {
                         slug: other.slug.clone(),
-                        title: other.meta.title.clone(),
-                        url: format!("../{}/index.html", other.slug),
-                        lang: None,
-                        lang_name: None,
-                    },
-                    None => RelatedGuide {
-                        slug: other.slug.clone(),
-                        title: other.meta.title.clone(),
-                        url: format!("../../../guides/{}/index.html", other.slug),
-                        lang: Some(other.lang.clone()),
-                        lang_name: Some(index.language_note(lang, &other.lang)),
-                    },
+                        title: shown.meta.title.clone(),
+                        url: target.url,
+                        lang,
+                        lang_name,
+                    }
                 })
                 .collect()
         };
@@ -569,9 +554,9 @@ fn link_related(
                 let translated = guide
                     .translations
                     .keys()
-                    .map(|lang| (lang.clone(), related_in(&guide.meta.related, lang)))
+                    .map(|lang| (lang.clone(), related_in(guide, lang)))
                     .collect();
-                Some((related_in(&guide.meta.related, &guide.lang), translated))
+                Some((related_in(guide, &guide.lang), translated))
             })
             .collect()
     };

@@ -162,6 +162,16 @@ impl SiteIndex {
         Ok(self.page(from, guide, step, fragment))
     }
 
+    /// The overview of `guide` as seen from the pages of `from_guide` in `lang`.
+    pub fn overview(&self, from_guide: &str, lang: &str, guide: &str) -> Target {
+        let from = From {
+            guide: from_guide,
+            lang,
+            dir: "",
+        };
+        self.page(&from, guide, None, "")
+    }
+
     /// A guide page as seen from `from`: in `from`'s language when the guide is translated into
     /// it, otherwise in the main language, marked as such.
     fn page(&self, from: &From, guide: &str, step: Option<&str>, fragment: &str) -> Target {

@@ -192,28 +192,48 @@ pub struct RebuildCache {
     plan: Option<Plan>,
 }
 
-/// Renders every page of the site at `options.root`, handing each file to `sink` as it is made.
-fn render_streaming(
-    options: &BuildOptions,
-    before_rendering: impl FnOnce(&Plan) -> Result<(), Diagnostic>,
-    sink: &Sink<'_>,
-) -> Result<(Site, Plan), Diagnostics> {
-    let loaded = load(&options.root).map_err(|d| Diagnostics::from(vec![d]))?;
-    let site = assemble(&loaded, &options.assemble_options())?;
-    let (plan, renderer) = prepare(&site, &loaded, options.pdf)?;
-    // The files as read are in the model now; their bytes need not wait for the writing.
-    drop(loaded);
-    before_rendering(&plan).map_err(|d| Diagnostics::from(vec![d]))?;
-    let bar = crate::progress::bar(
-        (plan.pages.len() + plan.copies.len()) as u64,
-        options.progress,
-    );
-    let rendered = renderer
-        .with_progress(bar.clone())
-        .render_into(&site, &plan, |_, _| true, sink);
-    bar.finish_and_clear();
-    rendered.map_err(Diagnostics::from)?;
-    Ok((site, plan))
+/// A site read and checked, ready to render: everything before the first page is made.
+struct Ready {
+    site: Site,
+    plan: Plan,
+    renderer: Renderer,
+}
+
+impl Ready {
+    fn new(options: &BuildOptions) -> Result<Ready, Diagnostics> {
+        let loaded = load(&options.root).map_err(|d| Diagnostics::from(vec![d]))?;
+        let site = assemble(&loaded, &options.assemble_options())?;
+        let (plan, renderer) = prepare(&site, &loaded, options.pdf)?;
+        // `loaded` goes here: its bytes are in the model now and need not wait for the writing.
+        Ok(Ready {
+            site,
+            plan,
+            renderer,
+        })
+    }
+
+    /// Renders every page, handing each file to `sink` as it is made; returns how many.
+    fn render(self, progress: bool, sink: &Sink<'_>) -> Result<(Site, Plan, usize), Diagnostics> {
+        let Ready {
+            site,
+            plan,
+            renderer,
+        } = self;
+        let files = AtomicUsize::new(0);
+        let bar = crate::progress::bar((plan.pages.len() + plan.copies.len()) as u64, progress);
+        let rendered = renderer.with_progress(bar.clone()).render_into(
+            &site,
+            &plan,
+            |_, _| true,
+            &|path, bytes| {
+                files.fetch_add(1, Ordering::Relaxed);
+                sink(path, bytes)
+            },
+        );
+        bar.finish_and_clear();
+        rendered.map_err(Diagnostics::from)?;
+        Ok((site, plan, files.into_inner()))
+    }
 }
 
 pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
@@ -227,30 +247,11 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         true => Some(crate::pdf::find_chromium().map_err(one)?),
         false => None,
     };
-    // The staging folder is made once the site is known to be good, so a site with errors
-    // never touches the disk.
-    let staging: std::sync::OnceLock<Staging> = std::sync::OnceLock::new();
-    let files = AtomicUsize::new(0);
-    let (site, plan) = render_streaming(
-        options,
-        |_| {
-            let _ = staging.set(Staging::begin(&options.root, &output)?);
-            Ok(())
-        },
-        &|path, bytes| {
-            files.fetch_add(1, Ordering::Relaxed);
-            match staging.get() {
-                Some(staging) => staging.write(path, &bytes),
-                None => Ok(()),
-            }
-        },
-    )?;
-    let Some(staging) = staging.into_inner() else {
-        return Err(one(Diagnostic::file(
-            output.display().to_string(),
-            "the new site was not written",
-        )));
-    };
+    let ready = Ready::new(options)?;
+    // Made only once the site is known to be good, so a site with errors never touches the disk.
+    let staging = Staging::begin(&options.root, &output).map_err(one)?;
+    let (site, plan, files) =
+        ready.render(options.progress, &|path, bytes| staging.write(path, &bytes))?;
     let pages: Vec<String> = plan.pages.iter().map(|p| p.path.clone()).collect();
     // PDFs are printed from the staged site, so they go live in the same step as the pages.
     let print = |staged: &Path| match &chromium {
@@ -269,7 +270,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         },
         guides: site.guides.len(),
         pages: plan.pages.len(),
-        files: files.into_inner(),
+        files,
         elapsed: start.elapsed(),
         untranslated: site.untranslated,
     })
@@ -277,16 +278,12 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
 
 pub fn check(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let start = Instant::now();
-    let files = AtomicUsize::new(0);
-    let (site, plan) = render_streaming(options, |_| Ok(()), &|_, _| {
-        files.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    })?;
+    let (site, plan, files) = Ready::new(options)?.render(options.progress, &|_, _| Ok(()))?;
     Ok(Summary {
         pdfs: 0,
         guides: site.guides.len(),
         pages: plan.pages.len(),
-        files: files.into_inner(),
+        files,
         elapsed: start.elapsed(),
         untranslated: site.untranslated,
     })

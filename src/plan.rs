@@ -55,6 +55,15 @@ impl PageKind {
     }
 }
 
+/// Where a language's pages go: the main language (index 0) at the top, others in `<code>/`.
+pub fn language_folder(index: usize, code: &str) -> String {
+    if index == 0 {
+        String::new()
+    } else {
+        format!("{code}/")
+    }
+}
+
 /// Guides per part of the search index.
 pub const SEARCH_PART: usize = 100;
 
@@ -116,11 +125,7 @@ pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
         site_file("robots.txt", PageKind::Robots);
     }
     for (lang, code) in site.languages().enumerate() {
-        let prefix = if lang == 0 {
-            String::new()
-        } else {
-            format!("{code}/")
-        };
+        let prefix = language_folder(lang, code);
         let mut add = |path: String, kind, guide| {
             plan.pages.push(Page {
                 path: format!("{prefix}{path}"),

@@ -119,11 +119,7 @@ impl<'s> Language<'s> {
     fn new(site: &'s Site, code: &'s str, index: usize) -> Language<'s> {
         static NONE: crate::i18n::Strings = crate::i18n::Strings::new();
         let words = site.words.get(code).map_or(&NONE, |w| w.as_ref());
-        let prefix = if index == 0 {
-            String::new()
-        } else {
-            format!("{code}/")
-        };
+        let prefix = crate::plan::language_folder(index, code);
         let up = if index == 0 { "" } else { "../" };
         let mut config = site.config.clone();
         if let Some(tr) = site.translated_config.get(code) {
@@ -486,10 +482,6 @@ impl Renderer {
         ctx.insert("path", &page.path);
         ctx.insert("lang", lang.code);
         ctx.insert("main_language_name", &langs[0].name);
-        ctx.insert(
-            "main_language_note",
-            &crate::i18n::language_note(&site.words, lang.code, langs[0].code),
-        );
         ctx.insert_value("t", lang.words.clone());
         ctx.insert_value("site", lang.site.clone());
         if page.kind.is_html() {
