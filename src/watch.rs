@@ -18,8 +18,10 @@ use crate::load::is_editor_litter;
 /// How long the file system must be quiet before a change is passed on. Short, because staff
 /// should see an edit at once; bursts (a `git checkout`) are gathered by `next_batch`.
 const DEBOUNCE: Duration = Duration::from_millis(30);
-/// After a batch, further batches arriving within this gap join it.
-const GATHER: Duration = Duration::from_millis(25);
+/// After a batch, further batches arriving within this gap join it. Twice the debounce: the
+/// debouncer hands a burst over in pieces, and on a busy machine its thread can be late by
+/// more than a few milliseconds (at 25 ms, CI saw a 50-file burst split in two rebuilds).
+const GATHER: Duration = Duration::from_millis(60);
 
 /// A running watcher; dropping it stops watching. No file-ID cache: changed paths are re-read
 /// whole, so renames need not be paired, and the cache's scan of every file costs a second on a
