@@ -568,23 +568,22 @@ fn sitemap(site: &Site, plan: &Plan, langs: &[Language]) -> Vec<SitemapEntry> {
         .collect()
 }
 
-/// Each word of `text` once, lower-cased, in order of first use.
+/// Each word of `text` once, lower-cased, in order of first use. The text is lower-cased
+/// once and the words borrowed from it, since this runs over every step of a search part.
 fn search_words(text: &str) -> String {
+    let lower = text.to_lowercase();
     let mut seen = std::collections::HashSet::new();
-    let mut out = String::with_capacity(text.len() / 2);
-    for word in text
+    let mut out = String::with_capacity(lower.len() / 2);
+    for word in lower
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
     {
-        let word = word.to_lowercase();
-        if seen.contains(&word) {
-            continue;
+        if seen.insert(word) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
         }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&word);
-        seen.insert(word);
     }
     out
 }
@@ -700,7 +699,16 @@ fn tera_diagnostic(theme: &Theme, e: &tera::Error, page: Option<&str>) -> Diagno
 
 #[cfg(test)]
 mod tests {
-    use super::css_string;
+    use super::{css_string, search_words};
+
+    #[test]
+    fn search_words_keeps_each_word_once_in_lower_case() {
+        assert_eq!(
+            search_words("Let the cat sniff. The CAT sniffs; let it—«Olé» 2 times"),
+            "let the cat sniff sniffs it olé 2 times"
+        );
+        assert_eq!(search_words(" ... "), "");
+    }
 
     #[test]
     fn css_strings_cannot_break_out_of_style() {
