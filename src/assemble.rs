@@ -1,24 +1,28 @@
 //! From loaded files to the validated site model: YAML parsed, step files ordered by their
 //! `NN-` prefix, markdown rendered and every link checked. All problems are collected.
+//!
+//! For `serve`, a `Cache` keeps each guide folder's result and the last good site: an edit
+//! inside guide folders that keeps their shape (the same steps, translations and pictures)
+//! assembles only those guides again and patches the site with them; anything else assembles
+//! the whole site.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::{MissingTranslation, SiteConfig, SiteTranslation, normalise_base_url};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::guide::{Env, StepFile, TranslationFiles, build_guide, translate_guide};
+use crate::guide::{Env, StepFile, build_guide, translate_guide};
 use crate::i18n::Strings;
+use crate::layout::{self, GuideFiles, Place, Shape};
 use crate::links::SiteIndex;
 use crate::load::LoadedSite;
-use crate::markdown::{self, Unresolved};
+use crate::markdown::Unresolved;
 use crate::model::{Guide, RelatedGuide, Site, Untranslated};
 use crate::text;
 use crate::yaml;
-
-/// Step slugs that would collide with a guide's own pages.
-const RESERVED_SLUGS: &[&str] = &["index", "checklist", "handout", "log"];
 
 #[derive(Default)]
 pub struct Options {
@@ -28,28 +32,28 @@ pub struct Options {
     pub paper: Option<crate::config::Paper>,
 }
 
-/// Guides assembled by an earlier run, for `serve`: a guide whose files did not change is reused
-/// as long as what its links were checked against (the guides, their steps, the site's files,
-/// whether raw HTML is allowed) is the same.
+/// What one run leaves for the next, for `serve`.
 #[derive(Default)]
 pub struct Cache {
-    context: Option<Context>,
-    guides: BTreeMap<String, Assembled>,
+    folders: BTreeMap<String, Folder>,
+    /// The link index of the last whole-site run: patching keeps the folders' shapes, so it
+    /// still holds.
+    index: SiteIndex,
+    /// The last site assembled without problems, and the guides assembled anew since it was
+    /// handed out. `None` after a whole-site run failed: the next run assembles everything.
+    last: Option<(Site, BTreeSet<String>)>,
 }
 
-/// One guide's result: the guide if it could be made (with its translations), its steps shown
-/// untranslated, and its problems.
-type Assembled = (Option<Arc<Guide>>, Vec<Untranslated>, Vec<Diagnostic>);
-
-#[derive(PartialEq)]
-struct Context {
-    guides: BTreeMap<String, BTreeSet<String>>,
-    translated: BTreeMap<String, BTreeSet<String>>,
-    assets: BTreeSet<String>,
-    allow_html: bool,
-    languages: Vec<String>,
-    missing_translation: MissingTranslation,
-    words: BTreeMap<String, Arc<Strings>>,
+/// One guide folder as the last run left it.
+#[derive(Default)]
+struct Folder {
+    shape: Shape,
+    /// The guide, if it could be made (with its translations).
+    guide: Option<Arc<Guide>>,
+    /// Its steps shown untranslated.
+    untranslated: Vec<Untranslated>,
+    /// Every problem with its files: names, contents, links, `related`.
+    problems: Vec<Diagnostic>,
 }
 
 /// Which guides' files changed since the cache was filled.
@@ -63,11 +67,15 @@ pub enum Changed<'a> {
 pub enum Rebuilt {
     All,
     Guides {
+        /// Guides whose pages change: those assembled anew, and those showing a changed title
+        /// among their related guides.
         guides: BTreeSet<String>,
         /// What the index lists of them changed (title, summary, time, number of steps, ...).
         lists: bool,
         /// Pages of theirs came or went (a step added, removed or renamed).
         pages: bool,
+        /// The order of the guides changed: every part of the search moves.
+        moved: bool,
     },
 }
 
@@ -99,31 +107,43 @@ fn outline(g: &Guide) -> Outline<'_> {
     )
 }
 
-/// A guide folder's files, sorted out by role.
-#[derive(Default)]
-struct GuideFiles<'a> {
-    yaml: Option<(&'a str, &'a [u8])>,
-    /// A `guide.yml`, reported once instead of as a missing guide.yaml and a stray file.
-    misnamed_yaml: Option<&'a str>,
-    steps: Vec<(&'a str, &'a [u8])>,
-    /// Translation files, by language.
-    translations: BTreeMap<&'a str, TranslationFiles<'a>>,
-}
-
-/// Required fields of guide.yaml, for the message about a folder without one.
-const GUIDE_FIELDS: &str = "`title`, `summary`, `species`, `time_needed` and `intro`";
-
 pub fn assemble(loaded: &LoadedSite, options: &Options) -> Result<Site, Diagnostics> {
-    assemble_cached(loaded, options, &mut Cache::default(), Changed::All).map(|(site, _)| site)
+    assemble_all(loaded, options, &mut Cache::default())
 }
 
-/// `assemble`, reusing the guides in `cache` that `changed` does not name.
-pub fn assemble_cached(
+/// `assemble`, for a site that `cache` holds an earlier result of: only the guides `changed`
+/// names are assembled again when their folders keep their shape.
+pub fn assemble_cached<'c>(
+    loaded: &LoadedSite,
+    options: &Options,
+    cache: &'c mut Cache,
+    changed: Changed,
+) -> Result<(&'c Site, Rebuilt), Diagnostics> {
+    let patched = match changed {
+        Changed::Guides(guides) => patch(loaded, cache, guides),
+        Changed::All => None,
+    };
+    let rebuilt = match patched {
+        Some(patched) => patched?,
+        None => {
+            let site = assemble_all(loaded, options, cache).inspect_err(|_| cache.last = None)?;
+            cache.last = Some((site, BTreeSet::new()));
+            Rebuilt::All
+        }
+    };
+    let Some((site, _)) = &cache.last else {
+        unreachable!("patching needs a site, and a whole-site run without problems leaves one")
+    };
+    Ok((site, rebuilt))
+}
+
+/// Assembles every guide, leaving each folder's result and the link index in `cache`.
+fn assemble_all(
     loaded: &LoadedSite,
     options: &Options,
     cache: &mut Cache,
-    changed: Changed,
-) -> Result<(Site, Rebuilt), Diagnostics> {
+) -> Result<Site, Diagnostics> {
+    // Problems that belong to no guide folder.
     let mut problems: Vec<Diagnostic> = loaded.problems.clone();
     let config = site_config(loaded, options, &mut problems);
     let main_language = config
@@ -132,343 +152,98 @@ pub fn assemble_cached(
     let languages: Vec<String> = std::iter::once(main_language.clone())
         .chain(config.iter().flat_map(|c| c.translations.iter().cloned()))
         .collect();
-    // A file for a language the site does not have would never be shown. Reported once per
-    // language, at its first file.
-    let mut unknown_languages: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut known_language = |path: &str, lang: &str| {
-        let known = languages[1..].iter().any(|l| l == lang);
-        if !known && config.is_some() {
-            unknown_languages
-                .entry(lang.to_string())
-                .or_default()
-                .push(path.to_string());
-        }
-        known
-    };
+    let known = |lang: &str| languages[1..].iter().any(|l| l == lang);
 
     let mut guide_files: BTreeMap<&str, GuideFiles> = BTreeMap::new();
     let mut site_translations: BTreeMap<&str, (&str, &[u8])> = BTreeMap::new();
+    let mut unknown: Vec<(&str, &str)> = Vec::new();
     let mut index = SiteIndex::default();
     for (path, bytes) in &loaded.content {
-        let rest = &path["content/".len()..];
-        // Up to five parts, without an allocation per file: no pattern below is longer.
-        let mut buf = [""; 5];
-        let mut count = 0;
-        for part in rest.split('/') {
-            if count < buf.len() {
-                buf[count] = part;
+        match layout::place(path) {
+            Place::SiteYaml => {}
+            Place::SiteTranslation(lang) if known(lang) => {
+                site_translations.insert(lang, (path, bytes));
             }
-            count += 1;
-        }
-        let parts = &buf[..count.min(buf.len())];
-        let ext = rest.rsplit_once('.').map_or("", |(_, e)| e);
-        match parts {
-            ["site.yaml"] => {}
-            [name] if translation_of(name, "site", ".yaml").is_some() => {
-                let lang = translation_of(name, "site", ".yaml").unwrap_or_default();
-                if known_language(path, lang) {
-                    site_translations.insert(lang, (path, bytes));
-                }
+            Place::SiteTranslation(lang) => unknown.push((path, lang)),
+            Place::Guide(slug, part) => {
+                guide_files
+                    .entry(slug)
+                    .or_default()
+                    .add(path, bytes, part, &known);
             }
-            ["guides", guide, "guide.yaml"] => {
-                guide_files.entry(guide).or_default().yaml = Some((path, bytes));
-            }
-            ["guides", guide, "guide.yml"] => {
-                guide_files.entry(guide).or_default().misnamed_yaml = Some(path);
-            }
-            ["guides", guide, name] if translation_of(name, "guide", ".yaml").is_some() => {
-                let lang = translation_of(name, "guide", ".yaml").unwrap_or_default();
-                let files = guide_files.entry(guide).or_default();
-                if known_language(path, lang) {
-                    files.translations.entry(lang).or_default().yaml = Some((path, bytes));
-                }
-            }
-            ["guides", guide, "steps", name] if ext == "md" => {
-                let files = guide_files.entry(guide).or_default();
-                match step_translation(name) {
-                    Some((stem, lang)) => {
-                        if known_language(path, lang) {
-                            files
-                                .translations
-                                .entry(lang)
-                                .or_default()
-                                .steps
-                                .insert(stem.to_string(), (path, bytes));
-                        }
-                    }
-                    None => files.steps.push((path, bytes)),
-                }
-            }
-            ["guides", guide, "steps", name] => {
-                // Anything else in steps/ is a step that would silently go missing.
-                guide_files.entry(guide).or_default();
-                let stem = name.split('.').next().unwrap_or(name);
-                problems.push(
-                    Diagnostic::file(path.as_str(), "step files must end in .md").with_help(
-                        format!(
-                            "rename it to `{stem}.md`; pictures go in the guide's images/ folder"
-                        ),
-                    ),
-                );
-            }
-            ["guides", guide, ..] if parts.len() > 2 => {
-                guide_files.entry(guide).or_default();
-                check_stray(path, ext, &mut problems);
-                index.assets.insert(path.clone());
-            }
-            _ => {
-                check_stray(path, ext, &mut problems);
+            Place::Other => {
+                layout::check_stray(path, layout::extension(path), &mut problems);
                 index.assets.insert(path.clone());
             }
         }
-    }
-
-    for (lang, paths) in unknown_languages {
-        let others = match paths.len() - 1 {
-            0 => String::new(),
-            1 => " (and 1 other file)".to_string(),
-            n => format!(" (and {n} other files)"),
-        };
-        problems.push(
-            Diagnostic::file(
-                &paths[0],
-                format!("`{lang}` is not one of the site's translations{others}"),
-            )
-            .with_help(if lang == main_language {
-                format!("`{lang}` is the site's main language: its text goes in the file without `.{lang}`")
-            } else {
-                format!("add `{lang}` to `translations:` in content/site.yaml, or rename the file")
-            }),
-        );
     }
 
     // Step order and slugs first, so links between guides can be checked while rendering.
-    let mut ordered: Vec<(&str, Vec<StepFile>)> = Vec::new();
-    for (slug, files) in &guide_files {
-        let folder = format!("content/guides/{slug}");
-        if !is_slug(slug) {
-            problems.push(
-                Diagnostic::file(
-                    &folder,
-                    format!("`{slug}` cannot be used as a guide folder name"),
-                )
-                .with_help(format!(
-                    "use lower-case letters, digits and hyphens, for example `{}`",
-                    markdown::slugify(slug)
-                )),
-            );
+    let mut folders: BTreeMap<String, Folder> = BTreeMap::new();
+    let mut laid_out = Vec::new();
+    for (slug, mut files) in guide_files {
+        unknown.extend(files.unknown.iter().copied());
+        if let Some(problem) = layout::folder_name_problem(slug) {
+            let folder = Folder {
+                problems: vec![problem],
+                ..Folder::default()
+            };
+            folders.insert(slug.to_string(), folder);
             continue;
         }
-        let steps = order_steps(&files.steps, &mut problems);
-        let mut slugs = BTreeSet::new();
-        for (_, step_slug, path, _) in &steps {
-            slugs.insert(step_slug.clone());
-            index.step_files.insert(
-                (*path).to_string(),
-                ((*slug).to_string(), step_slug.clone()),
-            );
-        }
+        let (steps, shape) = files.lay_out(slug);
         // The guide counts as existing for links even if its guide.yaml is broken or missing,
         // so one mistake gives one message rather than one per link to it.
-        index.guides.insert((*slug).to_string(), slugs);
-        for (lang, translation) in &files.translations {
-            if translation.yaml.is_some() {
-                index
-                    .translated
-                    .entry((*lang).to_string())
-                    .or_default()
-                    .insert((*slug).to_string());
-            }
-        }
-        match (files.yaml, files.misnamed_yaml) {
-            (Some(_), _) => ordered.push((slug, steps)),
-            (None, Some(path)) => problems.push(
-                Diagnostic::file(path, "the guide file must be called `guide.yaml`, not `guide.yml`")
-                    .with_help("rename it to `guide.yaml`"),
-            ),
-            (None, None) => problems.push(
-                Diagnostic::file(&folder, "this guide folder has no guide.yaml").with_help(format!(
-                    "add {folder}/guide.yaml with at least {GUIDE_FIELDS} (the README has an example)"
-                )),
-            ),
-        }
+        add_to_index(&mut index, slug, &shape);
+        laid_out.push((slug, files, steps, shape));
+    }
+    if config.is_some() {
+        unknown.sort();
+        report_unknown_languages(&unknown, &main_language, &mut problems);
     }
 
-    let mut words = BTreeMap::new();
-    for lang in &languages {
-        match crate::i18n::strings(&loaded.templates, lang) {
-            Ok(w) => {
-                words.insert(lang.clone(), Arc::new(w));
-            }
-            // The same file is behind several languages: report each problem once.
-            Err(p) => {
-                let new: Vec<Diagnostic> =
-                    p.into_iter().filter(|d| !problems.contains(d)).collect();
-                problems.extend(new);
-            }
-        }
-    }
+    let words = theme_words(loaded, &languages, &mut problems);
     index.main_language = main_language.clone();
     index.words = words.clone();
-
-    let allow_html = config.as_ref().is_some_and(|c| c.allow_html);
-    let missing_translation = config
-        .as_ref()
-        .map_or(MissingTranslation::default(), |c| c.missing_translation);
-    let context = Context {
-        guides: index.guides.clone(),
-        translated: index.translated.clone(),
-        assets: index.assets.clone(),
-        allow_html,
-        languages: languages.clone(),
-        missing_translation,
-        words: words.clone(),
-    };
-    let reuse_all = cache.context.as_ref() == Some(&context);
-    let must_build = |slug: &str| match changed {
-        _ if !reuse_all => true,
-        Changed::All => true,
-        Changed::Guides(set) => set.contains(slug) || !cache.guides.contains_key(slug),
-    };
     let env = Env {
         index: &index,
-        allow_html,
+        allow_html: config.as_ref().is_some_and(|c| c.allow_html),
         words: &words,
         main_language: &main_language,
-        missing_translation,
+        missing_translation: config
+            .as_ref()
+            .map_or(MissingTranslation::default(), |c| c.missing_translation),
     };
-    // Guides reused from the cache are moved out of it, so each is held once and can be
-    // updated in place (related guides) rather than copied.
-    let build: Vec<bool> = ordered.iter().map(|(slug, _)| must_build(slug)).collect();
-    let mut old = std::mem::take(&mut cache.guides);
-    let mut reused: Vec<Option<Assembled>> = ordered
-        .iter()
-        .zip(build)
-        .map(|((slug, _), build)| if build { None } else { old.remove(*slug) })
-        .collect();
-    let results: Vec<(&str, bool, Assembled)> = ordered
-        .par_iter()
-        .zip(reused.par_iter_mut())
-        .map(|((slug, steps), reused)| {
-            if let Some(assembled) = reused.take() {
-                return (*slug, false, assembled);
-            }
-            let mut problems = Vec::new();
-            let mut untranslated = Vec::new();
-            let files = &guide_files[slug];
-            let guide = files.yaml.and_then(|yaml| {
-                let mut guide = build_guide(slug, yaml, steps, &env, &mut problems)?;
-                for (lang, translation) in &files.translations {
-                    let translated = translate_guide(
-                        &guide,
-                        steps,
-                        lang,
-                        translation,
-                        &env,
-                        &mut untranslated,
-                        &mut problems,
-                    );
-                    if let Some(t) = translated {
-                        guide.translations.insert((*lang).to_string(), Arc::new(t));
-                    }
-                }
-                Some(guide)
-            });
-            (*slug, true, (guide.map(Arc::new), untranslated, problems))
+    let built: Vec<(&str, Folder)> = laid_out
+        .into_par_iter()
+        .map(|(slug, files, steps, shape)| {
+            (slug, assemble_folder(slug, files, &steps, shape, &env))
         })
         .collect();
-    let mut rebuilt = BTreeSet::new();
-    let mut titles_changed = false;
-    let (mut lists_changed, mut pages_changed) = (false, false);
-    let mut guides = Vec::with_capacity(results.len());
-    let mut untranslated = Vec::new();
-    let mut fresh = BTreeMap::new();
-    for (slug, built, (guide, u, p)) in results {
-        if built {
-            rebuilt.insert(slug.to_string());
-            let old_outline = old
-                .get(slug)
-                .and_then(|(g, ..)| g.as_ref())
-                .map(|g| outline(g));
-            let new_outline = guide.as_ref().map(|g| outline(g));
-            match (old_outline, new_outline) {
-                (Some((c1, n1, p1)), Some((c2, n2, p2))) => {
-                    // Titles (each card's second field) also show on other guides' pages.
-                    titles_changed |= !c1.iter().map(|c| c[1]).eq(c2.iter().map(|c| c[1]));
-                    lists_changed |= c1 != c2 || n1 != n2;
-                    pages_changed |= p1 != p2;
-                }
-                (None, None) => {}
-                _ => (titles_changed, lists_changed, pages_changed) = (true, true, true),
-            }
-        }
-        problems.extend(p.iter().cloned());
-        untranslated.extend(u.iter().cloned());
-        if let Some(g) = guide {
-            guides.push(g);
-        }
-        fresh.insert(slug.to_string(), (u, p));
-    }
-    drop(old);
-    // Other guides show related guides' titles; a changed title means their pages change too.
-    let rebuilt = if !reuse_all || titles_changed || matches!(changed, Changed::All) {
-        Rebuilt::All
-    } else {
-        Rebuilt::Guides {
-            guides: rebuilt,
-            lists: lists_changed,
-            pages: pages_changed,
-        }
-    };
-    // Guides reused as they were keep their related guides: the titles they show are the same.
-    let only = match &rebuilt {
-        Rebuilt::All => None,
-        Rebuilt::Guides { guides, .. } => Some(guides),
-    };
-    link_related(&mut guides, only, &index, loaded, &mut problems);
-    // The cache keeps the finished guides (shared with the site, not copied).
-    let by_slug: BTreeMap<&str, &Arc<Guide>> =
-        guides.iter().map(|g| (g.slug.as_str(), g)).collect();
-    cache.guides = fresh
-        .into_iter()
-        .map(|(slug, (u, p))| {
-            let guide = by_slug.get(slug.as_str()).map(|g| Arc::clone(g));
-            (slug, (guide, u, p))
-        })
-        .collect();
-    cache.context = Some(context);
-    guides.sort_by(|a, b| {
-        (a.meta.order.unwrap_or(i64::MAX), &a.meta.title, &a.slug).cmp(&(
-            b.meta.order.unwrap_or(i64::MAX),
-            &b.meta.title,
-            &b.slug,
-        ))
-    });
+    folders.extend(built.into_iter().map(|(slug, f)| (slug.to_string(), f)));
 
-    let mut logo = None;
-    if let Some(config) = &config
-        && let Some(path) = &config.logo
-    {
-        let target = format!("content/{}", path.trim_start_matches("./"));
-        if index.assets.contains(&target) {
-            logo = Some(target["content/".len()..].to_string());
-        } else {
-            let source = site_yaml_text(loaded);
-            let at = source.find(path.as_str()).unwrap_or(0);
-            problems.push(
-                Diagnostic::at(
-                    "content/site.yaml",
-                    &source,
-                    at,
-                    path.len(),
-                    format!("the logo `{target}` does not exist"),
-                )
-                .with_help(
-                    "the logo path is relative to `content/`, for example `images/logo.svg`",
-                ),
-            );
+    // Related guides, once every guide is made.
+    let related: Vec<(String, Related, Vec<Diagnostic>)> = folders
+        .iter()
+        .filter_map(|(slug, folder)| {
+            let guide = folder.guide.as_deref()?;
+            let find = |s: &str| folders.get(s).and_then(|f| f.guide.as_deref());
+            let problems = related_problems(guide, &index, loaded);
+            Some((slug.clone(), related_of(guide, &find, &index), problems))
+        })
+        .collect();
+    for (slug, related, related_problems) in related {
+        if let Some(folder) = folders.get_mut(&slug) {
+            if let Some(guide) = &mut folder.guide {
+                set_related(guide, related);
+            }
+            folder.problems.extend(related_problems);
         }
     }
+
+    let logo = config
+        .as_ref()
+        .and_then(|c| logo(loaded, c, &index, &mut problems));
     let translated_config: BTreeMap<String, SiteTranslation> = site_translations
         .iter()
         .filter_map(|(lang, (path, bytes))| {
@@ -478,113 +253,394 @@ pub fn assemble_cached(
             ))
         })
         .collect();
-
+    problems.extend(folders.values().flat_map(|f| f.problems.iter().cloned()));
+    let mut guides: Vec<Arc<Guide>> = folders.values().filter_map(|f| f.guide.clone()).collect();
+    sort_guides(&mut guides);
+    let untranslated = folders
+        .values()
+        .flat_map(|f| f.untranslated.iter().cloned())
+        .collect();
+    let files = index
+        .assets
+        .iter()
+        .map(|p| (p["content/".len()..].to_string(), loaded.content[p].clone()))
+        .collect();
+    cache.folders = folders;
+    cache.index = index;
     match config {
-        Some(config) if problems.is_empty() => Ok((
-            Site {
-                config,
-                guides,
-                files: index
-                    .assets
-                    .iter()
-                    .map(|p| (p["content/".len()..].to_string(), loaded.content[p].clone()))
-                    .collect(),
-                logo,
-                words,
-                translated_config,
-                untranslated,
-            },
-            rebuilt,
-        )),
+        Some(config) if problems.is_empty() => Ok(Site {
+            config,
+            guides,
+            files,
+            logo,
+            words,
+            translated_config,
+            untranslated,
+        }),
         _ => Err(Diagnostics::from(problems)),
     }
 }
 
-/// Fills in each guide's related guides, in each of its languages: a related guide not
-/// translated into that language is linked in the main language, and marked so.
-fn link_related(
-    guides: &mut [Arc<Guide>],
-    only: Option<&BTreeSet<String>>,
-    index: &SiteIndex,
+/// Assembles again the guides in `changed` and patches the last good site with them, if their
+/// folders keep their shape and the theme's words are the same. `None` when that cannot be done
+/// and the whole site must be assembled.
+fn patch(
     loaded: &LoadedSite,
-    problems: &mut Vec<Diagnostic>,
-) {
-    type Related = (Vec<RelatedGuide>, BTreeMap<String, Vec<RelatedGuide>>);
-    let related: Vec<Option<Related>> = {
-        let by_slug: BTreeMap<&str, &Guide> = guides
-            .iter()
-            .map(|g| (g.slug.as_str(), g.as_ref()))
-            .collect();
-        // Each related guide in `lang` where it is translated, else as written, marked so.
-        let related_in = |guide: &Guide, lang: &str| -> Vec<RelatedGuide> {
-            guide
-                .meta
-                .related
-                .iter()
-                .filter_map(|slug| by_slug.get(slug.as_str()))
-                .map(|other| {
-                    let shown = other.translations.get(lang).map_or(*other, |t| t.as_ref());
-                    let target = index.overview(&guide.slug, lang, &other.slug);
-                    let (lang, lang_name) = target.other_language.unzip();
-                    RelatedGuide {
-                        slug: other.slug.clone(),
-                        title: shown.meta.title.clone(),
-                        url: target.url,
-                        lang,
-                        lang_name,
-                    }
-                })
-                .collect()
-        };
-        guides
-            .iter()
-            .map(|guide| {
-                if guide.meta.related.is_empty() {
-                    return None;
-                }
-                for slug in &guide.meta.related {
-                    // A guide whose own files have errors exists; those are reported already.
-                    if !by_slug.contains_key(slug.as_str()) && !index.guides.contains_key(slug) {
-                        problems.push(related_problem(loaded, guide, slug, index));
-                    }
-                }
-                if only.is_some_and(|only| !only.contains(&guide.slug)) {
-                    return None;
-                }
-                let translated = guide
-                    .translations
-                    .keys()
-                    .map(|lang| (lang.clone(), related_in(guide, lang)))
-                    .collect();
-                Some((related_in(guide, &guide.lang), translated))
-            })
-            .collect()
-    };
-    for (guide, related) in guides.iter_mut().zip(related) {
-        let Some((main, mut translated)) = related else {
-            continue;
-        };
-        let guide = Arc::make_mut(guide);
-        guide.related_guides = main;
-        for (lang, translation) in guide.translations.iter_mut() {
-            Arc::make_mut(translation).related_guides = translated.remove(lang).unwrap_or_default();
+    cache: &mut Cache,
+    changed: &BTreeSet<String>,
+) -> Option<Result<Rebuilt, Diagnostics>> {
+    let Cache {
+        folders,
+        index,
+        last,
+    } = cache;
+    let (site, pending) = last.as_mut()?;
+    // The words come from the theme, whose edits do not name guides: read them every time.
+    let languages: Vec<String> = site.languages().map(str::to_string).collect();
+    let mut word_problems = Vec::new();
+    let words = theme_words(loaded, &languages, &mut word_problems);
+    if !word_problems.is_empty() || words != site.words {
+        return None;
+    }
+    let known = |lang: &str| languages[1..].iter().any(|l| l == lang);
+    let mut laid_out = Vec::new();
+    for slug in changed {
+        let old = folders.get(slug)?;
+        layout::folder_name_problem(slug).is_none().then_some(())?;
+        let prefix = format!("content/guides/{slug}/");
+        let mut files = GuideFiles::default();
+        for (path, bytes) in loaded
+            .content
+            .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+            .take_while(|(path, _)| path.starts_with(&prefix))
+        {
+            if let Place::Guide(_, part) = layout::place(path) {
+                files.add(path, bytes, part, &known);
+            }
         }
+        let (steps, shape) = files.lay_out(slug);
+        if shape != old.shape {
+            return None;
+        }
+        laid_out.push((slug.as_str(), files, steps, shape));
+    }
+
+    let env = Env {
+        index,
+        allow_html: site.config.allow_html,
+        words: &site.words,
+        main_language: &site.config.language,
+        missing_translation: site.config.missing_translation,
+    };
+    let built: Vec<(&str, Folder)> = laid_out
+        .into_par_iter()
+        .map(|(slug, files, steps, shape)| {
+            let mut folder = assemble_folder(slug, files, &steps, shape, &env);
+            if let Some(guide) = &folder.guide {
+                folder
+                    .problems
+                    .extend(related_problems(guide, index, loaded));
+            }
+            (slug, folder)
+        })
+        .collect();
+    for (slug, folder) in built {
+        pending.insert(slug.to_string());
+        folders.insert(slug.to_string(), folder);
+    }
+    // Only a whole-site run without problems leaves a site to patch, so the site's own files
+    // had none; only the folders' problems, and files that could not be read, can remain.
+    let problems: Vec<Diagnostic> = loaded
+        .problems
+        .iter()
+        .chain(folders.values().flat_map(|f| &f.problems))
+        .cloned()
+        .collect();
+    if !problems.is_empty() {
+        return Some(Err(Diagnostics::from(problems)));
+    }
+
+    // Swap in the guides assembled since the site was handed out, noting what others see of
+    // them.
+    let (mut lists, mut pages) = (false, false);
+    let mut retitled = BTreeSet::new();
+    for shown in site.guides.iter_mut() {
+        if !pending.contains(&shown.slug) {
+            continue;
+        }
+        let new = folders.get(&shown.slug)?.guide.clone()?;
+        let ((c1, n1, p1), (c2, n2, p2)) = (outline(shown), outline(&new));
+        // Titles (each card's second field) also show on other guides' pages.
+        if !c1.iter().map(|c| c[1]).eq(c2.iter().map(|c| c[1])) {
+            retitled.insert(new.slug.clone());
+        }
+        lists |= c1 != c2 || n1 != n2;
+        pages |= p1 != p2;
+        *shown = new;
+    }
+    // Guides assembled anew, and guides showing a retitled one among their related guides,
+    // are linked to their related guides again.
+    let relink: Vec<usize> = (0..site.guides.len())
+        .filter(|&i| {
+            let g = &site.guides[i];
+            pending.contains(&g.slug) || g.meta.related.iter().any(|r| retitled.contains(r))
+        })
+        .collect();
+    let find = |s: &str| folders.get(s).and_then(|f| f.guide.as_deref());
+    let related: Vec<Related> = relink
+        .iter()
+        .map(|&i| related_of(&site.guides[i], &find, index))
+        .collect();
+    let mut rebuilt = BTreeSet::new();
+    for (i, related) in relink.into_iter().zip(related) {
+        let guide = &mut site.guides[i];
+        set_related(guide, related);
+        rebuilt.insert(guide.slug.clone());
+        if let Some(folder) = folders.get_mut(&guide.slug) {
+            folder.guide = Some(Arc::clone(guide));
+        }
+    }
+    site.untranslated.retain(|u| !pending.contains(&u.guide));
+    for slug in pending.iter() {
+        let folder = folders.get(slug)?;
+        site.untranslated
+            .extend(folder.untranslated.iter().cloned());
+        // Pictures keep their names (the shape is the same) but may have new contents.
+        for path in &folder.shape.assets {
+            let out = &path["content/".len()..];
+            if let (Ok(i), Some(bytes)) = (
+                site.files.binary_search_by(|(p, _)| p.as_str().cmp(out)),
+                loaded.content.get(path),
+            ) {
+                site.files[i].1 = bytes.clone();
+            }
+        }
+    }
+    let mut moved = false;
+    if lists {
+        let before: Vec<Arc<Guide>> = site.guides.clone();
+        sort_guides(&mut site.guides);
+        moved = !before
+            .iter()
+            .zip(&site.guides)
+            .all(|(a, b)| a.slug == b.slug);
+    }
+    pending.clear();
+    Some(Ok(Rebuilt::Guides {
+        guides: rebuilt,
+        lists,
+        pages,
+        moved,
+    }))
+}
+
+/// Builds one guide folder's guide in every language it has.
+fn assemble_folder(
+    slug: &str,
+    files: GuideFiles,
+    steps: &[StepFile],
+    shape: Shape,
+    env: &Env,
+) -> Folder {
+    let mut problems = files.problems.clone();
+    let mut untranslated = Vec::new();
+    let guide = files.yaml.and_then(|yaml| {
+        let mut guide = build_guide(slug, yaml, steps, env, &mut problems)?;
+        for (lang, translation) in &files.translations {
+            let translated = translate_guide(
+                &guide,
+                steps,
+                lang,
+                translation,
+                env,
+                &mut untranslated,
+                &mut problems,
+            );
+            if let Some(t) = translated {
+                guide.translations.insert((*lang).to_string(), Arc::new(t));
+            }
+        }
+        Some(Arc::new(guide))
+    });
+    Folder {
+        shape,
+        guide,
+        untranslated,
+        problems,
     }
 }
 
-/// `site.<lang>.yaml` → `<lang>`, likewise for `guide.<lang>.yaml`.
-fn translation_of<'a>(name: &'a str, base: &str, ext: &str) -> Option<&'a str> {
-    let lang = name
-        .strip_prefix(base)?
-        .strip_prefix('.')?
-        .strip_suffix(ext)?;
-    is_language_code(lang).then_some(lang)
+fn add_to_index(index: &mut SiteIndex, slug: &str, shape: &Shape) {
+    let mut slugs = BTreeSet::new();
+    for (path, step_slug) in &shape.steps {
+        slugs.insert(step_slug.clone());
+        index
+            .step_files
+            .insert(path.clone(), (slug.to_string(), step_slug.clone()));
+    }
+    index.guides.insert(slug.to_string(), slugs);
+    for lang in &shape.translated {
+        index
+            .translated
+            .entry(lang.clone())
+            .or_default()
+            .insert(slug.to_string());
+    }
+    index.assets.extend(shape.assets.iter().cloned());
 }
 
-/// `03-sniff.es.md` → (`03-sniff`, `es`).
-fn step_translation(name: &str) -> Option<(&str, &str)> {
-    let (stem, lang) = name.strip_suffix(".md")?.rsplit_once('.')?;
-    is_language_code(lang).then_some((stem, lang))
+/// In index order: `order`, then title.
+fn sort_guides(guides: &mut [Arc<Guide>]) {
+    guides.sort_by(|a, b| {
+        (a.meta.order.unwrap_or(i64::MAX), &a.meta.title, &a.slug).cmp(&(
+            b.meta.order.unwrap_or(i64::MAX),
+            &b.meta.title,
+            &b.slug,
+        ))
+    });
+}
+
+/// The theme's words in each language. The same file is behind several languages: each problem
+/// is reported once.
+fn theme_words(
+    loaded: &LoadedSite,
+    languages: &[String],
+    problems: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Arc<Strings>> {
+    let mut words = BTreeMap::new();
+    for lang in languages {
+        match crate::i18n::strings(&loaded.templates, lang) {
+            Ok(w) => {
+                words.insert(lang.clone(), Arc::new(w));
+            }
+            Err(p) => {
+                let new: Vec<Diagnostic> =
+                    p.into_iter().filter(|d| !problems.contains(d)).collect();
+                problems.extend(new);
+            }
+        }
+    }
+    words
+}
+
+/// A file for a language the site does not have would never be shown. Reported once per
+/// language, at its first file; `unknown` is sorted by path.
+fn report_unknown_languages(
+    unknown: &[(&str, &str)],
+    main_language: &str,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let mut by_language: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (path, lang) in unknown {
+        by_language.entry(lang).or_default().push(path);
+    }
+    for (lang, paths) in by_language {
+        let others = match paths.len() - 1 {
+            0 => String::new(),
+            1 => " (and 1 other file)".to_string(),
+            n => format!(" (and {n} other files)"),
+        };
+        problems.push(
+            Diagnostic::file(
+                paths[0],
+                format!("`{lang}` is not one of the site's translations{others}"),
+            )
+            .with_help(if lang == main_language {
+                format!("`{lang}` is the site's main language: its text goes in the file without `.{lang}`")
+            } else {
+                format!("add `{lang}` to `translations:` in content/site.yaml, or rename the file")
+            }),
+        );
+    }
+}
+
+/// The logo's output path, if site.yaml names one that exists.
+fn logo(
+    loaded: &LoadedSite,
+    config: &SiteConfig,
+    index: &SiteIndex,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let path = config.logo.as_ref()?;
+    let target = format!("content/{}", path.trim_start_matches("./"));
+    if index.assets.contains(&target) {
+        return Some(target["content/".len()..].to_string());
+    }
+    let source = site_yaml_text(loaded);
+    let at = source.find(path.as_str()).unwrap_or(0);
+    problems.push(
+        Diagnostic::at(
+            "content/site.yaml",
+            &source,
+            at,
+            path.len(),
+            format!("the logo `{target}` does not exist"),
+        )
+        .with_help("the logo path is relative to `content/`, for example `images/logo.svg`"),
+    );
+    None
+}
+
+/// A guide's related guides in its main language, and in each of its translations.
+type Related = (Vec<RelatedGuide>, BTreeMap<String, Vec<RelatedGuide>>);
+
+/// A guide's related guides in each of its languages: a related guide not translated into that
+/// language is linked in the main language, and marked so. `find` gives a guide by its slug.
+fn related_of<'g>(
+    guide: &Guide,
+    find: &dyn Fn(&str) -> Option<&'g Guide>,
+    index: &SiteIndex,
+) -> Related {
+    let related_in = |lang: &str| -> Vec<RelatedGuide> {
+        guide
+            .meta
+            .related
+            .iter()
+            .filter_map(|slug| find(slug))
+            .map(|other| {
+                let shown = other.translations.get(lang).map_or(other, |t| t.as_ref());
+                let target = index.overview(&guide.slug, lang, &other.slug);
+                let (lang, lang_name) = target.other_language.unzip();
+                RelatedGuide {
+                    slug: other.slug.clone(),
+                    title: shown.meta.title.clone(),
+                    url: target.url,
+                    lang,
+                    lang_name,
+                }
+            })
+            .collect()
+    };
+    let translated = guide
+        .translations
+        .keys()
+        .map(|lang| (lang.clone(), related_in(lang)))
+        .collect();
+    (related_in(&guide.lang), translated)
+}
+
+fn set_related(guide: &mut Arc<Guide>, (main, mut translated): Related) {
+    if main.is_empty() && translated.values().all(Vec::is_empty) && guide.related_guides.is_empty()
+    {
+        return;
+    }
+    let guide = Arc::make_mut(guide);
+    guide.related_guides = main;
+    for (lang, translation) in guide.translations.iter_mut() {
+        Arc::make_mut(translation).related_guides = translated.remove(lang).unwrap_or_default();
+    }
+}
+
+/// `related` entries naming no guide folder. A guide whose own files have errors exists; those
+/// are reported already.
+fn related_problems(guide: &Guide, index: &SiteIndex, loaded: &LoadedSite) -> Vec<Diagnostic> {
+    guide
+        .meta
+        .related
+        .iter()
+        .filter(|slug| !index.guides.contains_key(*slug))
+        .map(|slug| related_problem(loaded, guide, slug, index))
+        .collect()
 }
 
 fn site_translation(
@@ -643,7 +699,7 @@ fn site_config(
             "the shelter's name; it is shown on every page and printed sheet",
         )],
     ));
-    if !is_language_code(&config.language) {
+    if !layout::is_language_code(&config.language) {
         let at = source
             .find("language:")
             .map_or(0, |i| i + "language:".len() + 1);
@@ -664,7 +720,7 @@ fn site_config(
             .find("translations:")
             .and_then(|i| Some(i + source[i..].find(lang.as_str())?))
             .unwrap_or(0);
-        let problem = if !is_language_code(lang) {
+        let problem = if !layout::is_language_code(lang) {
             Some((
                 format!("`{lang}` is not a language code"),
                 "use a code such as `es`, `fr` or `pt-BR`",
@@ -733,125 +789,6 @@ fn check_address(
             .with_help("write the full address, starting with https://"),
         );
     }
-}
-
-/// Files under `content/` that look like content in the wrong place are reported rather than
-/// copied, so a misnamed `guide.yml` or a step outside `steps/` is never silently ignored.
-fn check_stray(path: &str, ext: &str, problems: &mut Vec<Diagnostic>) {
-    let help = match ext {
-        "yml" => "rename it to end in .yaml",
-        "yaml" => {
-            "only content/site.yaml and content/guides/<guide>/guide.yaml are read; move or rename this file"
-        }
-        "md" => "steps go in content/guides/<guide>/steps/ and are named like 01-first-step.md",
-        _ => return,
-    };
-    problems.push(Diagnostic::file(path, "this file is not used by the site").with_help(help));
-}
-
-/// A BCP 47 language tag of the simple kind pages use: `en`, `es`, `pt-BR`, `zh-Hant`.
-fn is_language_code(code: &str) -> bool {
-    let mut parts = code.split('-');
-    let primary = parts.next().unwrap_or("");
-    (2..=3).contains(&primary.len())
-        && primary.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
-}
-
-fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
-/// Sorts step files by their `NN-` prefix and checks it: present, unique, 1, 2, 3, ... in order.
-fn order_steps<'a>(
-    files: &[(&'a str, &'a [u8])],
-    problems: &mut Vec<Diagnostic>,
-) -> Vec<StepFile<'a>> {
-    let mut steps = Vec::new();
-    for (path, bytes) in files {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        let stem = name.strip_suffix(".md").unwrap_or(name);
-        let parsed = stem
-            .split_once('-')
-            .and_then(|(n, slug)| Some((n, n.parse::<usize>().ok()?, slug)))
-            .filter(|(_, n, slug)| *n > 0 && !slug.is_empty());
-        match parsed {
-            Some((digits, _, slug)) if !is_slug(slug) => problems.push(
-                Diagnostic::file(*path, format!("`{slug}` cannot be used as a step name"))
-                    .with_help(format!(
-                        "use lower-case letters, digits and hyphens: rename the file to `{digits}-{}.md`",
-                        markdown::slugify(slug)
-                    )),
-            ),
-            Some((digits, _, slug)) if RESERVED_SLUGS.contains(&slug) => problems.push(
-                Diagnostic::file(
-                    *path,
-                    format!("a step cannot be called `{slug}`: the guide has a page of that name"),
-                )
-                .with_help(format!(
-                    "add a word, for example `{digits}-final-{slug}.md`; the names {} are taken",
-                    RESERVED_SLUGS.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
-                )),
-            ),
-            Some((_, n, slug)) => steps.push((n, slug.to_string(), *path, *bytes)),
-            None => problems.push(
-                Diagnostic::file(
-                    *path,
-                    "a step file's name must start with its number, like `01-get-a-harness.md`",
-                )
-                .with_help(format!(
-                    "rename it to `{:02}-{}.md` if it is the last step (the number is its place in the guide)",
-                    files.len(),
-                    markdown::slugify(stem)
-                )),
-            ),
-        }
-    }
-    steps.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    let mut seen_slugs: BTreeMap<String, &str> = BTreeMap::new();
-    let mut expected = 1;
-    for (i, (n, slug, path, _)) in steps.iter().enumerate() {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        if i > 0 && steps[i - 1].0 == *n {
-            problems.push(
-                Diagnostic::file(
-                    *path,
-                    format!(
-                        "two steps are numbered {n:02}: this one and `{}`",
-                        steps[i - 1].2
-                    ),
-                )
-                .with_help("give each step its own number, and renumber the steps after it"),
-            );
-        } else if *n != expected {
-            let help = if expected == 1 {
-                format!("the first step must be 01: rename it to `01-{slug}.md`")
-            } else {
-                format!(
-                    "rename `{name}` to `{expected:02}-{slug}.md`, and renumber the steps after it"
-                )
-            };
-            problems.push(
-                Diagnostic::file(
-                    *path,
-                    format!("step numbers must run 01, 02, 03, ...: expected {expected:02} here, found {n:02}"),
-                )
-                .with_help(help),
-            );
-        }
-        expected = n + 1;
-        if let Some(other) = seen_slugs.insert(slug.clone(), path) {
-            problems.push(
-                Diagnostic::file(*path, format!("two steps are named `{slug}`: this one and `{other}`"))
-                    .with_help("each step's name (the part after the number) becomes its page's name, so it must be unique in the guide"),
-            );
-        }
-    }
-    steps
 }
 
 fn related_problem(

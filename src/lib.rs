@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod frontmatter;
 pub mod guide;
 pub mod i18n;
+pub mod layout;
 pub mod links;
 pub mod load;
 pub mod markdown;

@@ -110,9 +110,9 @@ pub enum Templates<'a> {
 }
 
 /// A rebuild after an edit, for `serve`: guides in `cache` that `changed` does not name are
-/// reused, and only these pages are rendered again (with every copied file): the pages of guides
-/// assembled anew, the index when any guide changed, and the pages of changed templates.
-/// Returns the files rendered and which guides they cover.
+/// reused, and only these files are made again: the pages and pictures of guides assembled
+/// anew, the index, search and sitemap when what they list of those guides changed, and the
+/// pages of changed templates. Returns the files made and which guides they cover.
 pub fn rerender(
     loaded: &LoadedSite,
     base_url: Option<String>,
@@ -124,8 +124,20 @@ pub fn rerender(
         base_url,
         ..Default::default()
     };
+    let templates = match cache.render_everything_next {
+        true => Templates::All,
+        false => templates,
+    };
     let (site, rebuilt) =
-        assemble::assemble_cached(loaded, &options, &mut cache.assembled, changed)?;
+        match assemble::assemble_cached(loaded, &options, &mut cache.assembled, changed) {
+            Ok(assembled) => assembled,
+            Err(problems) => {
+                // Guides assembled meanwhile are remembered by the assembly cache; changed
+                // templates are not.
+                cache.render_everything_next |= !matches!(templates, Templates::Unchanged);
+                return Err(problems);
+            }
+        };
     let rebuilt = match templates {
         Templates::All => Rebuilt::All,
         _ => rebuilt,
@@ -141,46 +153,53 @@ pub fn rerender(
     );
     let theme = Theme::new(&loaded.templates);
     let plan = match cache.plan.take() {
-        Some(plan) if same_pages => plan,
-        _ => plan(&site, &theme).map_err(Diagnostics::from)?,
+        Some(plan) if same_pages => Ok(plan),
+        _ => plan(site, &theme),
     };
-    let renderer = Renderer::new(theme, &site, false).map_err(Diagnostics::from)?;
-    let files = match (&rebuilt, &templates) {
-        (Rebuilt::All, _) => renderer.render_all(&site, &plan),
-        (
-            Rebuilt::Guides {
-                guides,
-                lists,
-                pages,
-            },
-            templates,
-        ) => {
-            // The parts of the search that hold a rebuilt guide.
-            let parts: BTreeSet<usize> = site
-                .guides
-                .iter()
-                .enumerate()
-                .filter(|(_, g)| guides.contains(&g.slug))
-                .map(|(i, _)| i / crate::plan::SEARCH_PART)
-                .collect();
-            renderer.render_some(&site, &plan, |page, slug| {
-                let template_changed =
-                    matches!(templates, Templates::Pages(t) if t.contains(page.kind.template()));
-                let guide_changed = match (slug, page.kind) {
-                    (Some(slug), _) => guides.contains(slug),
-                    // The index, the search and the sitemap list every guide, but only what
-                    // they list of these guides need change; the 404 page and the manifest use
-                    // only the site's settings.
-                    (None, PageKind::Index) => *lists,
-                    (None, PageKind::SearchIndex(part)) => parts.contains(&part),
-                    (None, PageKind::Sitemap) => *pages,
-                    (None, _) => false,
-                };
-                template_changed || guide_changed
-            })
-        }
-    }
-    .map_err(Diagnostics::from)?;
+    let rendered = plan
+        .and_then(|plan| Ok((Renderer::new(theme, site, false)?, plan)))
+        .and_then(|(renderer, plan)| {
+            let files = match &rebuilt {
+                Rebuilt::All => renderer.render_all(site, &plan),
+                Rebuilt::Guides {
+                    guides,
+                    lists,
+                    pages,
+                    moved,
+                } => {
+                    let rebuilt: Vec<bool> =
+                        site.guides.iter().map(|g| guides.contains(&g.slug)).collect();
+                    // The parts of the search that hold a rebuilt guide.
+                    let parts: BTreeSet<usize> = (0..site.guides.len())
+                        .filter(|&g| rebuilt[g] || *moved)
+                        .map(|g| g / crate::plan::SEARCH_PART)
+                        .collect();
+                    renderer.render_some(site, &plan, |path, page| {
+                        let Some(page) = page else {
+                            // A copied file: a rebuilt guide's picture. The site's own files
+                            // and the theme's change only with a whole rebuild.
+                            return crate::plan::guide_of(path).is_some_and(|g| guides.contains(g));
+                        };
+                        let template_changed = matches!(&templates, Templates::Pages(t) if t.contains(page.kind.template()));
+                        let guide_changed = match (page.guide, page.kind) {
+                            (Some(g), _) => rebuilt[g],
+                            // The index, the search and the sitemap list every guide, but only
+                            // what they list of these guides need change; the 404 page and the
+                            // manifest use only the site's settings.
+                            (None, PageKind::Index) => *lists,
+                            (None, PageKind::SearchIndex(part)) => parts.contains(&part),
+                            (None, PageKind::Sitemap) => *pages,
+                            (None, _) => false,
+                        };
+                        template_changed || guide_changed
+                    })
+                }
+            };
+            Ok((files?, plan))
+        });
+    // A failed render leaves pages unmade that the next rebuild might not know to make.
+    cache.render_everything_next = rendered.is_err();
+    let (files, plan) = rendered.map_err(Diagnostics::from)?;
     cache.plan = Some(plan);
     Ok((files, rebuilt))
 }
@@ -190,6 +209,8 @@ pub fn rerender(
 pub struct RebuildCache {
     assembled: assemble::Cache,
     plan: Option<Plan>,
+    /// A rebuild failed in a way the caches cannot account for: the next one makes everything.
+    render_everything_next: bool,
 }
 
 /// A site read and checked, ready to render: everything before the first page is made.

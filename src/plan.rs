@@ -195,3 +195,24 @@ pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
         Err(problems)
     }
 }
+
+/// The guide an output file belongs to: `guides/<slug>/...`, or `<lang>/guides/<slug>/...` in a
+/// translation.
+pub fn guide_of(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("guides/").or_else(|| {
+        let (_, after) = path.split_once('/')?;
+        after.strip_prefix("guides/")
+    })?;
+    Some(rest.split_once('/')?.0)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn output_files_belong_to_their_guide_in_every_language() {
+        assert_eq!(super::guide_of("guides/leash/a.html"), Some("leash"));
+        assert_eq!(super::guide_of("es/guides/leash/a.html"), Some("leash"));
+        assert_eq!(super::guide_of("es/index.html"), None);
+        assert_eq!(super::guide_of("assets/style.css"), None);
+    }
+}

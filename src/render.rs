@@ -360,13 +360,12 @@ impl Renderer {
         self.render_some(site, plan, |_, _| true)
     }
 
-    /// Renders the pages `wanted` accepts (given each page and its guide's slug), and every
-    /// copied file, into memory.
+    /// Renders the files `wanted` accepts into memory (see `render_into`).
     pub fn render_some(
         &self,
         site: &Site,
         plan: &Plan,
-        wanted: impl Fn(&Page, Option<&str>) -> bool + Sync,
+        wanted: impl Fn(&str, Option<&Page>) -> bool + Sync,
     ) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
         let out = std::sync::Mutex::new(Vec::new());
         self.render_into(site, plan, wanted, &|path, bytes| {
@@ -378,13 +377,14 @@ impl Renderer {
         Ok(out.into_inner().unwrap_or_default())
     }
 
-    /// Renders the pages `wanted` accepts and every copied file, handing each to `sink` as soon
-    /// as it is made, so no more than a guide's pages per thread are held at once.
+    /// Renders the files `wanted` accepts (given each one's output path, and the page if it is
+    /// one), handing each to `sink` as soon as it is made, so no more than a guide's pages per
+    /// thread are held at once.
     pub fn render_into(
         &self,
         site: &Site,
         plan: &Plan,
-        wanted: impl Fn(&Page, Option<&str>) -> bool + Sync,
+        wanted: impl Fn(&str, Option<&Page>) -> bool + Sync,
         sink: &Sink<'_>,
     ) -> Result<(), Vec<Diagnostic>> {
         let langs: Vec<Language> = site
@@ -397,7 +397,7 @@ impl Renderer {
         let mut site_pages = Vec::new();
         let mut guide_pages: BTreeMap<(usize, usize), Vec<&Page>> = BTreeMap::new();
         for page in &plan.pages {
-            if !wanted(page, page.guide.map(|g| site.guides[g].slug.as_str())) {
+            if !wanted(&page.path, Some(page)) {
                 continue;
             }
             match page.guide {
@@ -443,6 +443,7 @@ impl Renderer {
         problems.extend(
             plan.copies
                 .par_iter()
+                .filter(|(path, _)| wanted(path, None))
                 .filter_map(|(path, copy)| {
                     let bytes = match copy {
                         Copy::Content(i) => site.files[*i].1.clone(),

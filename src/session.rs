@@ -2,7 +2,7 @@
 //! output. A change re-reads only the files it names; a failed rebuild keeps the last good
 //! output and remembers the problems, so the server can show them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,6 +11,7 @@ use crate::assemble::{self, Rebuilt};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{self, LoadedSite};
 use crate::pipeline::{RebuildCache, Templates, rerender};
+use crate::plan::guide_of;
 
 /// Templates that make one kind of page each.
 const PAGE_TEMPLATES: &[&str] = &[
@@ -23,17 +24,14 @@ const PAGE_TEMPLATES: &[&str] = &[
     "log.html",
 ];
 
-/// The built site, by output path. Keys and contents are shared, so a rebuild copies the map
-/// cheaply and replaces only what it rendered.
-pub type Files = BTreeMap<Arc<str>, Arc<[u8]>>;
+/// The built site, by output path. A persistent map: a rebuild copies it in constant time and
+/// replaces only what it rendered, while the server goes on reading the old copy.
+pub type Files = imbl::OrdMap<Arc<str>, Arc<[u8]>>;
 
 pub struct Session {
     loaded: LoadedSite,
     base_url: Option<String>,
     cache: RebuildCache,
-    /// After a failed rebuild, the next good one renders every page: the failed one may have
-    /// assembled guides whose pages were never rendered.
-    render_everything_next: bool,
     /// The last output that built without problems.
     pub files: Arc<Files>,
     /// The problems of the latest rebuild, if it failed.
@@ -60,7 +58,6 @@ impl Session {
             loaded,
             base_url,
             cache: RebuildCache::default(),
-            render_everything_next: true,
             files: Arc::new(Files::new()),
             problems: None,
             builds: 0,
@@ -118,11 +115,6 @@ impl Session {
     fn rebuild(&mut self, changed: assemble::Changed, templates: Templates) -> Outcome {
         let start = Instant::now();
         self.builds += 1;
-        let templates = if self.render_everything_next {
-            Templates::All
-        } else {
-            templates
-        };
         match rerender(
             &self.loaded,
             self.base_url.clone(),
@@ -151,14 +143,20 @@ impl Session {
                         );
                         new
                     }
-                    // Only the rebuilt guides' files and what was rendered are compared.
-                    Rebuilt::Guides { guides: set, .. } => {
+                    // Only what was rendered is compared. A guide's files come or go only when
+                    // its pages do: only then are its old files looked for.
+                    Rebuilt::Guides {
+                        guides: set, pages, ..
+                    } => {
                         let mut new = (*self.files).clone();
-                        let gone: Vec<Arc<str>> = new
-                            .keys()
-                            .filter(|p| guide_of(p).is_some_and(|g| set.contains(g)))
-                            .cloned()
-                            .collect();
+                        let gone: Vec<Arc<str>> = match pages {
+                            true => new
+                                .keys()
+                                .filter(|p| guide_of(p).is_some_and(|g| set.contains(g)))
+                                .cloned()
+                                .collect(),
+                            false => Vec::new(),
+                        };
                         for path in &gone {
                             new.remove(path);
                         }
@@ -176,7 +174,6 @@ impl Session {
                         new
                     }
                 };
-                self.render_everything_next = false;
                 self.files = Arc::new(new);
                 self.problems = None;
                 Outcome {
@@ -186,7 +183,6 @@ impl Session {
                 }
             }
             Err(problems) => {
-                self.render_everything_next = true;
                 self.problems = Some(problems);
                 Outcome {
                     changed: Vec::new(),
@@ -199,26 +195,5 @@ impl Session {
 
     pub fn root(&self) -> &Path {
         &self.loaded.root
-    }
-}
-
-/// The guide an output file belongs to: `guides/<slug>/...`, or `<lang>/guides/<slug>/...` in a
-/// translation.
-fn guide_of(path: &str) -> Option<&str> {
-    let rest = path.strip_prefix("guides/").or_else(|| {
-        let (_, after) = path.split_once('/')?;
-        after.strip_prefix("guides/")
-    })?;
-    Some(rest.split_once('/')?.0)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn output_files_belong_to_their_guide_in_every_language() {
-        assert_eq!(super::guide_of("guides/leash/a.html"), Some("leash"));
-        assert_eq!(super::guide_of("es/guides/leash/a.html"), Some("leash"));
-        assert_eq!(super::guide_of("es/index.html"), None);
-        assert_eq!(super::guide_of("assets/style.css"), None);
     }
 }

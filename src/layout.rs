@@ -1,0 +1,338 @@
+//! Where each file under `content/` belongs: the site's settings, a guide folder's
+//! guide.yaml, its steps in order, its translations and its pictures. Names and numbering are
+//! checked here; what the files say is checked when they are assembled.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::guide::{StepFile, TranslationFiles};
+use crate::markdown;
+
+/// Step slugs that would collide with a guide's own pages.
+const RESERVED_SLUGS: &[&str] = &["index", "checklist", "handout", "log"];
+
+/// Where one file under `content/` belongs.
+pub enum Place<'a> {
+    SiteYaml,
+    /// `site.<lang>.yaml`.
+    SiteTranslation(&'a str),
+    /// A file in the folder of the guide named first.
+    Guide(&'a str, Part<'a>),
+    /// Anything else: copied as it is.
+    Other,
+}
+
+/// A file's part in its guide folder.
+pub enum Part<'a> {
+    Yaml,
+    /// `guide.yml`, reported once instead of as a missing guide.yaml and a stray file.
+    MisnamedYaml,
+    /// `guide.<lang>.yaml`.
+    Translation(&'a str),
+    Step,
+    /// `steps/NN-slug.<lang>.md`: the step's file name without `.<lang>.md`, and the language.
+    StepTranslation(&'a str, &'a str),
+    /// Anything else in `steps/`: a step that would silently go missing.
+    NotAStep(&'a str),
+    /// Anything else in the folder (pictures): copied as it is.
+    Asset,
+}
+
+pub fn place(path: &str) -> Place<'_> {
+    let rest = path.strip_prefix("content/").unwrap_or(path);
+    // Up to five parts, without an allocation per file: no pattern below is longer.
+    let mut buf = [""; 5];
+    let mut count = 0;
+    for part in rest.split('/') {
+        if count < buf.len() {
+            buf[count] = part;
+        }
+        count += 1;
+    }
+    let parts = &buf[..count.min(buf.len())];
+    let ext = extension(rest);
+    let in_guide = |guide, part| Place::Guide(guide, part);
+    match parts {
+        ["site.yaml"] => Place::SiteYaml,
+        [name] => match translation_of(name, "site", ".yaml") {
+            Some(lang) => Place::SiteTranslation(lang),
+            None => Place::Other,
+        },
+        ["guides", guide, "guide.yaml"] => in_guide(guide, Part::Yaml),
+        ["guides", guide, "guide.yml"] => in_guide(guide, Part::MisnamedYaml),
+        ["guides", guide, name] if translation_of(name, "guide", ".yaml").is_some() => {
+            let lang = translation_of(name, "guide", ".yaml").unwrap_or_default();
+            in_guide(guide, Part::Translation(lang))
+        }
+        ["guides", guide, "steps", name] if ext == "md" => match step_translation(name) {
+            Some((stem, lang)) => in_guide(guide, Part::StepTranslation(stem, lang)),
+            None => in_guide(guide, Part::Step),
+        },
+        ["guides", guide, "steps", name] => in_guide(guide, Part::NotAStep(name)),
+        ["guides", guide, ..] if parts.len() > 2 => in_guide(guide, Part::Asset),
+        _ => Place::Other,
+    }
+}
+
+pub fn extension(path: &str) -> &str {
+    path.rsplit_once('.').map_or("", |(_, e)| e)
+}
+
+/// A guide folder's files, sorted out by role.
+#[derive(Default)]
+pub struct GuideFiles<'a> {
+    pub yaml: Option<(&'a str, &'a [u8])>,
+    misnamed_yaml: Option<&'a str>,
+    steps: Vec<(&'a str, &'a [u8])>,
+    /// Translation files, by language.
+    pub translations: BTreeMap<&'a str, TranslationFiles<'a>>,
+    assets: Vec<&'a str>,
+    /// Files in a language the site does not have: (path, language).
+    pub unknown: Vec<(&'a str, &'a str)>,
+    /// Problems with the files' names and places.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// What of a guide folder other guides' links are checked against, and the files it copies.
+/// While it stays the same, an edit inside the folder changes nothing outside its guide.
+#[derive(Default, PartialEq)]
+pub struct Shape {
+    /// Step files in order: (path, step slug).
+    pub steps: Vec<(String, String)>,
+    /// The languages it has a `guide.<lang>.yaml` for.
+    pub translated: Vec<String>,
+    pub assets: Vec<String>,
+    /// Files in languages the site does not have (reported once per language, site-wide).
+    pub unknown: Vec<(String, String)>,
+}
+
+/// Required fields of guide.yaml, for the message about a folder without one.
+const GUIDE_FIELDS: &str = "`title`, `summary`, `species`, `time_needed` and `intro`";
+
+impl<'a> GuideFiles<'a> {
+    /// Adds a file; `known` says whether a language is one of the site's translations.
+    pub fn add(
+        &mut self,
+        path: &'a str,
+        bytes: &'a [u8],
+        part: Part<'a>,
+        known: &dyn Fn(&str) -> bool,
+    ) {
+        match part {
+            Part::Yaml => self.yaml = Some((path, bytes)),
+            Part::MisnamedYaml => self.misnamed_yaml = Some(path),
+            Part::Translation(lang) if known(lang) => {
+                self.translations.entry(lang).or_default().yaml = Some((path, bytes));
+            }
+            Part::StepTranslation(stem, lang) if known(lang) => {
+                self.translations
+                    .entry(lang)
+                    .or_default()
+                    .steps
+                    .insert(stem.to_string(), (path, bytes));
+            }
+            Part::Translation(lang) | Part::StepTranslation(_, lang) => {
+                self.unknown.push((path, lang));
+            }
+            Part::Step => self.steps.push((path, bytes)),
+            Part::NotAStep(name) => {
+                let stem = name.split('.').next().unwrap_or(name);
+                self.problems.push(
+                    Diagnostic::file(path, "step files must end in .md").with_help(format!(
+                        "rename it to `{stem}.md`; pictures go in the guide's images/ folder"
+                    )),
+                );
+            }
+            Part::Asset => {
+                check_stray(path, extension(path), &mut self.problems);
+                self.assets.push(path);
+            }
+        }
+    }
+
+    /// The folder's steps in order, and its shape. Problems with names and numbering, and a
+    /// missing guide.yaml, go to `self.problems`.
+    pub fn lay_out(&mut self, slug: &str) -> (Vec<StepFile<'a>>, Shape) {
+        let steps = order_steps(&self.steps, &mut self.problems);
+        let folder = format!("content/guides/{slug}");
+        match (self.yaml, self.misnamed_yaml) {
+            (Some(_), _) => {}
+            (None, Some(path)) => self.problems.push(
+                Diagnostic::file(path, "the guide file must be called `guide.yaml`, not `guide.yml`")
+                    .with_help("rename it to `guide.yaml`"),
+            ),
+            (None, None) => self.problems.push(
+                Diagnostic::file(&folder, "this guide folder has no guide.yaml").with_help(format!(
+                    "add {folder}/guide.yaml with at least {GUIDE_FIELDS} (the README has an example)"
+                )),
+            ),
+        }
+        let shape = Shape {
+            steps: steps
+                .iter()
+                .map(|(_, step_slug, path, _)| ((*path).to_string(), step_slug.clone()))
+                .collect(),
+            translated: self
+                .translations
+                .iter()
+                .filter(|(_, t)| t.yaml.is_some())
+                .map(|(lang, _)| (*lang).to_string())
+                .collect(),
+            assets: self.assets.iter().map(|p| (*p).to_string()).collect(),
+            unknown: self
+                .unknown
+                .iter()
+                .map(|(p, l)| ((*p).to_string(), (*l).to_string()))
+                .collect(),
+        };
+        (steps, shape)
+    }
+}
+
+/// The problem with a guide folder whose name cannot be part of a web address, if it has one.
+pub fn folder_name_problem(slug: &str) -> Option<Diagnostic> {
+    (!is_slug(slug)).then(|| {
+        Diagnostic::file(
+            format!("content/guides/{slug}"),
+            format!("`{slug}` cannot be used as a guide folder name"),
+        )
+        .with_help(format!(
+            "use lower-case letters, digits and hyphens, for example `{}`",
+            markdown::slugify(slug)
+        ))
+    })
+}
+
+/// `site.<lang>.yaml` → `<lang>`, likewise for `guide.<lang>.yaml`.
+pub fn translation_of<'a>(name: &'a str, base: &str, ext: &str) -> Option<&'a str> {
+    let lang = name
+        .strip_prefix(base)?
+        .strip_prefix('.')?
+        .strip_suffix(ext)?;
+    is_language_code(lang).then_some(lang)
+}
+
+/// `03-sniff.es.md` → (`03-sniff`, `es`).
+fn step_translation(name: &str) -> Option<(&str, &str)> {
+    let (stem, lang) = name.strip_suffix(".md")?.rsplit_once('.')?;
+    is_language_code(lang).then_some((stem, lang))
+}
+
+/// Files under `content/` that look like content in the wrong place are reported rather than
+/// copied, so a misnamed `guide.yml` or a step outside `steps/` is never silently ignored.
+pub fn check_stray(path: &str, ext: &str, problems: &mut Vec<Diagnostic>) {
+    let help = match ext {
+        "yml" => "rename it to end in .yaml",
+        "yaml" => {
+            "only content/site.yaml and content/guides/<guide>/guide.yaml are read; move or rename this file"
+        }
+        "md" => "steps go in content/guides/<guide>/steps/ and are named like 01-first-step.md",
+        _ => return,
+    };
+    problems.push(Diagnostic::file(path, "this file is not used by the site").with_help(help));
+}
+
+/// A BCP 47 language tag of the simple kind pages use: `en`, `es`, `pt-BR`, `zh-Hant`.
+pub fn is_language_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Sorts step files by their `NN-` prefix and checks it: present, unique, 1, 2, 3, ... in order.
+fn order_steps<'a>(
+    files: &[(&'a str, &'a [u8])],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<StepFile<'a>> {
+    let mut steps = Vec::new();
+    for (path, bytes) in files {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let stem = name.strip_suffix(".md").unwrap_or(name);
+        let parsed = stem
+            .split_once('-')
+            .and_then(|(n, slug)| Some((n, n.parse::<usize>().ok()?, slug)))
+            .filter(|(_, n, slug)| *n > 0 && !slug.is_empty());
+        match parsed {
+            Some((digits, _, slug)) if !is_slug(slug) => problems.push(
+                Diagnostic::file(*path, format!("`{slug}` cannot be used as a step name"))
+                    .with_help(format!(
+                        "use lower-case letters, digits and hyphens: rename the file to `{digits}-{}.md`",
+                        markdown::slugify(slug)
+                    )),
+            ),
+            Some((digits, _, slug)) if RESERVED_SLUGS.contains(&slug) => problems.push(
+                Diagnostic::file(
+                    *path,
+                    format!("a step cannot be called `{slug}`: the guide has a page of that name"),
+                )
+                .with_help(format!(
+                    "add a word, for example `{digits}-final-{slug}.md`; the names {} are taken",
+                    RESERVED_SLUGS.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+                )),
+            ),
+            Some((_, n, slug)) => steps.push((n, slug.to_string(), *path, *bytes)),
+            None => problems.push(
+                Diagnostic::file(
+                    *path,
+                    "a step file's name must start with its number, like `01-get-a-harness.md`",
+                )
+                .with_help(format!(
+                    "rename it to `{:02}-{}.md` if it is the last step (the number is its place in the guide)",
+                    files.len(),
+                    markdown::slugify(stem)
+                )),
+            ),
+        }
+    }
+    steps.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let mut seen_slugs: BTreeMap<String, &str> = BTreeMap::new();
+    let mut expected = 1;
+    for (i, (n, slug, path, _)) in steps.iter().enumerate() {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if i > 0 && steps[i - 1].0 == *n {
+            problems.push(
+                Diagnostic::file(
+                    *path,
+                    format!(
+                        "two steps are numbered {n:02}: this one and `{}`",
+                        steps[i - 1].2
+                    ),
+                )
+                .with_help("give each step its own number, and renumber the steps after it"),
+            );
+        } else if *n != expected {
+            let help = if expected == 1 {
+                format!("the first step must be 01: rename it to `01-{slug}.md`")
+            } else {
+                format!(
+                    "rename `{name}` to `{expected:02}-{slug}.md`, and renumber the steps after it"
+                )
+            };
+            problems.push(
+                Diagnostic::file(
+                    *path,
+                    format!("step numbers must run 01, 02, 03, ...: expected {expected:02} here, found {n:02}"),
+                )
+                .with_help(help),
+            );
+        }
+        expected = n + 1;
+        if let Some(other) = seen_slugs.insert(slug.clone(), path) {
+            problems.push(
+                Diagnostic::file(*path, format!("two steps are named `{slug}`: this one and `{other}`"))
+                    .with_help("each step's name (the part after the number) becomes its page's name, so it must be unique in the guide"),
+            );
+        }
+    }
+    steps
+}
