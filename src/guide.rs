@@ -436,13 +436,15 @@ fn build_step(
         ..body_source
     };
     let done_when_html = markdown::render_inline(&front.done_when, &done_source, problems);
+    let text = markdown::plain_text(split.body);
     Some(Step {
         number: file.number,
         slug: file.slug.to_string(),
         front,
         done_when_html,
         html: body.html,
-        text: markdown::plain_text(split.body),
+        words: crate::search::words(&text),
+        text,
         substeps: body.substeps,
         lang: None,
     })

@@ -25,6 +25,7 @@ pub mod progress;
 pub mod qr;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod server;
 pub mod session;

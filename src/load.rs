@@ -149,9 +149,17 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> bool {
             format!("{key}/")
         };
         let mut removed: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        let keys: Vec<String> = map
-            .keys()
-            .filter(|k| **k == key || k.starts_with(&prefix))
+        // The path itself, then what is under it: a range of the sorted keys, not a scan.
+        let keys: Vec<String> = std::iter::once(&key)
+            .filter(|k| map.contains_key(*k))
+            .chain(
+                map.range::<str, _>((
+                    std::ops::Bound::Included(prefix.as_str()),
+                    std::ops::Bound::Unbounded,
+                ))
+                .map(|(k, _)| k)
+                .take_while(|k| k.starts_with(&prefix)),
+            )
             .cloned()
             .collect();
         for k in keys {

@@ -164,6 +164,9 @@ pub struct Step {
     pub html: String,
     /// The body as plain text, for search engines' structured data.
     pub text: String,
+    /// The body's words, for the index page's search (`search::words`).
+    #[serde(skip)]
+    pub words: String,
     pub substeps: Vec<SubStep>,
     /// Set when the step is shown in another language than its guide, because its
     /// translation is missing.

@@ -60,7 +60,7 @@ struct SearchStep<'a> {
     title: &'a str,
     url: String,
     /// The step's words, each once, lower-case: all the search needs, at half the size.
-    text: String,
+    text: &'a str,
 }
 
 /// A neighbouring step, for previous/next links.
@@ -224,7 +224,7 @@ impl<'s> Language<'s> {
                         .map(|s| SearchStep {
                             title: &s.front.title,
                             url: format!("{up}guides/{}/{}.html", g.slug, s.slug),
-                            text: search_words(&s.text),
+                            text: s.words.as_str(),
                         })
                         .collect(),
                 }
@@ -569,26 +569,6 @@ fn sitemap(site: &Site, plan: &Plan, langs: &[Language]) -> Vec<SitemapEntry> {
         .collect()
 }
 
-/// Each word of `text` once, lower-cased, in order of first use. The text is lower-cased
-/// once and the words borrowed from it, since this runs over every step of a search part.
-fn search_words(text: &str) -> String {
-    let lower = text.to_lowercase();
-    let mut seen = std::collections::HashSet::new();
-    let mut out = String::with_capacity(lower.len() / 2);
-    for word in lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if seen.insert(word) {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(word);
-        }
-    }
-    out
-}
-
 /// A page's web address (the site has a base URL): an `index.html` is addressed by its
 /// folder, as web servers serve it.
 fn address(site: &Site, path: &str) -> String {
@@ -700,16 +680,7 @@ fn tera_diagnostic(theme: &Theme, e: &tera::Error, page: Option<&str>) -> Diagno
 
 #[cfg(test)]
 mod tests {
-    use super::{css_string, search_words};
-
-    #[test]
-    fn search_words_keeps_each_word_once_in_lower_case() {
-        assert_eq!(
-            search_words("Let the cat sniff. The CAT sniffs; let it—«Olé» 2 times"),
-            "let the cat sniff sniffs it olé 2 times"
-        );
-        assert_eq!(search_words(" ... "), "");
-    }
+    use super::css_string;
 
     #[test]
     fn css_strings_cannot_break_out_of_style() {

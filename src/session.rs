@@ -62,13 +62,15 @@ impl Session {
             problems: None,
             builds: 0,
         };
-        let outcome = session.rebuild(assemble::Changed::All, Templates::All);
+        let outcome = session.rebuild(assemble::Changed::All, Templates::All, Instant::now());
         Ok((session, outcome))
     }
 
     /// Re-reads `paths` (relative to the site root) and rebuilds; `None` if no file changed
     /// (a save without edits, or only an editor's probe file).
     pub fn apply(&mut self, paths: &[String]) -> Option<Outcome> {
+        // Re-reading the files is part of the rebuild's time.
+        let start = Instant::now();
         if !load::refresh(&mut self.loaded, paths) {
             return None;
         }
@@ -109,11 +111,15 @@ impl Session {
         } else {
             Templates::Pages(&page_templates)
         };
-        Some(self.rebuild(changed, templates))
+        Some(self.rebuild(changed, templates, start))
     }
 
-    fn rebuild(&mut self, changed: assemble::Changed, templates: Templates) -> Outcome {
-        let start = Instant::now();
+    fn rebuild(
+        &mut self,
+        changed: assemble::Changed,
+        templates: Templates,
+        start: Instant,
+    ) -> Outcome {
         self.builds += 1;
         match rerender(
             &self.loaded,
