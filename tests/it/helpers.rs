@@ -83,6 +83,13 @@ impl TestSite {
         TestSite { dir }
     }
 
+    /// A synthetic site (see `handout::synthetic`), free to change.
+    pub fn synthetic(guides: usize, steps: usize) -> Self {
+        let dir = TempDir::new().expect("temp dir");
+        synthetic_site(dir.path(), guides, steps, 1);
+        TestSite { dir }
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }

@@ -545,6 +545,79 @@ fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
     );
 }
 
+/// On a site with three parts of search, edits that patch the site in place and edits that
+/// make it whole again, in a row: a step, a title that moves its guide to the top of the index
+/// (and shows on another guide's page), a picture, a new step, a broken guide.yaml with another
+/// guide edited meanwhile, and its fix. Every page served equals a full build's, both after the
+/// edits that patch and at the end.
+#[test]
+fn patched_rebuilds_of_a_larger_site_equal_a_full_build() {
+    let site = TestSite::synthetic(205, 2);
+    let picture = "content/guides/guide-00007/images/map.svg";
+    site.write(picture, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    let served = Served::start(site.root(), &[]);
+    let mut events = served.events();
+    let step = "content/guides/guide-00150/steps/01-step-1.md";
+    site.write(step, &step_text("Edited in place."));
+    events.expect("reload");
+    assert!(
+        served
+            .get("/guides/guide-00150/step-1.html")
+            .body
+            .contains("Edited in place.")
+    );
+    // "Guide 99" is last on the index; renamed, it moves to the top and every guide after
+    // it moves one place, across the search's parts.
+    let yaml = "content/guides/guide-00099/guide.yaml";
+    site.write(
+        yaml,
+        &site
+            .read(yaml)
+            .replace("title: Guide 99", "title: Aardvark guide"),
+    );
+    events.expect("reload");
+    // guide-00100 lists guide-00099 as related.
+    assert!(
+        served
+            .get("/guides/guide-00100/index.html")
+            .body
+            .contains("Aardvark guide")
+    );
+    site.write(
+        picture,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>Map</title></svg>",
+    );
+    events.expect("reload");
+    assert!(
+        served
+            .get("/guides/guide-00007/images/map.svg")
+            .body
+            .contains("<title>Map</title>")
+    );
+    // Patched so far; what follows assembles the whole site.
+    assert_serves_a_full_build(&site, &served);
+    site.write(
+        "content/guides/guide-00020/steps/03-step-3.md",
+        &step_text("A new last step."),
+    );
+    events.expect("reload");
+    let broken = "content/guides/guide-00030/guide.yaml";
+    let good = site.read(broken);
+    site.write(broken, "title: [\n");
+    events.expect("problems");
+    site.write(
+        "content/guides/guide-00040/steps/02-step-2.md",
+        &step_text("Edited while another guide was broken."),
+    );
+    events.expect("problems");
+    site.write(
+        broken,
+        &good.replace("title: Guide 30", "title: Guide 30, fixed"),
+    );
+    events.expect("reload");
+    assert_serves_a_full_build(&site, &served);
+}
+
 /// Every file a full build of `site` makes is served with the same bytes.
 fn assert_serves_a_full_build(site: &TestSite, served: &Served) {
     let out = tempfile::TempDir::new().unwrap();
