@@ -1,6 +1,6 @@
 //! Edit-to-reload time of `handout serve`: from the moment a step file is written to the moment
-//! the open page is told to reload (file-system event, debounce, rebuild and notice included),
-//! on a synthetic site of 1,000 guides of ten steps.
+//! the open page is told to reload (file-system event, the wait that ends a burst, rebuild and
+//! notice included), on a synthetic site of 1,000 guides of ten steps.
 //!
 //! Also reports the server's own rebuild time for each edit (from its "build N: ... in X ms"
 //! line): re-reading the file, assembling, rendering and swapping in the new pages.

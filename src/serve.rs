@@ -27,7 +27,9 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostics> {
     let one = |d: Diagnostic| Diagnostics::from(vec![d]);
     let (mut session, outcome) =
         Session::start(&options.root, options.base_url.clone()).map_err(one)?;
-    report(&session, &outcome);
+    // Builds shown to pages, counted here: a burst's rebuilds that are merged count once.
+    let mut build: u64 = 1;
+    report(&session, &outcome, build);
     let server =
         tiny_http::Server::http(SocketAddr::new(options.bind, options.port)).map_err(|e| {
             one(Diagnostic::file(
@@ -58,21 +60,37 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostics> {
     let (mut watcher, changes) = watch::watch(&options.root, options.poll).map_err(one)?;
     let url = format!("http://{shown_host}:{}/", addr.port());
     println!("serving at {url} (edits to content/ and templates/ show at once; Ctrl+C stops)");
-    let hub = Hub::new(state_of(&session));
+    let hub = Hub::new(state_of(&session, build));
     let server_hub = hub.clone();
     std::thread::spawn(move || server::run(server, server_hub, addr));
     if options.open {
         let _ = open::that_detached(&url);
     }
-    while let Some((paths, _first)) = watch::next_batch(&changes) {
-        if paths.iter().any(|p| p == "templates") {
-            watcher.watch_templates(&options.root);
+    while let Some((mut paths, first)) = watch::next_batch(&changes) {
+        let mut merged: Option<Outcome> = None;
+        loop {
+            if paths.iter().any(|p| p == "templates") {
+                watcher.watch_templates(&options.root);
+            }
+            if let Some(outcome) = session.apply(&paths) {
+                merged = Some(merge(merged, outcome));
+            }
+            // Changes that came during the rebuild join it before pages are told, so a burst
+            // that a busy machine delivers in two pieces still reloads them once.
+            if first.elapsed() >= watch::LONGEST_BURST {
+                break;
+            }
+            match watch::pending(&changes) {
+                Some(more) => paths = more,
+                None => break,
+            }
         }
-        let Some(outcome) = session.apply(&paths) else {
+        let Some(outcome) = merged else {
             continue;
         };
-        report(&session, &outcome);
-        hub.publish(state_of(&session), !outcome.changed.is_empty());
+        build += 1;
+        report(&session, &outcome, build);
+        hub.publish(state_of(&session, build), !outcome.changed.is_empty());
         if let Some(dir) = &options.write
             && !outcome.failed
         {
@@ -82,15 +100,31 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostics> {
     Ok(())
 }
 
-fn state_of(session: &Session) -> State {
-    State {
-        files: session.files.clone(),
-        problems: session.problems.as_ref().map(|p| p.render(false)),
-        build: session.builds,
+/// One outcome for rebuilds published together: every file either changed, the last one's
+/// success or failure (the session holds its state), and the time they took together.
+fn merge(earlier: Option<Outcome>, later: Outcome) -> Outcome {
+    let Some(mut earlier) = earlier else {
+        return later;
+    };
+    earlier.changed.extend(later.changed);
+    earlier.changed.sort();
+    earlier.changed.dedup();
+    Outcome {
+        changed: earlier.changed,
+        failed: later.failed,
+        elapsed: earlier.elapsed + later.elapsed,
     }
 }
 
-fn report(session: &Session, outcome: &Outcome) {
+fn state_of(session: &Session, build: u64) -> State {
+    State {
+        files: session.files.clone(),
+        problems: session.problems.as_ref().map(|p| p.render(false)),
+        build,
+    }
+}
+
+fn report(session: &Session, outcome: &Outcome, build: u64) {
     let ms = outcome.elapsed.as_secs_f64() * 1000.0;
     match &session.problems {
         Some(problems) => {
@@ -99,8 +133,7 @@ fn report(session: &Session, outcome: &Outcome) {
             eprintln!("still serving the last good version; fix the problem and save again");
         }
         None => println!(
-            "build {}: {} file{} changed in {ms:.0} ms",
-            session.builds,
+            "build {build}: {} file{} changed in {ms:.0} ms",
             outcome.changed.len(),
             if outcome.changed.len() == 1 { "" } else { "s" }
         ),
@@ -120,5 +153,30 @@ fn write_good(session: &Session, root: &std::path::Path, dir: &std::path::Path) 
     });
     if let Err(d) = written {
         eprint!("{}", Diagnostics::from(vec![d]).render(false));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn outcome(changed: &[&str], failed: bool, ms: u64) -> Outcome {
+        Outcome {
+            changed: changed.iter().map(|s| s.to_string()).collect(),
+            failed,
+            elapsed: Duration::from_millis(ms),
+        }
+    }
+
+    #[test]
+    fn merged_rebuilds_list_each_file_once_and_the_last_failure_counts() {
+        let first = merge(None, outcome(&["b.html", "index.html"], false, 30));
+        let both = merge(Some(first), outcome(&["a.html", "index.html"], true, 20));
+        assert_eq!(both.changed, ["a.html", "b.html", "index.html"]);
+        assert!(both.failed);
+        assert_eq!(both.elapsed, Duration::from_millis(50));
+        let fixed = merge(Some(both), outcome(&[], false, 10));
+        assert!(!fixed.failed);
     }
 }

@@ -1,51 +1,51 @@
-//! Watching `content/` and `templates/` for edits. Events are debounced, editor litter (swap,
-//! backup and probe files) is dropped, and what remains arrives as paths relative to the site
-//! root, one batch per burst of saves.
+//! Watching `content/` and `templates/` for edits, with `notify`'s watcher (or its poller). Reads
+//! and metadata-only changes are dropped, as is editor litter (swap, backup and probe files);
+//! what remains arrives as paths relative to the site root. `next_batch` gathers a burst of
+//! saves into one batch: it waits for the first change, then until none has come for `QUIET`
+//! (or `LONGEST_BURST` has passed).
 
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use notify_debouncer_full::notify::event::{MetadataKind, ModifyKind};
-use notify_debouncer_full::notify::{
-    self, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode,
-};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, new_debouncer_opt};
+use notify::event::{MetadataKind, ModifyKind};
+use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::diagnostic::Diagnostic;
 use crate::load::is_editor_litter;
 
-/// How long the file system must be quiet before a change is passed on. Short, because staff
-/// should see an edit at once; bursts (a `git checkout`) are gathered by `next_batch`.
-const DEBOUNCE: Duration = Duration::from_millis(30);
-/// After a batch, further batches arriving within this gap join it. Twice the debounce: the
-/// debouncer hands a burst over in pieces, and on a busy machine its thread can be late by
-/// more than a few milliseconds (at 25 ms, CI saw a 50-file burst split in two rebuilds).
-const GATHER: Duration = Duration::from_millis(60);
+/// A burst ends once no change has come for this long. A save is a few system calls in quick
+/// succession, and the native watcher hands each over as it happens; 15 ms leaves room for the
+/// saving process to be scheduled late on a busy machine, yet is a small part of the 50 ms that
+/// an edit may take to reach the page. A burst split anyway (a writer stalled for longer) is
+/// joined by `serve`, which rebuilds changes that came during a rebuild before it tells pages.
+const QUIET: Duration = Duration::from_millis(15);
+/// A stream of changes that never pauses (a tool writing a file over and over) still rebuilds
+/// this often.
+pub const LONGEST_BURST: Duration = Duration::from_secs(2);
 
-/// A running watcher; dropping it stops watching. No file-ID cache: changed paths are re-read
-/// whole, so renames need not be paired, and the cache's scan of every file costs a second on a
-/// large site.
+/// A running watcher; dropping it stops watching.
 pub enum Watcher {
-    Native(Debouncer<RecommendedWatcher, NoCache>),
-    Poll(Debouncer<PollWatcher, NoCache>),
+    Native(RecommendedWatcher),
+    Poll(PollWatcher),
 }
 
 pub fn watch(root: &Path, poll: bool) -> Result<(Watcher, Receiver<Vec<String>>), Diagnostic> {
     let (tx, rx) = mpsc::channel();
     let root_abs = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let base = root_abs.clone();
-    let handler = move |result: DebounceEventResult| {
-        let Ok(events) = result else { return };
+    let handler = move |result: notify::Result<notify::Event>| {
+        // An error names no path we could rebuild; the next event still arrives.
+        let Ok(event) = result else { return };
         // Reading a file is an event too (the build's own reads among them); only changes count.
-        let mut paths: Vec<String> = events
+        if !is_change(&event.kind) {
+            return;
+        }
+        let paths: Vec<String> = event
+            .paths
             .iter()
-            .filter(|e| is_change(&e.event.kind))
-            .flat_map(|e| e.paths.iter())
             .filter_map(|p| relevant(&base, p))
             .collect();
-        paths.sort();
-        paths.dedup();
         if !paths.is_empty() {
             let _ = tx.send(paths);
         }
@@ -63,11 +63,10 @@ pub fn watch(root: &Path, poll: bool) -> Result<(Watcher, Receiver<Vec<String>>)
         let config = notify::Config::default()
             .with_poll_interval(Duration::from_millis(300))
             .with_compare_contents(true);
-        Watcher::Poll(new_debouncer_opt(DEBOUNCE, None, handler, NoCache, config).map_err(problem)?)
+        Watcher::Poll(PollWatcher::new(handler, config).map_err(problem)?)
     } else {
         Watcher::Native(
-            new_debouncer_opt(DEBOUNCE, None, handler, NoCache, notify::Config::default())
-                .map_err(problem)?,
+            RecommendedWatcher::new(handler, notify::Config::default()).map_err(problem)?,
         )
     };
     watcher
@@ -84,8 +83,8 @@ pub fn watch(root: &Path, poll: bool) -> Result<(Watcher, Receiver<Vec<String>>)
 impl Watcher {
     fn add(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
         match self {
-            Watcher::Native(d) => d.watch(path, mode),
-            Watcher::Poll(d) => d.watch(path, mode),
+            Watcher::Native(w) => w.watch(path, mode),
+            Watcher::Poll(w) => w.watch(path, mode),
         }
     }
 
@@ -113,21 +112,27 @@ fn is_change(kind: &EventKind) -> bool {
 
 /// Waits for the next change and gathers the rest of its burst. `None` when watching stopped.
 pub fn next_batch(rx: &Receiver<Vec<String>>) -> Option<(Vec<String>, Instant)> {
-    let mut batch = rx.recv().ok()?;
+    let batch = rx.recv().ok()?;
     let first = Instant::now();
-    loop {
-        match rx.recv_timeout(GATHER) {
+    Some((gather(rx, batch, first), first))
+}
+
+/// Changes already waiting (they came while a rebuild ran), with the rest of their burst.
+pub fn pending(rx: &Receiver<Vec<String>>) -> Option<Vec<String>> {
+    let batch = rx.try_recv().ok()?;
+    Some(gather(rx, batch, Instant::now()))
+}
+
+fn gather(rx: &Receiver<Vec<String>>, mut batch: Vec<String>, first: Instant) -> Vec<String> {
+    while let Some(left) = LONGEST_BURST.checked_sub(first.elapsed()) {
+        match rx.recv_timeout(QUIET.min(left)) {
             Ok(more) => batch.extend(more),
-            Err(RecvTimeoutError::Timeout) => break,
-            Err(RecvTimeoutError::Disconnected) => break,
-        }
-        if first.elapsed() > Duration::from_secs(2) {
-            break;
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
         }
     }
     batch.sort();
     batch.dedup();
-    Some((batch, first))
+    batch
 }
 
 /// The root-relative path of an event, if it is one the site is built from.
@@ -164,5 +169,35 @@ mod tests {
             relevant(root, Path::new("/site/content/guides/a/steps/.01-x.md.swp")),
             None
         );
+    }
+
+    #[test]
+    fn reads_and_metadata_changes_do_not_count() {
+        use notify::event::{AccessKind, AccessMode, CreateKind, DataChange};
+        assert!(!is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(!is_change(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::Permissions
+        ))));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Any
+        ))));
+        assert!(is_change(&EventKind::Create(CreateKind::File)));
+    }
+
+    #[test]
+    fn a_burst_is_one_batch_and_quiet_ends_it() {
+        let (tx, rx) = mpsc::channel();
+        for name in ["b", "a", "b"] {
+            tx.send(vec![name.to_string()]).ok();
+        }
+        let (batch, _) = next_batch(&rx).expect("a batch");
+        assert_eq!(batch, ["a", "b"]);
+        assert_eq!(pending(&rx), None, "nothing came after the burst");
+        tx.send(vec!["c".to_string()]).ok();
+        assert_eq!(pending(&rx), Some(vec!["c".to_string()]));
+        drop(tx);
+        assert_eq!(next_batch(&rx), None, "watching stopped");
     }
 }
