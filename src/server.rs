@@ -41,19 +41,22 @@ impl Hub {
     }
 
     /// Installs a rebuild's result and tells every open page: reload, or show the problems.
+    /// `reload` is false when no file changed; pages still reload if they show problems, which
+    /// a broken file put back as it last was (an undo) fixes without changing a file.
     pub fn publish(&self, state: State, reload: bool) {
+        let mut current = self.state.write().unwrap_or_else(|e| e.into_inner());
         let event = match &state.problems {
             Some(text) => sse("problems", text),
-            None if reload => sse("reload", &state.build.to_string()),
-            None => return self.replace(state),
+            None if reload || current.problems.is_some() => sse("reload", &state.build.to_string()),
+            None => {
+                *current = state;
+                return;
+            }
         };
-        self.replace(state);
+        *current = state;
+        drop(current);
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         clients.retain(|c| c.send(event.clone()).is_ok());
-    }
-
-    fn replace(&self, state: State) {
-        *self.state.write().unwrap_or_else(|e| e.into_inner()) = state;
     }
 }
 

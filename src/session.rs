@@ -36,8 +36,6 @@ pub struct Session {
     pub files: Arc<Files>,
     /// The problems of the latest rebuild, if it failed.
     pub problems: Option<Diagnostics>,
-    /// How many rebuilds have run, the first build included.
-    pub builds: u64,
 }
 
 /// What one rebuild did.
@@ -60,7 +58,6 @@ impl Session {
             cache: RebuildCache::default(),
             files: Arc::new(Files::new()),
             problems: None,
-            builds: 0,
         };
         let outcome = session.rebuild(assemble::Changed::All, Templates::All, Instant::now());
         Ok((session, outcome))
@@ -120,7 +117,6 @@ impl Session {
         templates: Templates,
         start: Instant,
     ) -> Outcome {
-        self.builds += 1;
         match rerender(
             &self.loaded,
             self.base_url.clone(),

@@ -37,6 +37,11 @@ pub fn watch(root: &Path, poll: bool) -> Result<(Watcher, Receiver<Vec<String>>)
     let handler = move |result: notify::Result<notify::Event>| {
         // An error names no path we could rebuild; the next event still arrives.
         let Ok(event) = result else { return };
+        // Events were lost (the system's queue overflowed): everything is read again.
+        if event.need_rescan() {
+            let _ = tx.send(vec!["content".to_string(), "templates".to_string()]);
+            return;
+        }
         // Reading a file is an event too (the build's own reads among them); only changes count.
         if !is_change(&event.kind) {
             return;

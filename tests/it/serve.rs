@@ -374,6 +374,20 @@ fn a_broken_edit_shows_its_problem_and_keeps_the_last_good_page() {
     late.clear();
 }
 
+/// An undo puts the broken file back as it last built: no page changes, but the problems go,
+/// so open pages are told to reload (which clears the overlay).
+#[test]
+fn undoing_a_broken_edit_clears_the_problems() {
+    let site = TestSite::fixture("minimal");
+    let served = Served::start(site.root(), &[]);
+    let mut events = served.events();
+    let good = site.read(STEP);
+    site.write(STEP, "---\ntitle: [\n");
+    events.expect("problems");
+    site.write(STEP, &good);
+    events.expect("reload");
+}
+
 #[test]
 fn hostile_request_paths_read_nothing_outside_the_site() {
     let site = TestSite::fixture("minimal");
