@@ -21,17 +21,22 @@ pub struct LoadedSite {
     pub problems: Vec<Diagnostic>,
 }
 
-pub fn load(root: &Path) -> Result<LoadedSite, Diagnostic> {
-    let content_dir = root.join("content");
-    if !content_dir.is_dir() {
-        return Err(Diagnostic::file(
+/// A site folder must hold `content/`.
+pub fn check_root(root: &Path) -> Result<(), Diagnostic> {
+    match root.join("content").is_dir() {
+        true => Ok(()),
+        false => Err(Diagnostic::file(
             root.display().to_string(),
             "there is no `content/` folder here, so there is no site to build",
         )
         .with_help(
             "run handout in your site's folder (the one holding `content/`), or pass --root FOLDER",
-        ));
+        )),
     }
+}
+
+pub fn load(root: &Path) -> Result<LoadedSite, Diagnostic> {
+    check_root(root)?;
     let mut site = LoadedSite {
         root: root.to_path_buf(),
         ..Default::default()
@@ -122,9 +127,11 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 
 /// Brings the loaded site up to date with the files at `paths` (relative to the site root, as
 /// a watcher reports them): each is re-read, or dropped if it is gone. A folder is re-read whole,
-/// since a new or moved folder arrives as one event. Returns whether anything changed.
-pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> bool {
-    let mut changed = false;
+/// since a new or moved folder arrives as one event. Returns the files that are new, changed
+/// or gone (relative to the site root), so that re-reading a whole folder names only what
+/// differs.
+pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> Vec<String> {
+    let mut changed = Vec::new();
     for rel in paths {
         // Problems reading this path before are re-judged now.
         let under = format!("{rel}/");
@@ -191,9 +198,25 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> bool {
             }
         }
         // Saving a file unchanged, or an editor's probe file coming and going, changes nothing.
-        changed |= removed != now;
+        let root_relative = |k: &str| match tree {
+            "templates" => format!("templates/{k}"),
+            _ => k.to_string(),
+        };
+        changed.extend(
+            removed
+                .iter()
+                .filter(|(k, v)| now.get(*k) != Some(*v))
+                .map(|(k, _)| root_relative(k)),
+        );
+        changed.extend(
+            now.keys()
+                .filter(|k| !removed.contains_key(*k))
+                .map(|k| root_relative(k)),
+        );
         map.extend(now);
     }
+    changed.sort();
+    changed.dedup();
     changed
 }
 

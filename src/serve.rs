@@ -25,8 +25,14 @@ pub struct ServeOptions {
 /// Runs until the process is stopped. Returns only if the server cannot start.
 pub fn serve(options: &ServeOptions) -> Result<(), Diagnostics> {
     let one = |d: Diagnostic| Diagnostics::from(vec![d]);
-    let (mut session, outcome) =
+    // Watching starts before the site is read, so an edit made while it loads is not missed.
+    crate::load::check_root(&options.root).map_err(one)?;
+    let (mut watcher, changes) = watch::watch(&options.root, options.poll).map_err(one)?;
+    let (mut session, mut outcome) =
         Session::start(&options.root, options.base_url.clone()).map_err(one)?;
+    if let Some(early) = session.apply(&watch::settle(&changes)) {
+        outcome = merge(Some(outcome), early);
+    }
     // Builds shown to pages, counted here: a burst's rebuilds that are merged count once.
     let mut build: u64 = 1;
     report(&session, &outcome, build);
@@ -56,8 +62,6 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostics> {
     if let Some(dir) = &options.write {
         write_good(&session, &options.root, dir);
     }
-    // Watching starts before the address is shown, so no edit made after it can be missed.
-    let (mut watcher, changes) = watch::watch(&options.root, options.poll).map_err(one)?;
     let url = format!("http://{shown_host}:{}/", addr.port());
     println!("serving at {url} (edits to content/ and templates/ show at once; Ctrl+C stops)");
     let hub = Hub::new(state_of(&session, build));

@@ -63,22 +63,24 @@ impl Session {
         Ok((session, outcome))
     }
 
-    /// Re-reads `paths` (relative to the site root) and rebuilds; `None` if no file changed
-    /// (a save without edits, or only an editor's probe file).
+    /// Re-reads `paths` (relative to the site root) and rebuilds for the files that changed;
+    /// `None` if none did (a save without edits, or only an editor's probe file).
     pub fn apply(&mut self, paths: &[String]) -> Option<Outcome> {
         // Re-reading the files is part of the rebuild's time.
         let start = Instant::now();
-        if !load::refresh(&mut self.loaded, paths) {
+        let paths = load::refresh(&mut self.loaded, paths);
+        if paths.is_empty() {
             return None;
         }
-        // A file inside a guide's folder touches that guide; anything else under content/ (the
-        // site's settings, a guide folder coming or going) touches them all. A page's own
-        // template touches its pages; `base.html`, partials and assets reach every page.
+        // A file inside a guide's folder touches that guide (assembly decides whether others
+        // are touched too: a guide folder coming or going touches them all); anything else
+        // under content/ (the site's settings) touches them all. A page's own template touches
+        // its pages; `base.html`, partials and assets reach every page.
         let mut guides = BTreeSet::new();
         let mut all = false;
         let mut page_templates = BTreeSet::new();
         let mut every_template = false;
-        for path in paths {
+        for path in &paths {
             match path
                 .strip_prefix("content/guides/")
                 .and_then(|r| r.split_once('/'))
@@ -91,7 +93,6 @@ impl Session {
                         page_templates.insert(name.to_string());
                     }
                     Some(_) => every_template = true,
-                    None if path == "templates" => every_template = true,
                     None => all = true,
                 },
             }

@@ -24,13 +24,30 @@ const QUIET: Duration = Duration::from_millis(15);
 /// this often.
 pub const LONGEST_BURST: Duration = Duration::from_secs(2);
 
+/// What the watcher hands over.
+pub enum Report {
+    /// Files or folders, relative to the site root, that changed.
+    Changed(Vec<String>),
+    /// Events were lost (the system's queue of them overflowed): anything may have changed.
+    Lost,
+}
+
+impl Report {
+    fn paths(self) -> Vec<String> {
+        match self {
+            Report::Changed(paths) => paths,
+            Report::Lost => vec!["content".to_string(), "templates".to_string()],
+        }
+    }
+}
+
 /// A running watcher; dropping it stops watching.
 pub enum Watcher {
     Native(RecommendedWatcher),
     Poll(PollWatcher),
 }
 
-pub fn watch(root: &Path, poll: bool) -> Result<(Watcher, Receiver<Vec<String>>), Diagnostic> {
+pub fn watch(root: &Path, poll: bool) -> Result<(Watcher, Receiver<Report>), Diagnostic> {
     let (tx, rx) = mpsc::channel();
     let root_abs = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let base = root_abs.clone();
@@ -39,7 +56,7 @@ pub fn watch(root: &Path, poll: bool) -> Result<(Watcher, Receiver<Vec<String>>)
         let Ok(event) = result else { return };
         // Events were lost (the system's queue overflowed): everything is read again.
         if event.need_rescan() {
-            let _ = tx.send(vec!["content".to_string(), "templates".to_string()]);
+            let _ = tx.send(Report::Lost);
             return;
         }
         // Reading a file is an event too (the build's own reads among them); only changes count.
@@ -52,7 +69,7 @@ pub fn watch(root: &Path, poll: bool) -> Result<(Watcher, Receiver<Vec<String>>)
             .filter_map(|p| relevant(&base, p))
             .collect();
         if !paths.is_empty() {
-            let _ = tx.send(paths);
+            let _ = tx.send(Report::Changed(paths));
         }
     };
     let problem = |e: notify::Error| {
@@ -116,22 +133,39 @@ fn is_change(kind: &EventKind) -> bool {
 }
 
 /// Waits for the next change and gathers the rest of its burst. `None` when watching stopped.
-pub fn next_batch(rx: &Receiver<Vec<String>>) -> Option<(Vec<String>, Instant)> {
-    let batch = rx.recv().ok()?;
+pub fn next_batch(rx: &Receiver<Report>) -> Option<(Vec<String>, Instant)> {
+    let batch = rx.recv().ok()?.paths();
     let first = Instant::now();
     Some((gather(rx, batch, first), first))
 }
 
 /// Changes already waiting (they came while a rebuild ran), with the rest of their burst.
-pub fn pending(rx: &Receiver<Vec<String>>) -> Option<Vec<String>> {
-    let batch = rx.try_recv().ok()?;
+pub fn pending(rx: &Receiver<Report>) -> Option<Vec<String>> {
+    let batch = rx.try_recv().ok()?.paths();
     Some(gather(rx, batch, Instant::now()))
 }
 
-fn gather(rx: &Receiver<Vec<String>>, mut batch: Vec<String>, first: Instant) -> Vec<String> {
+/// Changes reported while the site was first read, without waiting for more. Lost events are
+/// left out: the watcher's own setup and the first reading open every folder and file, which
+/// can overflow the system's queue of events on a large site, and reading everything again
+/// would take as long as the first reading. A change lost then was most likely read by it.
+pub fn settle(rx: &Receiver<Report>) -> Vec<String> {
+    let mut batch: Vec<String> = rx
+        .try_iter()
+        .flat_map(|report| match report {
+            Report::Changed(paths) => paths,
+            Report::Lost => Vec::new(),
+        })
+        .collect();
+    batch.sort();
+    batch.dedup();
+    batch
+}
+
+fn gather(rx: &Receiver<Report>, mut batch: Vec<String>, first: Instant) -> Vec<String> {
     while let Some(left) = LONGEST_BURST.checked_sub(first.elapsed()) {
         match rx.recv_timeout(QUIET.min(left)) {
-            Ok(more) => batch.extend(more),
+            Ok(more) => batch.extend(more.paths()),
             Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
         }
     }
@@ -194,14 +228,24 @@ mod tests {
     #[test]
     fn a_burst_is_one_batch_and_quiet_ends_it() {
         let (tx, rx) = mpsc::channel();
+        let changed = |name: &str| Report::Changed(vec![name.to_string()]);
         for name in ["b", "a", "b"] {
-            tx.send(vec![name.to_string()]).ok();
+            tx.send(changed(name)).ok();
         }
         let (batch, _) = next_batch(&rx).expect("a batch");
         assert_eq!(batch, ["a", "b"]);
         assert_eq!(pending(&rx), None, "nothing came after the burst");
-        tx.send(vec!["c".to_string()]).ok();
+        tx.send(changed("c")).ok();
         assert_eq!(pending(&rx), Some(vec!["c".to_string()]));
+        // Lost events mean everything is read again, except while the site is first read.
+        tx.send(Report::Lost).ok();
+        assert_eq!(
+            pending(&rx),
+            Some(vec!["content".into(), "templates".into()])
+        );
+        tx.send(Report::Lost).ok();
+        tx.send(changed("d")).ok();
+        assert_eq!(settle(&rx), ["d"]);
         drop(tx);
         assert_eq!(next_batch(&rx), None, "watching stopped");
     }
