@@ -156,52 +156,65 @@ pub fn rerender(
         Some(plan) if same_pages => Ok(plan),
         _ => plan(site, &theme),
     };
-    let rendered = plan
-        .and_then(|plan| Ok((Renderer::new(theme, site, false)?, plan)))
-        .and_then(|(renderer, plan)| {
-            let files = match &rebuilt {
-                Rebuilt::All => renderer.render_all(site, &plan),
-                Rebuilt::Guides {
-                    guides,
-                    lists,
-                    pages,
-                    moved,
-                } => {
-                    let rebuilt: Vec<bool> =
-                        site.guides.iter().map(|g| guides.contains(&g.slug)).collect();
-                    // The parts of the search that hold a rebuilt guide.
-                    let parts: BTreeSet<usize> = (0..site.guides.len())
-                        .filter(|&g| rebuilt[g] || *moved)
-                        .map(|g| g / crate::plan::SEARCH_PART)
-                        .collect();
-                    renderer.render_some(site, &plan, |path, page| {
-                        let Some(page) = page else {
-                            // A copied file: a rebuilt guide's picture. The site's own files
-                            // and the theme's change only with a whole rebuild.
-                            return crate::plan::guide_of(path).is_some_and(|g| guides.contains(g));
-                        };
-                        let template_changed = matches!(&templates, Templates::Pages(t) if t.contains(page.kind.template()));
-                        let guide_changed = match (page.guide, page.kind) {
-                            (Some(g), _) => rebuilt[g],
-                            // The index, the search and the sitemap list every guide, but only
-                            // what they list of these guides need change; the 404 page and the
-                            // manifest use only the site's settings.
-                            (None, PageKind::Index) => *lists,
-                            (None, PageKind::SearchIndex(part)) => parts.contains(&part),
-                            (None, PageKind::Sitemap) => *pages,
-                            (None, _) => false,
-                        };
-                        template_changed || guide_changed
-                    })
-                }
-            };
-            Ok((files?, plan))
-        });
+    let rendered = plan.and_then(|plan| {
+        let renderer = Renderer::new(theme, site, false)?;
+        let files = render_rebuilt(&renderer, site, &plan, &rebuilt, &templates)?;
+        Ok((files, plan))
+    });
     // A failed render leaves pages unmade that the next rebuild might not know to make.
     cache.render_everything_next = rendered.is_err();
     let (files, plan) = rendered.map_err(Diagnostics::from)?;
     cache.plan = Some(plan);
     Ok((files, rebuilt))
+}
+
+/// The files a rebuild makes again: see `rerender`.
+fn render_rebuilt(
+    renderer: &Renderer,
+    site: &Site,
+    plan: &Plan,
+    rebuilt: &Rebuilt,
+    templates: &Templates,
+) -> Result<OutputFiles, Vec<Diagnostic>> {
+    let Rebuilt::Guides {
+        guides,
+        lists,
+        pages,
+        moved,
+    } = rebuilt
+    else {
+        return renderer.render_all(site, plan);
+    };
+    let rebuilt: Vec<bool> = site
+        .guides
+        .iter()
+        .map(|g| guides.contains(&g.slug))
+        .collect();
+    // The parts of the search that hold a rebuilt guide, or all when guides changed places.
+    let parts: BTreeSet<usize> = (0..site.guides.len())
+        .filter(|&g| rebuilt[g] || *moved)
+        .map(|g| g / crate::plan::SEARCH_PART)
+        .collect();
+    renderer.render_some(site, plan, |path, page| {
+        let Some(page) = page else {
+            // A copied file: a rebuilt guide's picture. The site's own files and the theme's
+            // change only with a whole rebuild.
+            return crate::plan::guide_of(path).is_some_and(|g| guides.contains(g));
+        };
+        let template_changed =
+            matches!(templates, Templates::Pages(t) if t.contains(page.kind.template()));
+        let guide_changed = match (page.guide, page.kind) {
+            (Some(g), _) => rebuilt[g],
+            // The index, the search and the sitemap list every guide, but only what they list
+            // of these guides need change; the 404 page and the manifest use only the site's
+            // settings.
+            (None, PageKind::Index) => *lists,
+            (None, PageKind::SearchIndex(part)) => parts.contains(&part),
+            (None, PageKind::Sitemap) => *pages,
+            (None, _) => false,
+        };
+        template_changed || guide_changed
+    })
 }
 
 /// What `serve` keeps between rebuilds: the assembled guides and the last plan.
