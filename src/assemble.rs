@@ -303,27 +303,81 @@ fn patch(
         return None;
     }
     let known = |lang: &str| languages[1..].iter().any(|l| l == lang);
-    let mut laid_out = Vec::new();
-    for slug in changed {
-        // A new folder changes what links are checked against. (A folder with a name that
-        // cannot be used never reaches the cache of a good site.)
-        let old = folders.get(slug)?;
+    let files_of = |slug: &str| {
         let prefix = format!("content/guides/{slug}/");
         let mut files = GuideFiles::default();
+        let mut any = false;
         for (path, bytes) in loaded
             .content
             .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
             .take_while(|(path, _)| path.starts_with(&prefix))
         {
+            any = true;
             if let Place::Guide(_, part) = layout::place(path) {
                 files.add(path, bytes, part, &known);
             }
         }
+        any.then_some(files)
+    };
+    let mut laid_out = Vec::new();
+    // Folders whose shape changed, came or went: what links are checked against changes.
+    let mut reshaped: Vec<&str> = Vec::new();
+    for slug in changed {
+        let old = folders.get(slug);
+        let Some(mut files) = files_of(slug) else {
+            if old.is_some() {
+                reshaped.push(slug);
+            }
+            continue;
+        };
+        // A bad folder name, or files in a language the site does not have, are reported by
+        // the whole run (the second once per language, site-wide).
+        layout::folder_name_problem(slug).is_none().then_some(())?;
         let (steps, shape) = files.lay_out(slug);
-        if shape != old.shape {
-            return None;
+        match old {
+            Some(old) if old.shape == shape => {}
+            Some(old) if old.shape.unknown != shape.unknown => return None,
+            None if !shape.unknown.is_empty() => return None,
+            _ => reshaped.push(slug),
         }
-        laid_out.push((slug.as_str(), files, steps, shape));
+        laid_out.push((slug.clone(), files, steps, shape));
+    }
+    if !reshaped.is_empty() {
+        for slug in &reshaped {
+            if let Some(old) = folders.get(*slug) {
+                remove_from_index(index, slug, &old.shape);
+            }
+        }
+        for (slug, _, _, shape) in &laid_out {
+            if reshaped.contains(&slug.as_str()) {
+                add_to_index(index, slug, shape);
+            }
+        }
+        // A guide that links to one of these, or lists it as related, names it in its files
+        // (folder names need no escaping in a link): it is checked and made again too.
+        let names: Vec<memchr::memmem::Finder> = reshaped
+            .iter()
+            .map(|slug| memchr::memmem::Finder::new(slug.as_bytes()))
+            .collect();
+        let dependents: Vec<&String> = folders
+            .par_iter()
+            .map(|(slug, _)| slug)
+            .filter(|slug| !changed.contains(*slug))
+            .filter(|slug| {
+                let prefix = format!("content/guides/{slug}/");
+                loaded
+                    .content
+                    .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+                    .take_while(|(path, _)| path.starts_with(&prefix))
+                    .any(|(_, bytes)| names.iter().any(|name| name.find(bytes).is_some()))
+            })
+            .collect();
+        for slug in dependents {
+            if let Some(mut files) = files_of(slug) {
+                let (steps, shape) = files.lay_out(slug);
+                laid_out.push((slug.clone(), files, steps, shape));
+            }
+        }
     }
 
     let env = Env {
@@ -333,10 +387,10 @@ fn patch(
         main_language: &site.config.language,
         missing_translation: site.config.missing_translation,
     };
-    let built: Vec<(&str, Folder)> = laid_out
+    let built: Vec<(String, Folder)> = laid_out
         .into_par_iter()
         .map(|(slug, files, steps, shape)| {
-            let mut folder = assemble_folder(slug, files, &steps, shape, &env);
+            let mut folder = assemble_folder(&slug, files, &steps, shape, &env);
             if let Some(guide) = &folder.guide {
                 folder
                     .problems
@@ -345,9 +399,13 @@ fn patch(
             (slug, folder)
         })
         .collect();
-    for (slug, folder) in built {
+    for slug in reshaped {
+        folders.remove(slug);
         pending.insert(slug.to_string());
-        folders.insert(slug.to_string(), folder);
+    }
+    for (slug, folder) in built {
+        pending.insert(slug.clone());
+        folders.insert(slug, folder);
     }
     // Only a whole-site run without problems leaves a site to patch, so the site's own files
     // had none; only the folders' problems, and files that could not be read, can remain.
@@ -362,22 +420,45 @@ fn patch(
     }
 
     // Swap in the guides assembled since the site was handed out, noting what others see of
-    // them.
+    // them; add the new ones and drop those whose folders went.
     let (mut lists, mut pages) = (false, false);
     let mut retitled = BTreeSet::new();
-    for shown in site.guides.iter_mut() {
+    let count = site.guides.len();
+    let mut shown_before = BTreeSet::new();
+    let mut removed = Vec::new();
+    let mut guides = Vec::with_capacity(count);
+    for shown in std::mem::take(&mut site.guides) {
         if !pending.contains(&shown.slug) {
+            guides.push(shown);
             continue;
         }
-        let new = folders.get(&shown.slug)?.guide.clone()?;
-        let ((c1, n1, p1), (c2, n2, p2)) = (outline(shown), outline(&new));
+        shown_before.insert(shown.slug.clone());
+        let Some(folder) = folders.get(&shown.slug) else {
+            (lists, pages) = (true, true);
+            retitled.insert(shown.slug.clone());
+            removed.push(shown.slug.clone());
+            continue;
+        };
+        let new = folder.guide.clone()?;
+        let ((c1, n1, p1), (c2, n2, p2)) = (outline(&shown), outline(&new));
         // Titles (each card's second field) also show on other guides' pages.
         if !c1.iter().map(|c| c[1]).eq(c2.iter().map(|c| c[1])) {
             retitled.insert(new.slug.clone());
         }
         lists |= c1 != c2 || n1 != n2;
         pages |= p1 != p2;
-        *shown = new;
+        guides.push(new);
+    }
+    for slug in pending.iter().filter(|slug| !shown_before.contains(*slug)) {
+        if let Some(new) = folders.get(slug).and_then(|f| f.guide.clone()) {
+            (lists, pages) = (true, true);
+            guides.push(new);
+        }
+    }
+    site.guides = guides;
+    // A part of the search coming or going is a file the patch would not remove or add.
+    if crate::plan::search_parts(count) != crate::plan::search_parts(site.guides.len()) {
+        return None;
     }
     // Guides assembled anew, and guides showing a retitled one among their related guides,
     // are linked to their related guides again.
@@ -392,7 +473,8 @@ fn patch(
         .iter()
         .map(|&i| related_of(&site.guides[i], &find, index))
         .collect();
-    let mut rebuilt = BTreeSet::new();
+    // A removed guide counts as rebuilt, with no pages: its old ones go.
+    let mut rebuilt: BTreeSet<String> = removed.into_iter().collect();
     for (i, related) in relink.into_iter().zip(related) {
         let guide = &mut site.guides[i];
         set_related(guide, related);
@@ -403,25 +485,39 @@ fn patch(
     }
     site.untranslated.retain(|u| !pending.contains(&u.guide));
     for slug in pending.iter() {
-        let folder = folders.get(slug)?;
-        site.untranslated
-            .extend(folder.untranslated.iter().cloned());
-        // Pictures keep their names (the shape is the same) but may have new contents.
-        for path in &folder.shape.assets {
-            let out = &path["content/".len()..];
-            if let (Ok(i), Some(bytes)) = (
-                site.files.binary_search_by(|(p, _)| p.as_str().cmp(out)),
-                loaded.content.get(path),
-            ) {
-                site.files[i].1 = bytes.clone();
+        let assets = match folders.get(slug) {
+            Some(folder) => {
+                site.untranslated
+                    .extend(folder.untranslated.iter().cloned());
+                folder.shape.assets.as_slice()
             }
-        }
+            None => &[],
+        };
+        // The folder's pictures, in the sorted list of copied files, replaced by what is there
+        // now. Copies are planned by their place in the list: if that moves, so do the pages.
+        let prefix = format!("guides/{slug}/");
+        let start = site
+            .files
+            .partition_point(|(p, _)| p.as_str() < prefix.as_str());
+        let end = start + site.files[start..].partition_point(|(p, _)| p.starts_with(&prefix));
+        let now: Vec<(String, Vec<u8>)> = assets
+            .iter()
+            .filter_map(|path| {
+                let bytes = loaded.content.get(path)?.clone();
+                Some((path["content/".len()..].to_string(), bytes))
+            })
+            .collect();
+        pages |= !site.files[start..end]
+            .iter()
+            .map(|(p, _)| p)
+            .eq(now.iter().map(|(p, _)| p));
+        site.files.splice(start..end, now);
     }
-    let mut moved = false;
+    let mut moved = site.guides.len() != count;
     if lists {
         let before: Vec<Arc<Guide>> = site.guides.clone();
         sort_guides(&mut site.guides);
-        moved = !before
+        moved |= !before
             .iter()
             .zip(&site.guides)
             .all(|(a, b)| a.slug == b.slug);
@@ -488,6 +584,21 @@ fn add_to_index(index: &mut SiteIndex, slug: &str, shape: &Shape) {
             .insert(slug.to_string());
     }
     index.assets.extend(shape.assets.iter().cloned());
+}
+
+fn remove_from_index(index: &mut SiteIndex, slug: &str, shape: &Shape) {
+    index.guides.remove(slug);
+    for (path, _) in &shape.steps {
+        index.step_files.remove(path);
+    }
+    for lang in &shape.translated {
+        if let Some(guides) = index.translated.get_mut(lang) {
+            guides.remove(slug);
+        }
+    }
+    for path in &shape.assets {
+        index.assets.remove(path);
+    }
 }
 
 /// In index order: `order`, then title.

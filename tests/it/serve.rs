@@ -559,11 +559,11 @@ fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
     );
 }
 
-/// On a site with three parts of search, edits that patch the site in place and edits that
-/// make it whole again, in a row: a step, a title that moves its guide to the top of the index
-/// (and shows on another guide's page), a picture, a new step, a broken guide.yaml with another
-/// guide edited meanwhile, and its fix. Every page served equals a full build's, both after the
-/// edits that patch and at the end.
+/// On a site with three parts of search, edits in a row: a step, a title that moves its guide to
+/// the top of the index (and shows on another guide's page), a picture, a new step, a broken
+/// guide.yaml with another guide edited meanwhile and its fix, a link to a guide that comes
+/// after it, a guide removed, a picture added and a step removed. Every page served equals a
+/// full build's, both halfway and at the end.
 #[test]
 fn patched_rebuilds_of_a_larger_site_equal_a_full_build() {
     let site = TestSite::synthetic(205, 2);
@@ -608,7 +608,6 @@ fn patched_rebuilds_of_a_larger_site_equal_a_full_build() {
             .body
             .contains("<title>Map</title>")
     );
-    // Patched so far; what follows assembles the whole site.
     assert_serves_a_full_build(&site, &served);
     site.write(
         "content/guides/guide-00020/steps/03-step-3.md",
@@ -628,6 +627,43 @@ fn patched_rebuilds_of_a_larger_site_equal_a_full_build() {
         broken,
         &good.replace("title: Guide 30", "title: Guide 30, fixed"),
     );
+    events.expect("reload");
+    // A link to a guide that does not exist yet, then the guide, moved in whole.
+    let linking = "content/guides/guide-00040/steps/01-step-1.md";
+    site.write(
+        linking,
+        &step_text("See [the new guide](guide:guide-00300/step-2)."),
+    );
+    events.expect("problems");
+    let incoming = site.root().join("incoming");
+    crate::helpers::copy_dir(&site.root().join("content/guides/guide-00060"), &incoming);
+    std::fs::rename(&incoming, site.root().join("content/guides/guide-00300")).unwrap();
+    events.expect("reload");
+    assert!(
+        served
+            .get("/guides/guide-00040/step-1.html")
+            .body
+            .contains("href=\"../guide-00300/step-2.html\"")
+    );
+    // A guide removed, and the guide that listed it as related mended.
+    std::fs::remove_dir_all(site.root().join("content/guides/guide-00050")).unwrap();
+    events.expect("problems");
+    let related = "content/guides/guide-00051/guide.yaml";
+    site.write(
+        related,
+        &site
+            .read(related)
+            .replace("related:\n  - guide-00050\n", ""),
+    );
+    events.expect("reload");
+    assert_eq!(served.get("/guides/guide-00050/index.html").status, 404);
+    // A picture added to a guide, and a step removed.
+    site.write(
+        "content/guides/guide-00070/images/new.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    events.expect("reload");
+    site.remove("content/guides/guide-00020/steps/03-step-3.md");
     events.expect("reload");
     assert_serves_a_full_build(&site, &served);
 }
