@@ -1,10 +1,10 @@
 //! From loaded files to the validated site model: YAML parsed, step files ordered by their
 //! `NN-` prefix, markdown rendered and every link checked. All problems are collected.
 //!
-//! For `serve`, a `Cache` keeps each guide folder's result and the last good site: an edit
-//! inside guide folders that keeps their shape (the same steps, translations and pictures)
-//! assembles only those guides again and patches the site with them; anything else assembles
-//! the whole site.
+//! For `serve`, a `Cache` keeps each guide folder's result, the link index and the last good
+//! site: an edit inside guide folders assembles only those guides again (and, when their steps,
+//! translations or pictures came or went, the guides whose files name them) and patches the
+//! site with them; an edit elsewhere assembles the whole site.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
@@ -36,8 +36,7 @@ pub struct Options {
 #[derive(Default)]
 pub struct Cache {
     folders: BTreeMap<String, Folder>,
-    /// The link index of the last whole-site run: patching keeps the folders' shapes, so it
-    /// still holds.
+    /// What links are checked against, kept up to date by patching.
     index: SiteIndex,
     /// The last site assembled without problems, and the guides assembled anew since it was
     /// handed out. `None` after a whole-site run failed: the next run assembles everything.
@@ -281,9 +280,9 @@ fn assemble_all(
     }
 }
 
-/// Assembles again the guides in `changed` and patches the last good site with them, if their
-/// folders keep their shape and the theme's words are the same. `None` when that cannot be done
-/// and the whole site must be assembled.
+/// Assembles again the guides in `changed` (and those that may link to them, if their steps,
+/// translations or pictures came or went) and patches the last good site with them. `None` when
+/// that cannot be done and the whole site must be assembled.
 fn patch(
     loaded: &LoadedSite,
     cache: &mut Cache,
@@ -302,6 +301,63 @@ fn patch(
     if !word_problems.is_empty() || words != site.words {
         return None;
     }
+    let (laid_out, reshaped) = lay_out_again(loaded, folders, index, changed, &languages)?;
+    let env = Env {
+        index,
+        allow_html: site.config.allow_html,
+        words: &site.words,
+        main_language: &site.config.language,
+        missing_translation: site.config.missing_translation,
+    };
+    let built: Vec<(String, Folder)> = laid_out
+        .into_par_iter()
+        .map(|(slug, files, steps, shape)| {
+            let mut folder = assemble_folder(&slug, files, &steps, shape, &env);
+            if let Some(guide) = &folder.guide {
+                folder
+                    .problems
+                    .extend(related_problems(guide, index, loaded));
+            }
+            (slug, folder)
+        })
+        .collect();
+    for slug in reshaped {
+        folders.remove(slug);
+        pending.insert(slug.to_string());
+    }
+    for (slug, folder) in built {
+        pending.insert(slug.clone());
+        folders.insert(slug, folder);
+    }
+    // Only a whole-site run without problems leaves a site to patch, so the site's own files
+    // had none; only the folders' problems, and files that could not be read, can remain.
+    let problems: Vec<Diagnostic> = loaded
+        .problems
+        .iter()
+        .chain(folders.values().flat_map(|f| &f.problems))
+        .cloned()
+        .collect();
+    if !problems.is_empty() {
+        return Some(Err(Diagnostics::from(problems)));
+    }
+
+    swap_in(site, pending, folders, index, loaded).map(Ok)
+}
+
+/// A guide folder read again: its slug, files, steps in order and shape.
+type LaidOut<'a> = (String, GuideFiles<'a>, Vec<StepFile<'a>>, Shape);
+
+/// Lays out again the folders `changed` names. Those whose shape changed, or that came or went
+/// (returned second), update the link index, and every guide whose files name one of them is
+/// laid out again too: a link or a `related` entry to a guide names its folder, which needs no
+/// escaping. `None` when only a whole-site run can report what changed.
+fn lay_out_again<'a>(
+    loaded: &'a LoadedSite,
+    folders: &BTreeMap<String, Folder>,
+    index: &mut SiteIndex,
+    changed: &'a BTreeSet<String>,
+    languages: &[String],
+) -> Option<(Vec<LaidOut<'a>>, Vec<&'a str>)> {
     let known = |lang: &str| languages[1..].iter().any(|l| l == lang);
     let files_of = |slug: &str| {
         let prefix = format!("content/guides/{slug}/");
@@ -380,45 +436,19 @@ fn patch(
         }
     }
 
-    let env = Env {
-        index,
-        allow_html: site.config.allow_html,
-        words: &site.words,
-        main_language: &site.config.language,
-        missing_translation: site.config.missing_translation,
-    };
-    let built: Vec<(String, Folder)> = laid_out
-        .into_par_iter()
-        .map(|(slug, files, steps, shape)| {
-            let mut folder = assemble_folder(&slug, files, &steps, shape, &env);
-            if let Some(guide) = &folder.guide {
-                folder
-                    .problems
-                    .extend(related_problems(guide, index, loaded));
-            }
-            (slug, folder)
-        })
-        .collect();
-    for slug in reshaped {
-        folders.remove(slug);
-        pending.insert(slug.to_string());
-    }
-    for (slug, folder) in built {
-        pending.insert(slug.clone());
-        folders.insert(slug, folder);
-    }
-    // Only a whole-site run without problems leaves a site to patch, so the site's own files
-    // had none; only the folders' problems, and files that could not be read, can remain.
-    let problems: Vec<Diagnostic> = loaded
-        .problems
-        .iter()
-        .chain(folders.values().flat_map(|f| &f.problems))
-        .cloned()
-        .collect();
-    if !problems.is_empty() {
-        return Some(Err(Diagnostics::from(problems)));
-    }
+    Some((laid_out, reshaped))
+}
 
+/// Puts the guides assembled since the site was handed out (`pending`) into it, with what
+/// other pages show of them: related guides, untranslated steps, pictures, the order of the
+/// index. `None` if the site cannot be patched after all.
+fn swap_in(
+    site: &mut Site,
+    pending: &mut BTreeSet<String>,
+    folders: &mut BTreeMap<String, Folder>,
+    index: &SiteIndex,
+    loaded: &LoadedSite,
+) -> Option<Rebuilt> {
     // Swap in the guides assembled since the site was handed out, noting what others see of
     // them; add the new ones and drop those whose folders went.
     let (mut lists, mut pages) = (false, false);
@@ -523,12 +553,12 @@ fn patch(
             .all(|(a, b)| a.slug == b.slug);
     }
     pending.clear();
-    Some(Ok(Rebuilt::Guides {
+    Some(Rebuilt::Guides {
         guides: rebuilt,
         lists,
         pages,
         moved,
-    }))
+    })
 }
 
 /// Builds one guide folder's guide in every language it has.
