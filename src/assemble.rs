@@ -790,12 +790,7 @@ fn site_translation(
     bytes: &[u8],
     problems: &mut Vec<Diagnostic>,
 ) -> Option<SiteTranslation> {
-    let source = text::decode(path, bytes)
-        .map_err(|d| problems.push(d))
-        .ok()?;
-    let translation: SiteTranslation = yaml::parse(path, &source, &source, 0)
-        .map_err(|d| problems.push(d))
-        .ok()?;
+    let (source, translation): (String, SiteTranslation) = yaml::parse_file(path, bytes, problems)?;
     if let Some(cta) = &translation.call_to_action {
         check_address(path, &source, "url", &cta.url, problems);
     }
@@ -824,12 +819,7 @@ fn site_config(
         );
         return None;
     };
-    let source = text::decode(FILE, bytes)
-        .map_err(|d| problems.push(d))
-        .ok()?;
-    let mut config: SiteConfig = yaml::parse(FILE, &source, &source, 0)
-        .map_err(|d| problems.push(d))
-        .ok()?;
+    let (source, mut config): (String, SiteConfig) = yaml::parse_file(FILE, bytes, problems)?;
     problems.extend(yaml::empty_fields(
         FILE,
         &source,

@@ -69,12 +69,7 @@ pub fn build_guide(
         })
         .collect();
 
-    let text = text::decode(yaml_path, yaml_bytes)
-        .map_err(|d| problems.push(d))
-        .ok()?;
-    let meta: GuideMeta = yaml::parse(yaml_path, &text, &text, 0)
-        .map_err(|d| problems.push(d))
-        .ok()?;
+    let (text, meta): (String, GuideMeta) = yaml::parse_file(yaml_path, yaml_bytes, problems)?;
     problems.extend(yaml::empty_fields(
         yaml_path,
         &text,
@@ -276,12 +271,7 @@ pub fn translate_guide(
         }
     }
 
-    let text = text::decode(yaml_path, yaml_bytes)
-        .map_err(|d| problems.push(d))
-        .ok()?;
-    let tr: GuideTranslation = yaml::parse(yaml_path, &text, &text, 0)
-        .map_err(|d| problems.push(d))
-        .ok()?;
+    let (text, tr): (String, GuideTranslation) = yaml::parse_file(yaml_path, yaml_bytes, problems)?;
     problems.extend(yaml::empty_fields(
         yaml_path,
         &text,

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
-use crate::text;
 use crate::theme::BUILT_IN;
 use crate::yaml;
 
@@ -86,13 +85,9 @@ pub fn strings(
 }
 
 fn parse(file: &str, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> Strings {
-    let Ok(source) = text::decode(file, bytes).map_err(|d| problems.push(d)) else {
-        return Strings::new();
-    };
-    yaml::parse(file, &source, &source, 0).unwrap_or_else(|d| {
-        problems.push(d);
-        Strings::new()
-    })
+    yaml::parse_file(file, bytes, problems)
+        .map(|(_, strings)| strings)
+        .unwrap_or_default()
 }
 
 fn unknown_key(file: &str, bytes: &[u8], key: &str, known: &Strings) -> Diagnostic {

@@ -5,6 +5,22 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostic::Diagnostic;
 
+/// A whole YAML file (`site.yaml`, `guide.yaml`, ...) as text, checked as UTF-8, and as `T`.
+/// A problem with either goes to `problems`.
+pub fn parse_file<T: DeserializeOwned>(
+    file: &str,
+    bytes: &[u8],
+    problems: &mut Vec<Diagnostic>,
+) -> Option<(String, T)> {
+    let text = crate::text::decode(file, bytes)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let value = parse(file, &text, &text, 0)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    Some((text, value))
+}
+
 /// Parses `yaml`, which starts at byte `offset` of `source` (the whole text of `file`).
 pub fn parse<T: DeserializeOwned>(
     file: &str,
