@@ -151,20 +151,26 @@ pub fn rerender(
             ..
         }
     );
-    let theme = Theme::new(&loaded.templates);
-    let plan = match cache.plan.take() {
-        Some(plan) if same_pages => Ok(plan),
-        _ => plan(site, &theme),
+    // The compiled templates hold while the theme and the site's settings do: a patched site
+    // keeps its settings.
+    let same_theme = matches!(templates, Templates::Unchanged) && rebuilt != Rebuilt::All;
+    let renderer = match cache.renderer.take() {
+        Some(renderer) if same_theme => Ok(renderer),
+        _ => Renderer::new(Theme::new(&loaded.templates), site, false),
     };
-    let rendered = plan.and_then(|plan| {
-        let renderer = Renderer::new(theme, site, false)?;
+    let rendered = renderer.and_then(|renderer| {
+        let plan = match cache.plan.take() {
+            Some(plan) if same_pages => plan,
+            _ => plan(site, renderer.theme())?,
+        };
         let files = render_rebuilt(&renderer, site, &plan, &rebuilt, &templates)?;
-        Ok((files, plan))
+        Ok((files, plan, renderer))
     });
     // A failed render leaves pages unmade that the next rebuild might not know to make.
     cache.render_everything_next = rendered.is_err();
-    let (files, plan) = rendered.map_err(Diagnostics::from)?;
+    let (files, plan, renderer) = rendered.map_err(Diagnostics::from)?;
     cache.plan = Some(plan);
+    cache.renderer = Some(renderer);
     Ok((files, rebuilt))
 }
 
@@ -217,11 +223,13 @@ fn render_rebuilt(
     })
 }
 
-/// What `serve` keeps between rebuilds: the assembled guides and the last plan.
+/// What `serve` keeps between rebuilds: the assembled guides, the last plan and the compiled
+/// templates.
 #[derive(Default)]
 pub struct RebuildCache {
     assembled: assemble::Cache,
     plan: Option<Plan>,
+    renderer: Option<Renderer>,
     /// A rebuild failed in a way the caches cannot account for: the next one makes everything.
     render_everything_next: bool,
 }

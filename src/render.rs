@@ -346,6 +346,10 @@ impl Renderer {
         }
     }
 
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
     /// Counts rendered pages on `bar`.
     pub fn with_progress(mut self, bar: indicatif::ProgressBar) -> Self {
         self.progress = bar;
