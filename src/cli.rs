@@ -140,11 +140,11 @@ pub enum PaperArg {
     A4,
 }
 
-impl From<PaperArg> for crate::config::Paper {
+impl From<PaperArg> for crate::content::config::Paper {
     fn from(p: PaperArg) -> Self {
         match p {
-            PaperArg::Letter => crate::config::Paper::Letter,
-            PaperArg::A4 => crate::config::Paper::A4,
+            PaperArg::Letter => crate::content::config::Paper::Letter,
+            PaperArg::A4 => crate::content::config::Paper::A4,
         }
     }
 }

@@ -1,37 +1,18 @@
 //! handout: a static site generator for animal shelters' step-by-step care guides.
 //!
-//! The modules follow the flow of a build: `load` reads files; `text`, `frontmatter`, `yaml`,
-//! `config`, `markdown`, `links` and `assemble` make the validated `model`; `plan` decides the
-//! output files; `theme` and `render` fill in templates; `output` writes. `pipeline` runs them
-//! in order and `diagnostic` carries every problem back to the user.
+//! The folders follow the flow of a build, one direction only:
+//! `content/` reads the shelter's files and checks them into the validated model;
+//! `output/` decides every output file and its address, renders the templates and writes the
+//! site (and its PDFs); `serve/` keeps a site in memory for the preview and patches it after
+//! each edit. `pipeline` runs the stages in order for `build` and `check`; `diagnostic`
+//! carries every problem back to the user, with its file, line and column.
 
-pub mod assemble;
 pub mod cli;
-pub mod config;
+pub mod content;
 pub mod diagnostic;
-pub mod frontmatter;
-pub mod guide;
-pub mod i18n;
-pub mod layout;
-pub mod links;
-pub mod load;
-pub mod markdown;
-pub mod model;
 pub mod output;
-pub mod pdf;
 pub mod pipeline;
-pub mod plan;
-pub mod progress;
-pub mod qr;
-pub mod render;
+mod progress;
 pub mod scaffold;
-pub mod search;
 pub mod serve;
-pub mod server;
-pub mod session;
-pub mod structured;
 pub mod synthetic;
-pub mod text;
-pub mod theme;
-pub mod watch;
-pub mod yaml;

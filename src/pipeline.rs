@@ -7,15 +7,15 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::assemble::{self, Rebuilt, assemble};
-use crate::config::Paper;
+use crate::content::assemble::{self, Rebuilt, assemble};
+use crate::content::config::Paper;
+use crate::content::load::{LoadedSite, load};
+use crate::content::model::{Site, Untranslated};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{LoadedSite, load};
-use crate::model::{Site, Untranslated};
-use crate::output::Staging;
-use crate::plan::{PageKind, Plan, plan};
-use crate::render::{Renderer, Sink};
-use crate::theme::Theme;
+use crate::output::plan::{PageKind, Plan, plan};
+use crate::output::render::{Renderer, Sink};
+use crate::output::theme::Theme;
+use crate::output::write::Staging;
 
 pub struct BuildOptions {
     /// The site's folder: the one holding `content/`.
@@ -199,13 +199,13 @@ fn render_rebuilt(
     // The parts of the search that hold a rebuilt guide, or all when guides changed places.
     let parts: BTreeSet<usize> = (0..site.guides.len())
         .filter(|&g| rebuilt[g] || *moved)
-        .map(|g| g / crate::plan::SEARCH_PART)
+        .map(|g| g / crate::output::plan::SEARCH_PART)
         .collect();
     renderer.render_some(site, plan, |path, page| {
         let Some(page) = page else {
             // A copied file: a rebuilt guide's picture. The site's own files and the theme's
             // change only with a whole rebuild.
-            return crate::plan::guide_of(path).is_some_and(|g| guides.contains(g));
+            return crate::output::plan::guide_of(path).is_some_and(|g| guides.contains(g));
         };
         let template_changed =
             matches!(templates, Templates::Pages(t) if t.contains(page.kind.template()));
@@ -283,10 +283,10 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let output = options.output_dir();
     let one = |d: Diagnostic| Diagnostics::from(vec![d]);
     // Refuse a wrong output folder before spending time on the build.
-    crate::output::check_output(&options.root, &output).map_err(one)?;
+    crate::output::write::check_output(&options.root, &output).map_err(one)?;
     // Without a browser there can be no PDFs: say so before building anything.
     let chromium = match options.pdf {
-        true => Some(crate::pdf::find_chromium().map_err(one)?),
+        true => Some(crate::output::pdf::find_chromium().map_err(one)?),
         false => None,
     };
     let ready = Ready::new(options)?;
@@ -297,7 +297,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let pages: Vec<String> = plan.pages.iter().map(|p| p.path.clone()).collect();
     // PDFs are printed from the staged site, so they go live in the same step as the pages.
     let print = |staged: &Path| match &chromium {
-        Some(chromium) => crate::pdf::print_all(chromium, staged, &pages),
+        Some(chromium) => crate::output::pdf::print_all(chromium, staged, &pages),
         None => Ok(()),
     };
     staging.commit(&print).map_err(one)?;
@@ -305,7 +305,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         pdfs: if options.pdf {
             pages
                 .iter()
-                .filter(|p| crate::pdf::pdf_for(p).is_some())
+                .filter(|p| crate::output::pdf::pdf_for(p).is_some())
                 .count()
         } else {
             0

@@ -5,8 +5,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::content::markdown::slugify;
 use crate::diagnostic::Diagnostic;
-use crate::markdown::slugify;
 
 /// The files of a new site, by path inside it.
 const NEW_SITE: &[(&str, &str)] = &[

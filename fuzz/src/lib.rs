@@ -35,7 +35,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use handout::load::LoadedSite;
+use handout::content::load::LoadedSite;
 use handout::pipeline::render_loaded;
 
 /// The guide whose files the fuzzer writes.

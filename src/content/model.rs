@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{SiteConfig, SiteTranslation};
-use crate::i18n::Strings;
+use crate::content::config::{SiteConfig, SiteTranslation};
+use crate::content::i18n::Strings;
 
 #[derive(Debug, Clone)]
 pub struct Site {

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::markdown::{Target, Unresolved};
+use crate::content::markdown::{Target, Unresolved};
 
 /// What exists in the site, for checking links before anything is rendered.
 #[derive(Debug, Default)]
@@ -19,13 +19,13 @@ pub struct SiteIndex {
     /// Each other language → the guides translated into it (their pages are under `<lang>/`).
     pub translated: BTreeMap<String, BTreeSet<String>>,
     /// The theme's words in each language, for marking links to pages in another language.
-    pub words: BTreeMap<String, std::sync::Arc<crate::i18n::Strings>>,
+    pub words: BTreeMap<String, std::sync::Arc<crate::content::i18n::Strings>>,
 }
 
 impl SiteIndex {
     /// How a page in `page` says that a link leads to a page in `target` ("en inglés").
     pub fn language_note(&self, page: &str, target: &str) -> String {
-        crate::i18n::language_note(&self.words, page, target)
+        crate::content::i18n::language_note(&self.words, page, target)
     }
 }
 
@@ -323,7 +323,7 @@ mod tests {
         i.main_language = "en".into();
         i.translated
             .insert("es".into(), ["leash".to_string()].into());
-        let mut english = crate::i18n::Strings::new();
+        let mut english = crate::content::i18n::Strings::new();
         english.insert("language_name".into(), "English".into());
         i.words.insert("en".into(), english.into());
         i

@@ -6,8 +6,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
+use crate::content::model::SubStep;
 use crate::diagnostic::Diagnostic;
-use crate::model::SubStep;
 
 /// Where a link goes.
 #[derive(Debug, PartialEq, Eq)]
@@ -46,7 +46,7 @@ pub struct Source<'a> {
     pub link: &'a dyn Fn(&str) -> Result<Target, Unresolved>,
     pub image: &'a dyn Fn(&str) -> Result<String, Unresolved>,
     /// The theme's words in the text's language, for callout labels.
-    pub words: &'a crate::i18n::Strings,
+    pub words: &'a crate::content::i18n::Strings,
 }
 
 /// Which step a body belongs to, so its `##` headings become numbered sub-steps.
@@ -362,7 +362,7 @@ mod tests {
                 Ok(Target::same(format!("resolved/{d}")))
             }
         };
-        let mut words = crate::i18n::Strings::new();
+        let mut words = crate::content::i18n::Strings::new();
         words.insert("callout_tip".into(), "Consejo".into());
         let image = |d: &str| -> Result<String, Unresolved> { Ok(format!("img/{d}")) };
         let src = Source {

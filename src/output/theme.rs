@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 macro_rules! theme_files {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_bytes!(concat!("../templates/", $name)))),*]
+        &[$(($name, include_bytes!(concat!("../../templates/", $name)))),*]
     };
 }
 

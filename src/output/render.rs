@@ -8,10 +8,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, ErrorKind, Tera, Value};
 
+use crate::content::model::{Guide, Site};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Guide, Site};
-use crate::plan::{Copy, Page, PageKind, Plan};
-use crate::theme::Theme;
+use crate::output::plan::{Copy, Page, PageKind, Plan};
+use crate::output::theme::Theme;
 
 /// A guide as the site index lists it.
 #[derive(Serialize)]
@@ -106,10 +106,11 @@ struct Language<'s> {
     name: String,
     words: Value,
     site: Value,
-    species_words: &'s crate::i18n::Strings,
+    species_words: &'s crate::content::i18n::Strings,
     /// `../` from this language's folder to the main one's.
     up: &'static str,
-    all_words: &'s std::collections::BTreeMap<String, std::sync::Arc<crate::i18n::Strings>>,
+    all_words:
+        &'s std::collections::BTreeMap<String, std::sync::Arc<crate::content::i18n::Strings>>,
     lists: std::sync::OnceLock<IndexLists>,
     /// Each guide as this language shows it: (guide, whether it is in this language).
     shown: Vec<(&'s Guide, bool)>,
@@ -117,9 +118,9 @@ struct Language<'s> {
 
 impl<'s> Language<'s> {
     fn new(site: &'s Site, code: &'s str, index: usize) -> Language<'s> {
-        static NONE: crate::i18n::Strings = crate::i18n::Strings::new();
+        static NONE: crate::content::i18n::Strings = crate::content::i18n::Strings::new();
         let words = site.words.get(code).map_or(&NONE, |w| w.as_ref());
-        let prefix = crate::plan::language_folder(index, code);
+        let prefix = crate::output::plan::language_folder(index, code);
         let up = if index == 0 { "" } else { "../" };
         let mut config = site.config.clone();
         if let Some(tr) = site.translated_config.get(code) {
@@ -173,7 +174,7 @@ impl<'s> Language<'s> {
                 url: url(g, *here),
                 lang: (!here).then_some(g.lang.as_str()),
                 lang_name: (!here)
-                    .then(|| crate::i18n::language_note(self.all_words, code, &g.lang)),
+                    .then(|| crate::content::i18n::language_note(self.all_words, code, &g.lang)),
             })
             .collect();
         let mut groups: Vec<SpeciesGroup> = Vec::new();
@@ -210,8 +211,8 @@ impl<'s> Language<'s> {
         let entries: Vec<SearchEntry> = self
             .shown
             .iter()
-            .skip(part * crate::plan::SEARCH_PART)
-            .take(crate::plan::SEARCH_PART)
+            .skip(part * crate::output::plan::SEARCH_PART)
+            .take(crate::output::plan::SEARCH_PART)
             .map(|(g, here)| {
                 let up = if *here { "" } else { up };
                 SearchEntry {
@@ -235,7 +236,7 @@ impl<'s> Language<'s> {
         let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
         drop(entries);
         // Each copy dropped as soon as the next is made: the index is the largest file.
-        let safe = crate::structured::script_safe(&json);
+        let safe = crate::output::structured::script_safe(&json);
         drop(json);
         Value::safe_string(&safe)
     }
@@ -500,7 +501,7 @@ impl Renderer {
         if site.config.base_url.is_some() && page.kind.is_html() && page.kind != PageKind::NotFound
         {
             let url = address(site, &page.path);
-            ctx.insert("qr_svg", &crate::qr::svg(&url));
+            ctx.insert("qr_svg", &crate::output::qr::svg(&url));
             ctx.insert("page_url", &url);
             if page.kind == PageKind::Overview
                 && let Some(guide) = page.guide.and_then(|g| site.guide_in(g, lang.code))
@@ -511,7 +512,10 @@ impl Renderer {
                         &format!("{}guides/{}/{slug}.html", lang.prefix, guide.slug),
                     )
                 };
-                ctx.insert("jsonld", &crate::structured::howto(guide, &url, step_url));
+                ctx.insert(
+                    "jsonld",
+                    &crate::output::structured::howto(guide, &url, step_url),
+                );
             }
         }
         match page.kind {
@@ -519,8 +523,8 @@ impl Renderer {
             PageKind::SearchIndex(part) => ctx.insert_value("search", lang.search_index(part)),
             PageKind::Index => ctx.insert(
                 "search_files",
-                &(0..crate::plan::search_parts(site.guides.len()))
-                    .map(crate::plan::search_file)
+                &(0..crate::output::plan::search_parts(site.guides.len()))
+                    .map(crate::output::plan::search_file)
                     .collect::<Vec<_>>(),
             ),
             _ => {}
@@ -602,7 +606,7 @@ fn new_tera() -> Tera {
     let mut tera = Tera::new();
     tera.register_filter("json", |v: Value, _: tera::Kwargs, _: &tera::State| {
         let text = serde_json::to_string(&v).unwrap_or_else(|_| "null".into());
-        Value::safe_string(&crate::structured::script_safe(&text))
+        Value::safe_string(&crate::output::structured::script_safe(&text))
     });
     tera.register_filter(
         "css_string",

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::content::yaml;
 use crate::diagnostic::Diagnostic;
-use crate::theme::BUILT_IN;
-use crate::yaml;
+use crate::output::theme::BUILT_IN;
 
 pub type Strings = BTreeMap<String, String>;
 

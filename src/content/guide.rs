@@ -4,15 +4,15 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::config::MissingTranslation;
+use crate::content::config::MissingTranslation;
+use crate::content::frontmatter;
+use crate::content::i18n::Strings;
+use crate::content::links::{From, SiteIndex};
+use crate::content::markdown::{self, Source, StepOf};
+use crate::content::model::{Guide, GuideMeta, GuideTranslation, Step, StepFront, Untranslated};
+use crate::content::text;
+use crate::content::yaml;
 use crate::diagnostic::Diagnostic;
-use crate::frontmatter;
-use crate::i18n::Strings;
-use crate::links::{From, SiteIndex};
-use crate::markdown::{self, Source, StepOf};
-use crate::model::{Guide, GuideMeta, GuideTranslation, Step, StepFront, Untranslated};
-use crate::text;
-use crate::yaml;
 
 /// The most rows a training log may have.
 const MAX_LOG_ROWS: u32 = 100;
@@ -433,7 +433,7 @@ fn build_step(
         front,
         done_when_html,
         html: body.html,
-        words: crate::search::words(&text),
+        words: crate::content::search::words(&text),
         text,
         substeps: body.substeps,
         lang: None,

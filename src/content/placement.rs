@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::content::guide::{StepFile, TranslationFiles};
+use crate::content::markdown;
 use crate::diagnostic::Diagnostic;
-use crate::guide::{StepFile, TranslationFiles};
-use crate::markdown;
 
 /// Step slugs that would collide with a guide's own pages.
 const RESERVED_SLUGS: &[&str] = &["index", "checklist", "handout", "log"];

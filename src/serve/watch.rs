@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use notify::event::{MetadataKind, ModifyKind};
 use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher as _};
 
+use crate::content::load::is_editor_litter;
 use crate::diagnostic::Diagnostic;
-use crate::load::is_editor_litter;
 
 /// A burst ends once no change has come for this long. A save is a few system calls in quick
 /// succession, and the native watcher hands each over as it happens; 15 ms leaves room for the

@@ -110,11 +110,6 @@ impl Staging {
         Ok(staging)
     }
 
-    /// The folder being filled, for work on the staged site before it goes live (PDFs).
-    pub fn path(&self) -> &Path {
-        &self.dir
-    }
-
     /// Writes one file (`path` relative to the output, `/`-separated). Safe to call from many
     /// threads at once.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {

@@ -10,12 +10,12 @@ use std::time::Duration;
 
 use tiny_http::{Header, Method, Request, Response, Server};
 
-use crate::session::Files;
+use crate::serve::session::Files;
 
 /// Where the live-reload script and the event stream are served; no site file starts with `__`.
 const CLIENT_JS: &str = "/__handout/client.js";
 const EVENTS: &str = "/__handout/events";
-const CLIENT_SOURCE: &str = include_str!("serve_client.js");
+const CLIENT_SOURCE: &str = include_str!("client.js");
 
 /// What the server shows, replaced after each rebuild.
 #[derive(Default)]

@@ -12,24 +12,24 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::config::{MissingTranslation, SiteConfig, SiteTranslation, normalise_base_url};
+use crate::content::config::{MissingTranslation, SiteConfig, SiteTranslation, normalise_base_url};
+use crate::content::guide::{Env, StepFile, build_guide, translate_guide};
+use crate::content::i18n::Strings;
+use crate::content::links::SiteIndex;
+use crate::content::load::LoadedSite;
+use crate::content::markdown::Unresolved;
+use crate::content::model::{Guide, RelatedGuide, Site, Untranslated};
+use crate::content::placement::{self, GuideFiles, Place, Shape};
+use crate::content::text;
+use crate::content::yaml;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::guide::{Env, StepFile, build_guide, translate_guide};
-use crate::i18n::Strings;
-use crate::layout::{self, GuideFiles, Place, Shape};
-use crate::links::SiteIndex;
-use crate::load::LoadedSite;
-use crate::markdown::Unresolved;
-use crate::model::{Guide, RelatedGuide, Site, Untranslated};
-use crate::text;
-use crate::yaml;
 
 #[derive(Default)]
 pub struct Options {
     /// Overrides `base_url` from site.yaml.
     pub base_url: Option<String>,
     /// Overrides `paper` from site.yaml.
-    pub paper: Option<crate::config::Paper>,
+    pub paper: Option<crate::content::config::Paper>,
 }
 
 /// What one run leaves for the next, for `serve`.
@@ -158,7 +158,7 @@ fn assemble_all(
     let mut unknown: Vec<(&str, &str)> = Vec::new();
     let mut index = SiteIndex::default();
     for (path, bytes) in &loaded.content {
-        match layout::place(path) {
+        match placement::place(path) {
             Place::SiteYaml => {}
             Place::SiteTranslation(lang) if known(lang) => {
                 site_translations.insert(lang, (path, bytes));
@@ -171,7 +171,7 @@ fn assemble_all(
                     .add(path, bytes, part, &known);
             }
             Place::Other => {
-                layout::check_stray(path, layout::extension(path), &mut problems);
+                placement::check_stray(path, placement::extension(path), &mut problems);
                 index.assets.insert(path.clone());
             }
         }
@@ -182,7 +182,7 @@ fn assemble_all(
     let mut laid_out = Vec::new();
     for (slug, mut files) in guide_files {
         unknown.extend(files.unknown.iter().copied());
-        if let Some(problem) = layout::folder_name_problem(slug) {
+        if let Some(problem) = placement::folder_name_problem(slug) {
             let folder = Folder {
                 problems: vec![problem],
                 ..Folder::default()
@@ -369,7 +369,7 @@ fn lay_out_again<'a>(
             .take_while(|(path, _)| path.starts_with(&prefix))
         {
             any = true;
-            if let Place::Guide(_, part) = layout::place(path) {
+            if let Place::Guide(_, part) = placement::place(path) {
                 files.add(path, bytes, part, &known);
             }
         }
@@ -388,7 +388,9 @@ fn lay_out_again<'a>(
         };
         // A bad folder name, or files in a language the site does not have, are reported by
         // the whole run (the second once per language, site-wide).
-        layout::folder_name_problem(slug).is_none().then_some(())?;
+        placement::folder_name_problem(slug)
+            .is_none()
+            .then_some(())?;
         let (steps, shape) = files.lay_out(slug);
         match old {
             Some(old) if old.shape == shape => {}
@@ -487,7 +489,9 @@ fn swap_in(
     }
     site.guides = guides;
     // A part of the search coming or going is a file the patch would not remove or add.
-    if crate::plan::search_parts(count) != crate::plan::search_parts(site.guides.len()) {
+    if crate::output::plan::search_parts(count)
+        != crate::output::plan::search_parts(site.guides.len())
+    {
         return None;
     }
     // Guides assembled anew, and guides showing a retitled one among their related guides,
@@ -651,7 +655,7 @@ fn theme_words(
 ) -> BTreeMap<String, Arc<Strings>> {
     let mut words = BTreeMap::new();
     for lang in languages {
-        match crate::i18n::strings(&loaded.templates, lang) {
+        match crate::content::i18n::strings(&loaded.templates, lang) {
             Ok(w) => {
                 words.insert(lang.clone(), Arc::new(w));
             }
@@ -831,7 +835,7 @@ fn site_config(
             "the shelter's name; it is shown on every page and printed sheet",
         )],
     ));
-    if !layout::is_language_code(&config.language) {
+    if !placement::is_language_code(&config.language) {
         let at = source
             .find("language:")
             .map_or(0, |i| i + "language:".len() + 1);
@@ -852,7 +856,7 @@ fn site_config(
             .find("translations:")
             .and_then(|i| Some(i + source[i..].find(lang.as_str())?))
             .unwrap_or(0);
-        let problem = if !layout::is_language_code(lang) {
+        let problem = if !placement::is_language_code(lang) {
             Some((
                 format!("`{lang}` is not a language code"),
                 "use a code such as `es`, `fr` or `pt-BR`",

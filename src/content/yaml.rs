@@ -12,7 +12,7 @@ pub fn parse_file<T: DeserializeOwned>(
     bytes: &[u8],
     problems: &mut Vec<Diagnostic>,
 ) -> Option<(String, T)> {
-    let text = crate::text::decode(file, bytes)
+    let text = crate::content::text::decode(file, bytes)
         .map_err(|d| problems.push(d))
         .ok()?;
     let value = parse(file, &text, &text, 0)

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::content::links::page_path;
+use crate::content::model::Site;
 use crate::diagnostic::Diagnostic;
-use crate::links::page_path;
-use crate::model::Site;
-use crate::theme::Theme;
+use crate::output::theme::Theme;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageKind {

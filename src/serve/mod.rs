@@ -1,14 +1,17 @@
 //! `handout serve`: build into memory, serve it, watch for edits, rebuild, and reload open pages.
 //! A broken edit keeps the last good site served and shows its problems in every open page.
 
+mod server;
+mod session;
+mod watch;
+
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::output::Staging;
-use crate::server::{self, Hub, State};
-use crate::session::{Outcome, Session};
-use crate::watch;
+use crate::output::write::Staging;
+use server::{Hub, State};
+use session::{Outcome, Session};
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -26,7 +29,7 @@ pub struct ServeOptions {
 pub fn serve(options: &ServeOptions) -> Result<(), Diagnostics> {
     let one = |d: Diagnostic| Diagnostics::from(vec![d]);
     // Watching starts before the site is read, so an edit made while it loads is not missed.
-    crate::load::check_root(&options.root).map_err(one)?;
+    crate::content::load::check_root(&options.root).map_err(one)?;
     let (mut watcher, changes) = watch::watch(&options.root, options.poll).map_err(one)?;
     let (mut session, mut outcome) =
         Session::start(&options.root, options.base_url.clone()).map_err(one)?;

@@ -7,11 +7,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::assemble::{self, Rebuilt};
+use crate::content::assemble::{self, Rebuilt};
+use crate::content::load::{self, LoadedSite};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{self, LoadedSite};
+use crate::output::plan::guide_of;
 use crate::pipeline::{RebuildCache, Templates, rerender};
-use crate::plan::guide_of;
 
 /// Templates that make one kind of page each.
 const PAGE_TEMPLATES: &[&str] = &[
@@ -194,9 +194,5 @@ impl Session {
                 }
             }
         }
-    }
-
-    pub fn root(&self) -> &Path {
-        &self.loaded.root
     }
 }

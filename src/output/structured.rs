@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::markdown::plain_text;
-use crate::model::Guide;
+use crate::content::markdown::plain_text;
+use crate::content::model::Guide;
 
 /// The JSON-LD of a guide whose overview is at `url`; `step_url` gives each step's address.
 pub fn howto(guide: &Guide, url: &str, step_url: impl Fn(&str) -> String) -> String {
