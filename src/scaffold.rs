@@ -297,18 +297,38 @@ pub fn new_step(
     changes
         .created
         .push(create(&root.join(&new_path), &step_text(title))?);
-    // The guide's languages: its translated pages show this step in the main language (or
-    // report it, as site.yaml says) until it is translated.
+    // In each language the guide is published in, its pages show the new step in the main
+    // language until it is translated; a site whose settings make that an error gets a
+    // translation to fill in, so that it still builds.
+    let stem = names::step_stem(position, width, &slug);
+    let config = site_config(&site);
+    let must_translate = config.as_ref().is_some_and(|c| {
+        c.missing_translation == crate::content::config::MissingTranslation::Error
+    });
+    let listed = |lang: &str| {
+        config
+            .as_ref()
+            .is_none_or(|c| c.translations.iter().any(|l| l == lang))
+    };
     for (lang, translation) in &files.translations {
-        if translation.yaml.is_some() {
-            let stem = names::step_stem(position, width, &slug);
-            let name = names::step_file_name(&stem, Some(lang));
-            changes
-                .to_translate
-                .push(root.join(format!("{steps_prefix}{name}")));
+        if translation.yaml.is_some() && listed(lang) {
+            let path = root.join(format!(
+                "{steps_prefix}{}",
+                names::step_file_name(&stem, Some(lang))
+            ));
+            if must_translate {
+                changes.created.push(create(&path, &step_text(title))?);
+            }
+            changes.to_translate.push(path);
         }
     }
     Ok(changes.shown_from(root))
+}
+
+/// The site's settings, if its site.yaml reads (the build reports it otherwise).
+fn site_config(site: &load::LoadedSite) -> Option<crate::content::config::SiteConfig> {
+    let bytes = site.content.get("content/site.yaml")?;
+    crate::content::yaml::parse_file("content/site.yaml", bytes, &mut Vec::new()).map(|(_, c)| c)
 }
 
 /// The new text of every markdown and YAML file under `content/` that names a moved file in a

@@ -368,3 +368,57 @@ fn new_step_refuses_what_would_not_build_or_would_overwrite() {
         crate::helpers::tree_diff(&before, &after)
     );
 }
+
+#[test]
+fn a_site_that_requires_every_translation_gets_one_to_fill_in() {
+    let dir = default_site();
+    let site = dir.path();
+    let settings = site.join("content/site.yaml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    let strict = text.replace(
+        "missing_translation: fallback",
+        "missing_translation: error",
+    );
+    assert_ne!(text, strict);
+    std::fs::write(&settings, strict).unwrap();
+    let run = handout(
+        site,
+        &["new", "step", "leash-training", "Celebrate", "--at", "2"],
+    );
+    run.success();
+    let translation = format!("{LEASH}/02-celebrate.es.md");
+    assert!(
+        run.stdout.contains(&format!("created {translation}\n")),
+        "{}",
+        run.stdout
+    );
+    handout(site, &["check"]).success();
+}
+
+#[test]
+fn a_guide_whose_step_names_are_wrong_is_not_renumbered() {
+    let dir = default_site();
+    let site = dir.path();
+    let steps = site.join(LEASH);
+    std::fs::rename(
+        steps.join("05-harness-on-indoors.md"),
+        steps.join("15-harness-on-indoors.md"),
+    )
+    .unwrap();
+    let before = content_of(site);
+    handout(
+        site,
+        &[
+            "new",
+            "step",
+            "leash-training",
+            "Check the fit",
+            "--at",
+            "3",
+        ],
+    )
+    .failure(1)
+    .stderr_has("expected 05 here, found 06")
+    .stderr_has("nothing was changed");
+    assert!(content_of(site) == before);
+}
