@@ -128,8 +128,10 @@ pub fn new_step(
     title: &str,
     at: Option<usize>,
 ) -> Result<Changes, Vec<Diagnostic>> {
-    let guide_dir = guides_dir(root)?.join(guide);
-    if !guide_dir.is_dir() {
+    let guides = guides_dir(root)?;
+    // Only a guide folder's name: never a path that leads out of `content/guides/`.
+    let guide_dir = guides.join(guide);
+    if !names::is_slug(guide) || !guide_dir.is_dir() {
         return Err(vec![
             Diagnostic::file(
                 shown(root, &guide_dir),

@@ -246,6 +246,11 @@ fn links_to_a_renumbered_step_by_its_file_are_updated_and_listed() {
         "content/guides/crate-training/steps/01-set-up-the-crate.md",
         "\nSee [the harness](../../leash-training/steps/02-leave-the-harness-out.md).\n",
     );
+    // A moved step that links to another moved step.
+    write(
+        &format!("{LEASH}/03-sniff-and-treat.md"),
+        "\nThen [drape it](04-drape-the-harness.md).\n",
+    );
     handout(site, &["check"]).success();
     let run = handout(
         site,
@@ -256,6 +261,7 @@ fn links_to_a_renumbered_step_by_its_file_are_updated_and_listed() {
         format!("{LEASH}/01-get-a-cat-harness.md"),
         format!("{LEASH}/01-get-a-cat-harness.es.md"),
         "content/guides/crate-training/steps/01-set-up-the-crate.md".to_string(),
+        format!("{LEASH}/04-sniff-and-treat.md"),
     ] {
         assert!(
             run.stdout
@@ -271,6 +277,12 @@ fn links_to_a_renumbered_step_by_its_file_are_updated_and_listed() {
             "[leave it out](03-leave-the-harness-out.md#why) and [treat](./04-sniff-and-treat.md)"
         ),
         "{first}"
+    );
+    let moved_step =
+        std::fs::read_to_string(site.join(format!("{LEASH}/04-sniff-and-treat.md"))).unwrap();
+    assert!(
+        moved_step.contains("[drape it](05-drape-the-harness.md)"),
+        "{moved_step}"
     );
     handout(site, &["check"]).success();
 }
@@ -361,6 +373,10 @@ fn new_step_refuses_what_would_not_build_or_would_overwrite() {
         args.extend(at.map(|a| ["--at", a]).into_iter().flatten());
         handout(site, &args).failure(1).stderr_has(message);
     }
+    // A guide's name, never a path out of content/guides/.
+    handout(site, &["new", "step", "../..", "Elsewhere"])
+        .failure(1)
+        .stderr_has("there is no guide `../..`");
     let after = content_of(site);
     assert!(
         after == before,
