@@ -130,6 +130,14 @@ fn report_created(
                     dir.display()
                 );
             }
+            if !changes.problems.is_empty() {
+                eprint!(
+                    "{}",
+                    handout::diagnostic::Diagnostics::from(changes.problems)
+                        .render_ending(false, "the changes listed above were made")
+                );
+                return ExitCode::from(1);
+            }
             ExitCode::SUCCESS
         }
         Err(problems) => {

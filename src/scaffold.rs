@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::content::config::MissingTranslation;
 use crate::content::links;
 use crate::content::load;
 use crate::content::names;
@@ -46,6 +47,8 @@ pub struct Changes {
     pub created: Vec<PathBuf>,
     /// Translations the new step still needs (the guide is published in their languages).
     pub to_translate: Vec<PathBuf>,
+    /// What went wrong after the point where the rest could still be taken back.
+    pub problems: Vec<Diagnostic>,
 }
 
 /// Makes a new site in `dir`, which must not exist yet or be empty.
@@ -240,33 +243,76 @@ pub fn new_step(
             }
         }
     }
-    let new_path = format!(
+    // The new step, and in each language the guide is published in, the file to translate it
+    // into: until it exists the translated pages show the step in the main language, and a site
+    // whose settings make that an error gets one to fill in, so that it still builds.
+    let stem = names::step_stem(position, width, &slug);
+    let mut new_files = vec![format!(
         "{steps_prefix}{}",
-        names::step_file_name(&names::step_stem(position, width, &slug), None)
-    );
+        names::step_file_name(&stem, None)
+    )];
+    let config = site_config(&site);
+    let must_translate = config
+        .as_ref()
+        .is_some_and(|c| c.missing_translation == MissingTranslation::Error);
+    let listed = |lang: &str| {
+        config
+            .as_ref()
+            .is_none_or(|c| c.translations.iter().any(|l| l == lang))
+    };
+    let mut to_translate = Vec::new();
+    for (lang, translation) in &files.translations {
+        if translation.yaml.is_some() && listed(lang) {
+            let path = format!("{steps_prefix}{}", names::step_file_name(&stem, Some(lang)));
+            if must_translate {
+                new_files.push(path.clone());
+            }
+            to_translate.push(root.join(path));
+        }
+    }
 
-    // Nothing is renamed onto a file, not even one the build does not read (a hidden draft).
+    // Nothing is renamed or written onto a file, not even one the build does not read (a
+    // hidden draft).
     let leaving: BTreeSet<&str> = moves.iter().map(|(from, _)| from.as_str()).collect();
     let blocked: Vec<Diagnostic> = moves
         .iter()
         .map(|(_, to)| to)
-        .chain([&new_path])
+        .chain(&new_files)
         .filter(|to| !leaving.contains(to.as_str()) && root.join(to).exists())
         .map(|to| {
             Diagnostic::file(
                 to.clone(),
-                "a step file must get this name to make room, but this file is in the way",
+                "a step file must get this name, but this file is in the way",
             )
-            .with_help("move or rename this file, then add the step again; nothing was renamed")
+            .with_help("move or rename this file, then add the step again")
         })
         .collect();
     if !blocked.is_empty() {
         return Err(blocked);
     }
 
+    // In an order that can be undone until the last step: the updated texts are written beside
+    // their files and the new files made, then the steps renamed, and only then the texts put
+    // in place (the one step that cannot fail for want of room or a name).
     let relinked = relink(&site.content, &moves);
-    let mut changes = Changes::default();
-    let mut done: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut undo = Undo::default();
+    let fail = |undo: Undo, problem: Diagnostic| Err(undo.run(problem));
+    for file in &relinked {
+        let temp = temp_beside(&root.join(&file.path));
+        if let Err(e) = fs::write(&temp, &file.text) {
+            let problem =
+                Diagnostic::file(file.path.clone(), format!("cannot update its links: {e}"));
+            undo.written.push(temp);
+            return fail(undo, problem);
+        }
+        undo.written.push(temp);
+    }
+    for path in &new_files {
+        match create(&root.join(path), &step_text(title)) {
+            Ok(made) => undo.written.push(made),
+            Err(mut problems) => return fail(undo, problems.remove(0)),
+        }
+    }
     for (from, to) in &moves {
         let (from, to) = (root.join(from), root.join(to));
         // Checked again just before, as `rename` would replace a file that appeared meanwhile.
@@ -276,54 +322,36 @@ pub fn new_step(
             fs::rename(&from, &to)
         };
         if let Err(e) = result {
-            // Put back what was moved, so the guide is as it was.
-            for (from, to) in done.iter().rev() {
-                let _ = fs::rename(to, from);
-            }
-            return Err(vec![
-                Diagnostic::file(
-                    shown(root, &from),
-                    format!("cannot rename it to {}: {e}", shown(root, &to)),
-                )
-                .with_help("nothing was changed"),
-            ]);
+            let problem = Diagnostic::file(
+                shown(root, &from),
+                format!("cannot rename it to {}: {e}", shown(root, &to)),
+            );
+            return fail(undo, problem);
         }
-        done.push((from, to));
+        undo.renamed.push((from, to));
     }
-    changes.renamed = done;
-    for (path, text) in relinked {
-        let path = root.join(path);
-        replace(&path, &text)?;
-        changes.relinked.push(path);
-    }
-    changes
-        .created
-        .push(create(&root.join(&new_path), &step_text(title))?);
-    // In each language the guide is published in, its pages show the new step in the main
-    // language until it is translated; a site whose settings make that an error gets a
-    // translation to fill in, so that it still builds.
-    let stem = names::step_stem(position, width, &slug);
-    let config = site_config(&site);
-    let must_translate = config.as_ref().is_some_and(|c| {
-        c.missing_translation == crate::content::config::MissingTranslation::Error
-    });
-    let listed = |lang: &str| {
-        config
-            .as_ref()
-            .is_none_or(|c| c.translations.iter().any(|l| l == lang))
+    let mut changes = Changes {
+        created: new_files.iter().map(|p| root.join(p)).collect(),
+        to_translate,
+        ..Changes::default()
     };
-    for (lang, translation) in &files.translations {
-        if translation.yaml.is_some() && listed(lang) {
-            let path = root.join(format!(
-                "{steps_prefix}{}",
-                names::step_file_name(&stem, Some(lang))
-            ));
-            if must_translate {
-                changes.created.push(create(&path, &step_text(title))?);
+    let mut problems = Vec::new();
+    for file in &relinked {
+        let temp = temp_beside(&root.join(&file.path));
+        let path = root.join(&file.moved_to);
+        match fs::rename(&temp, &path) {
+            Ok(()) => changes.relinked.push(path),
+            Err(e) => {
+                let _ = fs::remove_file(&temp);
+                problems.push(
+                    Diagnostic::file(shown(root, &path), format!("cannot update its links: {e}"))
+                        .with_help("the steps were renumbered; change the links to renamed steps in this file by hand"),
+                );
             }
-            changes.to_translate.push(path);
         }
     }
+    changes.renamed = undo.renamed;
+    changes.problems = problems;
     Ok(changes.shown_from(root))
 }
 
@@ -333,14 +361,19 @@ fn site_config(site: &load::LoadedSite) -> Option<crate::content::config::SiteCo
     crate::content::yaml::parse_file("content/site.yaml", bytes, &mut Vec::new()).map(|(_, c)| c)
 }
 
+/// A file whose links to moved files are renamed.
+struct Relinked {
+    path: String,
+    /// Its path after the moves (the same, unless it is a moved step itself).
+    moved_to: String,
+    text: String,
+}
+
 /// The new text of every markdown and YAML file under `content/` that names a moved file in a
 /// link (`[text](03-sniff.md#why)`, `../../other/steps/03-sniff.md`, a reference definition),
-/// by the file's path after the moves. A path is read as the build reads links: relative to the
+/// with the file's path before and after the moves. A path is read as the build reads links: relative to the
 /// folder of the file it is written in.
-fn relink(
-    content: &BTreeMap<String, Vec<u8>>,
-    moves: &[(String, String)],
-) -> Vec<(String, String)> {
+fn relink(content: &BTreeMap<String, Vec<u8>>, moves: &[(String, String)]) -> Vec<Relinked> {
     let moved: BTreeMap<&str, &str> = moves
         .iter()
         .map(|(from, to)| (from.as_str(), to.as_str()))
@@ -357,7 +390,11 @@ fn relink(
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         if let Some(new_text) = relink_text(text, dir, &old_names, &moved) {
             let at = moved.get(path.as_str()).map_or(path.as_str(), |to| to);
-            edited.push((at.to_string(), new_text));
+            edited.push(Relinked {
+                path: path.clone(),
+                moved_to: at.to_string(),
+                text: new_text,
+            });
         }
     }
     edited
@@ -478,6 +515,7 @@ impl Changes {
             relinked: self.relinked.into_iter().map(show).collect(),
             created: self.created.into_iter().map(show).collect(),
             to_translate: self.to_translate.into_iter().map(show).collect(),
+            problems: self.problems,
         }
     }
 }
@@ -499,21 +537,35 @@ fn create(path: &Path, text: &str) -> Result<PathBuf, Vec<Diagnostic>> {
     Ok(path.to_path_buf())
 }
 
-/// Replaces a file's text in one step (a temporary file beside it, renamed over it), so an
-/// interrupted update leaves the old text or the new, never half of one.
-fn replace(path: &Path, text: &str) -> Result<(), Vec<Diagnostic>> {
-    let shown = path.display().to_string();
-    let name = names::file_name(&shown);
-    let temp = path.with_file_name(format!(".{name}.handout-tmp"));
-    fs::write(&temp, text)
-        .and_then(|()| fs::rename(&temp, path))
-        .map_err(|e| {
-            let _ = fs::remove_file(&temp);
-            vec![Diagnostic::file(
-                &shown,
-                format!("cannot update its links: {e}"),
-            )]
-        })
+/// Where a file's new text is written before it replaces the file: beside it, hidden (so the
+/// build and the watcher skip it as editor litter), and on the same disk, so the rename that
+/// puts it in place is one step.
+fn temp_beside(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{name}.handout-tmp"))
+}
+
+/// What `new step` has done so far, to be taken back if a later part fails.
+#[derive(Default)]
+struct Undo {
+    /// Files it made: new steps and updated texts not yet in place.
+    written: Vec<PathBuf>,
+    renamed: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Undo {
+    /// Takes everything back, last first, and returns the problem that made it necessary.
+    fn run(self, problem: Diagnostic) -> Vec<Diagnostic> {
+        for (from, to) in self.renamed.iter().rev() {
+            let _ = fs::rename(to, from);
+        }
+        for path in self.written.iter().rev() {
+            let _ = fs::remove_file(path);
+        }
+        vec![problem]
+    }
 }
 
 #[cfg(test)]
