@@ -143,7 +143,7 @@ pub fn new_step(
             .with_help(format!("make it first with: handout new guide {guide}")),
         ]);
     }
-    let slug = names::slug_of(title);
+    let slug = names::new_step_slug(title);
     if slug.is_empty() {
         return Err(vec![Diagnostic::file(
             shown(root, &guide_dir.join("steps")),

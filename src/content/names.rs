@@ -46,6 +46,25 @@ pub(crate) fn slug_of(text: &str) -> String {
     slug
 }
 
+/// The longest slug a new step is given from its title: file names have a limit (255 bytes on
+/// most disks), and a page address is better short.
+pub(crate) const NEW_SLUG_MAX: usize = 60;
+
+/// The slug of a new step with title `title`: [`slug_of`], cut after the last whole word that
+/// fits in [`NEW_SLUG_MAX`] characters.
+pub(crate) fn new_step_slug(title: &str) -> String {
+    let slug = slug_of(title);
+    if slug.len() <= NEW_SLUG_MAX {
+        return slug;
+    }
+    // The slug is ASCII, so any index is a character boundary.
+    let cut = &slug[..=NEW_SLUG_MAX];
+    match cut.rfind('-') {
+        Some(end) if end > 0 => cut[..end].to_string(),
+        _ => slug[..NEW_SLUG_MAX].to_string(),
+    }
+}
+
 /// Combining accents (U+0300–U+036F and the other combining blocks), as NFD leaves them.
 fn is_combining_mark(c: char) -> bool {
     matches!(c,
@@ -252,6 +271,17 @@ mod tests {
             assert_eq!(made, slug, "{title}");
             assert!(made.is_empty() || is_slug(&made), "{title}");
         }
+    }
+
+    #[test]
+    fn long_titles_give_slugs_cut_at_a_word() {
+        let title = "Walk ".repeat(30);
+        let slug = new_step_slug(&title);
+        assert!(slug.len() <= NEW_SLUG_MAX && is_slug(&slug), "{slug}");
+        assert!(slug.ends_with("walk"), "{slug}");
+        let one_word = "a".repeat(100);
+        assert_eq!(new_step_slug(&one_word).len(), NEW_SLUG_MAX);
+        assert_eq!(new_step_slug("Check the fit"), "check-the-fit");
     }
 
     #[test]
