@@ -212,43 +212,49 @@ impl SiteIndex {
 
     /// Joins a relative path to the markdown file's folder, refusing paths that leave `content/`.
     fn relative_target(&self, from: &From, path: &str) -> Result<String, Unresolved> {
-        resolve(from.dir, path)
+        if path.starts_with('/') || path.starts_with('\\') {
+            return Err(unresolved(
+                "paths starting with `/` break when the site is opened from disk or put in a sub-folder",
+                "link to another guide with guide:NAME (or guide:NAME/STEP), or write a path relative to this file, such as ../images/cat.jpg",
+            ));
+        }
+        let mut parts: Vec<&str> = from.dir.split('/').filter(|p| !p.is_empty()).collect();
+        for part in path.split(['/', '\\']) {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                    if parts.is_empty() {
+                        return Err(unresolved(
+                            &format!("`{path}` leads outside the `content/` folder"),
+                            "only files inside `content/` are published; copy the file there",
+                        ));
+                    }
+                }
+                p => parts.push(p),
+            }
+        }
+        if parts.first() != Some(&"content") {
+            return Err(unresolved(
+                &format!("`{path}` leads outside the `content/` folder"),
+                "only files inside `content/` are published; copy the file there",
+            ));
+        }
+        Ok(parts.join("/"))
     }
 }
 
-/// The file under `content/` that `path`, written in a file in folder `dir`, names; an error for
-/// paths that start at the root or leave `content/`. Scaffolding finds the links to a renamed
-/// step with it, so it reads links exactly as the build does.
+/// The file under `content/` that `path`, written in a file in folder `dir`, names, exactly as
+/// a link is read (scaffolding finds the links to a renamed step with it); an error for paths
+/// that start at the root or leave `content/`.
 pub(crate) fn resolve(dir: &str, path: &str) -> Result<String, Unresolved> {
-    if path.starts_with('/') || path.starts_with('\\') {
-        return Err(unresolved(
-            "paths starting with `/` break when the site is opened from disk or put in a sub-folder",
-            "link to another guide with guide:NAME (or guide:NAME/STEP), or write a path relative to this file, such as ../images/cat.jpg",
-        ));
-    }
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in path.split(['/', '\\']) {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-                if parts.is_empty() {
-                    return Err(unresolved(
-                        &format!("`{path}` leads outside the `content/` folder"),
-                        "only files inside `content/` are published; copy the file there",
-                    ));
-                }
-            }
-            p => parts.push(p),
-        }
-    }
-    if parts.first() != Some(&"content") {
-        return Err(unresolved(
-            &format!("`{path}` leads outside the `content/` folder"),
-            "only files inside `content/` are published; copy the file there",
-        ));
-    }
-    Ok(parts.join("/"))
+    // Joining a path needs nothing of the index (an empty one allocates nothing).
+    let from = From {
+        guide: "",
+        lang: "",
+        dir,
+    };
+    SiteIndex::default().relative_target(&from, path)
 }
 
 fn unresolved(message: &str, help: &str) -> Unresolved {
