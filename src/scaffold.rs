@@ -135,12 +135,20 @@ pub fn new_step(
     // Only a guide folder's name: never a path that leads out of `content/guides/`.
     let guide_dir = guides.join(guide);
     if !names::is_slug(guide) || !guide_dir.is_dir() {
+        let folder = names::slug_of(guide);
+        let help = if !folder.is_empty() && guides.join(&folder).is_dir() {
+            format!("a guide is named by its folder: handout new step {folder} \"{title}\"")
+        } else if names::is_slug(guide) {
+            format!("make it first with: handout new guide {guide}")
+        } else {
+            "a guide is named by its folder in content/guides/, such as `leash-training`".into()
+        };
         return Err(vec![
             Diagnostic::file(
                 shown(root, &guide_dir),
                 format!("there is no guide `{guide}`"),
             )
-            .with_help(format!("make it first with: handout new guide {guide}")),
+            .with_help(help),
         ]);
     }
     let slug = names::new_step_slug(title);

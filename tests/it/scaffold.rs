@@ -377,6 +377,9 @@ fn new_step_refuses_what_would_not_build_or_would_overwrite() {
     handout(site, &["new", "step", "../..", "Elsewhere"])
         .failure(1)
         .stderr_has("there is no guide `../..`");
+    handout(site, &["new", "step", "Leash Training", "Celebrate"])
+        .failure(1)
+        .stderr_has("handout new step leash-training \"Celebrate\"");
     let after = content_of(site);
     assert!(
         after == before,
