@@ -63,8 +63,8 @@ pub enum NewCommand {
         guide: String,
         /// The step's title, in quotes, e.g. "Meet the harness"
         title: String,
-        /// Put the step at this position (1 is first) and renumber the steps after it; their
-        /// web addresses do not change
+        /// Put the step at this position (1 is first): the step there and those after it move
+        /// one number up, with their translations; their web addresses do not change
         #[arg(long, value_name = "N")]
         at: Option<usize>,
     },

@@ -101,15 +101,28 @@ fn build(args: SiteArgs, pdf: bool) -> Result<pipeline::Summary, handout::diagno
     })
 }
 
-/// Lists the files a scaffolding command made, or its problem.
+/// Lists what a scaffolding command did (renames first, then edits, then new files), or its
+/// problems.
 fn report_created(
-    result: Result<Vec<std::path::PathBuf>, handout::diagnostic::Diagnostic>,
+    result: Result<handout::scaffold::Changes, Vec<handout::diagnostic::Diagnostic>>,
     new_site: Option<&std::path::Path>,
 ) -> ExitCode {
     match result {
-        Ok(files) => {
-            for f in &files {
+        Ok(changes) => {
+            for (from, to) in &changes.renamed {
+                println!("renamed {} → {}", from.display(), to.display());
+            }
+            for f in &changes.relinked {
+                println!("updated the links in {}", f.display());
+            }
+            for f in &changes.created {
                 println!("created {}", f.display());
+            }
+            if let Some(f) = changes.to_translate.first() {
+                println!("next: translate it as {}", f.display());
+                for f in &changes.to_translate[1..] {
+                    println!("  and {}", f.display());
+                }
             }
             if let Some(dir) = new_site {
                 println!(
@@ -117,12 +130,20 @@ fn report_created(
                     dir.display()
                 );
             }
+            if !changes.problems.is_empty() {
+                eprint!(
+                    "{}",
+                    handout::diagnostic::Diagnostics::from(changes.problems)
+                        .render_ending(false, "the changes listed above were made")
+                );
+                return ExitCode::from(1);
+            }
             ExitCode::SUCCESS
         }
-        Err(problem) => {
+        Err(problems) => {
             eprint!(
                 "{}",
-                handout::diagnostic::Diagnostics::from(vec![problem])
+                handout::diagnostic::Diagnostics::from(problems)
                     .render_ending(false, "nothing was changed")
             );
             ExitCode::from(1)

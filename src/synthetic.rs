@@ -137,16 +137,20 @@ pub fn write_site(root: &Path, guides: usize, steps: usize, seed: u64) -> io::Re
                 paragraph(&mut rng, 20),
             ),
         )?;
+        let file = |s: usize| {
+            let stem = crate::content::names::step_stem(s, 0, &format!("step-{s}"));
+            crate::content::names::step_file_name(&stem, None)
+        };
         for s in 1..=steps {
             let words = 250 + rng.below(151);
             let first = words / 2;
             let link = if s > 1 {
-                format!(" See [the step before]({:02}-step-{}.md).", s - 1, s - 1)
+                format!(" See [the step before]({}).", file(s - 1))
             } else {
                 String::new()
             };
             fs::write(
-                dir.join(format!("steps/{s:02}-step-{s}.md")),
+                dir.join("steps").join(file(s)),
                 format!(
                     "---\ntitle: Step {s} of guide {g}\ndone_when: {}\nrepeat:\n  - Once a day\n---\n{}{link}\n\n> [!TIP]\n> {}\n\n{}\n",
                     paragraph(&mut rng, 12),

@@ -19,6 +19,7 @@ use crate::content::links::SiteIndex;
 use crate::content::load::LoadedSite;
 use crate::content::markdown::Unresolved;
 use crate::content::model::{Guide, RelatedGuide, Site, Untranslated};
+use crate::content::names;
 use crate::content::placement::{self, GuideFiles, Place, Shape};
 use crate::content::text;
 use crate::content::yaml;
@@ -835,7 +836,7 @@ fn site_config(
             "the shelter's name; it is shown on every page and printed sheet",
         )],
     ));
-    if !placement::is_language_code(&config.language) {
+    if !names::is_language_code(&config.language) {
         let at = source
             .find("language:")
             .map_or(0, |i| i + "language:".len() + 1);
@@ -856,7 +857,7 @@ fn site_config(
             .find("translations:")
             .and_then(|i| Some(i + source[i..].find(lang.as_str())?))
             .unwrap_or(0);
-        let problem = if !placement::is_language_code(lang) {
+        let problem = if !names::is_language_code(lang) {
             Some((
                 format!("`{lang}` is not a language code"),
                 "use a code such as `es`, `fr` or `pt-BR`",

@@ -10,6 +10,7 @@ use crate::content::i18n::Strings;
 use crate::content::links::{From, SiteIndex};
 use crate::content::markdown::{self, Source, StepOf};
 use crate::content::model::{Guide, GuideMeta, GuideTranslation, Step, StepFront, Untranslated};
+use crate::content::names;
 use crate::content::text;
 use crate::content::yaml;
 use crate::diagnostic::Diagnostic;
@@ -198,8 +199,11 @@ pub fn translate_guide(
     let stems: BTreeMap<usize, &str> = main_steps
         .iter()
         .map(|(n, _, path, _)| {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            (*n, name.strip_suffix(".md").unwrap_or(name))
+            let name = names::file_name(path);
+            (
+                *n,
+                names::split_step_file(name).map_or(name, |(stem, _)| stem),
+            )
         })
         .collect();
     let mut steps = Vec::with_capacity(main.steps.len());
@@ -217,7 +221,7 @@ pub fn translate_guide(
                 build_step(slug, (lang, lang), &file, env, problems)
             }
             None => {
-                let wanted = format!("{steps_dir}/{stem}.{lang}.md");
+                let wanted = format!("{steps_dir}/{}", names::step_file_name(stem, Some(lang)));
                 if env.missing_translation == MissingTranslation::Error {
                     problems.push(
                         Diagnostic::file(
@@ -258,13 +262,16 @@ pub fn translate_guide(
         if !stems.values().any(|s| s == name) {
             let help = match crate::diagnostic::closest(name, stems.values().copied(), 0.6)
             {
-                Some(n) => format!("did you mean `{n}.{lang}.md`? A translation has the name of the step it translates"),
+                Some(n) => format!("did you mean `{}`? A translation has the name of the step it translates", names::step_file_name(n, Some(lang))),
                 None => "a translation has the name of the step it translates, with the language before `.md`".into(),
             };
             problems.push(
                 Diagnostic::file(
                     *path,
-                    format!("there is no step `{name}.md` for this file to translate"),
+                    format!(
+                        "there is no step `{}` for this file to translate",
+                        names::step_file_name(name, None)
+                    ),
                 )
                 .with_help(help),
             );

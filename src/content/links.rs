@@ -244,6 +244,19 @@ impl SiteIndex {
     }
 }
 
+/// The file under `content/` that `path`, written in a file in folder `dir`, names, exactly as
+/// a link is read (scaffolding finds the links to a renamed step with it); an error for paths
+/// that start at the root or leave `content/`.
+pub(crate) fn resolve(dir: &str, path: &str) -> Result<String, Unresolved> {
+    // Joining a path needs nothing of the index (an empty one allocates nothing).
+    let from = From {
+        guide: "",
+        lang: "",
+        dir,
+    };
+    SiteIndex::default().relative_target(&from, path)
+}
+
 fn unresolved(message: &str, help: &str) -> Unresolved {
     Unresolved {
         message: message.to_string(),

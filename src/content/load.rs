@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::content::names::is_editor_litter;
 use crate::diagnostic::Diagnostic;
 
 /// A site's files, read but not yet understood.
@@ -222,40 +223,4 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> Vec<String> {
 
 fn is_hidden(rel: &str) -> bool {
     rel.split('/').any(is_editor_litter)
-}
-
-/// Files that are not content: hidden files (`.DS_Store`, `.git`), and what editors write beside
-/// the file being edited: vim's swap files and its `4913` probe, backups ending in `~` or `.bck`,
-/// Emacs lock files (`.#name`) and temporary files. They are never read, so they can neither
-/// break a build nor trigger one.
-pub fn is_editor_litter(name: &str) -> bool {
-    name == "4913"
-        || name.ends_with('~')
-        || name.starts_with('.')
-        || [".swp", ".swo", ".swx", ".bck", ".tmp", ".crswap"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn editor_litter_is_recognised() {
-        for name in [
-            "4913",
-            "01-a.md~",
-            ".01-a.md.swp",
-            "x.swx",
-            "a.bck",
-            ".#01-a.md",
-            "a.md.tmp",
-            ".DS_Store",
-        ] {
-            assert!(is_editor_litter(name), "{name}");
-        }
-        assert!(!is_editor_litter("01-a.md"));
-        assert!(!is_editor_litter("guide.yaml"));
-    }
 }

@@ -10,6 +10,7 @@ pub(crate) mod links;
 pub mod load;
 pub(crate) mod markdown;
 pub(crate) mod model;
+pub(crate) mod names;
 pub(crate) mod placement;
 pub(crate) mod search;
 pub(crate) mod text;

@@ -1,15 +1,13 @@
 //! Where each file under `content/` belongs: the site's settings, a guide folder's
-//! guide.yaml, its steps in order, its translations and its pictures. Names and numbering are
+//! guide.yaml, its steps in order, its translations and its pictures. What a name means is
+//! `names`' to say; whether the names of a folder fit together (numbering, unique steps) is
 //! checked here; what the files say is checked when they are assembled.
 
 use std::collections::BTreeMap;
 
 use crate::content::guide::{StepFile, TranslationFiles};
-use crate::content::markdown;
+use crate::content::names::{self, SlugProblem};
 use crate::diagnostic::Diagnostic;
-
-/// Step slugs that would collide with a guide's own pages.
-const RESERVED_SLUGS: &[&str] = &["index", "checklist", "handout", "log"];
 
 /// Where one file under `content/` belongs.
 pub enum Place<'a> {
@@ -54,19 +52,19 @@ pub fn place(path: &str) -> Place<'_> {
     let in_guide = |guide, part| Place::Guide(guide, part);
     match parts {
         ["site.yaml"] => Place::SiteYaml,
-        [name] => match translation_of(name, "site", ".yaml") {
+        [name] => match names::translation_of(name, "site", ".yaml") {
             Some(lang) => Place::SiteTranslation(lang),
             None => Place::Other,
         },
         ["guides", guide, "guide.yaml"] => in_guide(guide, Part::Yaml),
         ["guides", guide, "guide.yml"] => in_guide(guide, Part::MisnamedYaml),
-        ["guides", guide, name] if translation_of(name, "guide", ".yaml").is_some() => {
-            let lang = translation_of(name, "guide", ".yaml").unwrap_or_default();
+        ["guides", guide, name] if names::translation_of(name, "guide", ".yaml").is_some() => {
+            let lang = names::translation_of(name, "guide", ".yaml").unwrap_or_default();
             in_guide(guide, Part::Translation(lang))
         }
-        ["guides", guide, "steps", name] if ext == "md" => match step_translation(name) {
-            Some((stem, lang)) => in_guide(guide, Part::StepTranslation(stem, lang)),
-            None => in_guide(guide, Part::Step),
+        ["guides", guide, "steps", name] if ext == "md" => match names::split_step_file(name) {
+            Some((stem, Some(lang))) => in_guide(guide, Part::StepTranslation(stem, lang)),
+            _ => in_guide(guide, Part::Step),
         },
         ["guides", guide, "steps", name] => in_guide(guide, Part::NotAStep(name)),
         ["guides", guide, ..] if parts.len() > 2 => in_guide(guide, Part::Asset),
@@ -191,31 +189,16 @@ impl<'a> GuideFiles<'a> {
 
 /// The problem with a guide folder whose name cannot be part of a web address, if it has one.
 pub fn folder_name_problem(slug: &str) -> Option<Diagnostic> {
-    (!is_slug(slug)).then(|| {
+    (!names::is_slug(slug)).then(|| {
         Diagnostic::file(
             format!("content/guides/{slug}"),
             format!("`{slug}` cannot be used as a guide folder name"),
         )
         .with_help(format!(
             "use lower-case letters, digits and hyphens, for example `{}`",
-            markdown::slugify(slug)
+            suggested_slug(slug)
         ))
     })
-}
-
-/// `site.<lang>.yaml` → `<lang>`, likewise for `guide.<lang>.yaml`.
-pub fn translation_of<'a>(name: &'a str, base: &str, ext: &str) -> Option<&'a str> {
-    let lang = name
-        .strip_prefix(base)?
-        .strip_prefix('.')?
-        .strip_suffix(ext)?;
-    is_language_code(lang).then_some(lang)
-}
-
-/// `03-sniff.es.md` → (`03-sniff`, `es`).
-fn step_translation(name: &str) -> Option<(&str, &str)> {
-    let (stem, lang) = name.strip_suffix(".md")?.rsplit_once('.')?;
-    is_language_code(lang).then_some((stem, lang))
 }
 
 /// Files under `content/` that look like content in the wrong place are reported rather than
@@ -232,23 +215,6 @@ pub fn check_stray(path: &str, ext: &str, problems: &mut Vec<Diagnostic>) {
     problems.push(Diagnostic::file(path, "this file is not used by the site").with_help(help));
 }
 
-/// A BCP 47 language tag of the simple kind pages use: `en`, `es`, `pt-BR`, `zh-Hant`.
-pub fn is_language_code(code: &str) -> bool {
-    let mut parts = code.split('-');
-    let primary = parts.next().unwrap_or("");
-    (2..=3).contains(&primary.len())
-        && primary.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
-}
-
-fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
 /// Sorts step files by their `NN-` prefix and checks it: present, unique, 1, 2, 3, ... in order.
 fn order_steps<'a>(
     files: &[(&'a str, &'a [u8])],
@@ -256,40 +222,42 @@ fn order_steps<'a>(
 ) -> Vec<StepFile<'a>> {
     let mut steps = Vec::new();
     for (path, bytes) in files {
-        let name = path.rsplit('/').next().unwrap_or(path);
+        let name = names::file_name(path);
         let stem = name.strip_suffix(".md").unwrap_or(name);
-        let parsed = stem
-            .split_once('-')
-            .and_then(|(n, slug)| Some((n, n.parse::<usize>().ok()?, slug)))
-            .filter(|(_, n, slug)| *n > 0 && !slug.is_empty());
-        match parsed {
-            Some((digits, _, slug)) if !is_slug(slug) => problems.push(
-                Diagnostic::file(*path, format!("`{slug}` cannot be used as a step name"))
+        match names::parse_step_stem(stem) {
+            Some(s) => match names::step_slug_problem(s.slug) {
+                Some(SlugProblem::NotASlug) => problems.push(
+                    Diagnostic::file(*path, format!("`{}` cannot be used as a step name", s.slug))
+                        .with_help(format!(
+                            "use lower-case letters, digits and hyphens: rename the file to `{}`",
+                            names::step_file_name(&format!("{}-{}", s.digits, suggested_slug(s.slug)), None)
+                        )),
+                ),
+                Some(SlugProblem::Reserved) => problems.push(
+                    Diagnostic::file(
+                        *path,
+                        format!("a step cannot be called `{}`: the guide has a page of that name", s.slug),
+                    )
                     .with_help(format!(
-                        "use lower-case letters, digits and hyphens: rename the file to `{digits}-{}.md`",
-                        markdown::slugify(slug)
+                        "add a word, for example `{}`; the names {} are taken",
+                        names::step_file_name(&format!("{}-final-{}", s.digits, s.slug), None),
+                        names::RESERVED_STEP_SLUGS
+                            .iter()
+                            .map(|s| format!("`{s}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )),
-            ),
-            Some((digits, _, slug)) if RESERVED_SLUGS.contains(&slug) => problems.push(
-                Diagnostic::file(
-                    *path,
-                    format!("a step cannot be called `{slug}`: the guide has a page of that name"),
-                )
-                .with_help(format!(
-                    "add a word, for example `{digits}-final-{slug}.md`; the names {} are taken",
-                    RESERVED_SLUGS.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
-                )),
-            ),
-            Some((_, n, slug)) => steps.push((n, slug.to_string(), *path, *bytes)),
+                ),
+                None => steps.push((s.number, s.slug.to_string(), *path, *bytes)),
+            },
             None => problems.push(
                 Diagnostic::file(
                     *path,
                     "a step file's name must start with its number, like `01-get-a-harness.md`",
                 )
                 .with_help(format!(
-                    "rename it to `{:02}-{}.md` if it is the last step (the number is its place in the guide)",
-                    files.len(),
-                    markdown::slugify(stem)
+                    "rename it to `{}` if it is the last step (the number is its place in the guide)",
+                    names::step_file_name(&names::step_stem(files.len(), 0, &suggested_slug(stem)), None)
                 )),
             ),
         }
@@ -298,7 +266,7 @@ fn order_steps<'a>(
     let mut seen_slugs: BTreeMap<String, &str> = BTreeMap::new();
     let mut expected = 1;
     for (i, (n, slug, path, _)) in steps.iter().enumerate() {
-        let name = path.rsplit('/').next().unwrap_or(path);
+        let name = names::file_name(path);
         if i > 0 && steps[i - 1].0 == *n {
             problems.push(
                 Diagnostic::file(
@@ -312,10 +280,14 @@ fn order_steps<'a>(
             );
         } else if *n != expected {
             let help = if expected == 1 {
-                format!("the first step must be 01: rename it to `01-{slug}.md`")
+                format!(
+                    "the first step must be 01: rename it to `{}`",
+                    names::step_file_name(&names::step_stem(1, 0, slug), None)
+                )
             } else {
                 format!(
-                    "rename `{name}` to `{expected:02}-{slug}.md`, and renumber the steps after it"
+                    "rename `{name}` to `{}`, and renumber the steps after it",
+                    names::step_file_name(&names::step_stem(expected, 0, slug), None)
                 )
             };
             problems.push(
@@ -335,4 +307,12 @@ fn order_steps<'a>(
         }
     }
     steps
+}
+
+/// The slug to suggest for a name that is not one.
+fn suggested_slug(name: &str) -> String {
+    match names::slug_of(name) {
+        s if s.is_empty() => "step".to_string(),
+        s => s,
+    }
 }

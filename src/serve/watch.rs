@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use notify::event::{MetadataKind, ModifyKind};
 use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher as _};
 
-use crate::content::load::is_editor_litter;
+use crate::content::names::is_editor_litter;
 use crate::diagnostic::Diagnostic;
 
 /// A burst ends once no change has come for this long. A save is a few system calls in quick

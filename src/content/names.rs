@@ -1,0 +1,326 @@
+//! What a content file's name means, and how a name is made: step files (`NN-slug.md`, their
+//! translations `NN-slug.<lang>.md`), translated settings (`site.<lang>.yaml`,
+//! `guide.<lang>.yaml`), the slug rule for guide folders and steps, the step names a guide's own
+//! pages take, language codes, and the files editors leave beside the ones they edit. Loading,
+//! checking, serving and scaffolding all read names through this module, so they never disagree.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Step slugs that would collide with a guide's own pages (`index.html`, `checklist.html`, …):
+/// a step's page is named by its slug, beside them.
+pub(crate) const RESERVED_STEP_SLUGS: &[&str] = &["index", "checklist", "handout", "log"];
+
+/// The fewest digits a step number is written with (`01-`), so that file listings sort in
+/// step order up to 99 steps.
+pub(crate) const STEP_NUMBER_WIDTH: usize = 2;
+
+/// Whether `s` may be a guide folder's name or a step's slug, which become parts of web
+/// addresses: lower-case ASCII letters, digits and hyphens, not starting or ending with one.
+pub(crate) fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The slug for a title or a misspelt name: its letters and digits, lower-case, with accents
+/// taken off (`Café au lait` → `cafe-au-lait`), each run of anything else made one hyphen. Empty
+/// when the text has no letter or digit of the Latin alphabet.
+pub(crate) fn slug_of(text: &str) -> String {
+    let mut slug = String::new();
+    let mut gap = false;
+    // NFD splits `é` into `e` and a combining accent, which is then dropped like punctuation
+    // but without making a word break.
+    for c in text.nfd() {
+        if c.is_ascii_alphanumeric() {
+            if gap && !slug.is_empty() {
+                slug.push('-');
+            }
+            gap = false;
+            slug.push(c.to_ascii_lowercase());
+        } else if !is_combining_mark(c) {
+            gap = true;
+        }
+    }
+    slug
+}
+
+/// The longest slug a new step is given from its title: file names have a limit (255 bytes on
+/// most disks), and a page address is better short.
+pub(crate) const NEW_SLUG_MAX: usize = 60;
+
+/// The slug of a new step with title `title`: [`slug_of`], cut after the last whole word that
+/// fits in [`NEW_SLUG_MAX`] characters.
+pub(crate) fn new_step_slug(title: &str) -> String {
+    let slug = slug_of(title);
+    if slug.len() <= NEW_SLUG_MAX {
+        return slug;
+    }
+    // The slug is ASCII, so any index is a character boundary.
+    let cut = &slug[..=NEW_SLUG_MAX];
+    match cut.rfind('-') {
+        Some(end) if end > 0 => cut[..end].to_string(),
+        _ => slug[..NEW_SLUG_MAX].to_string(),
+    }
+}
+
+/// Combining accents (U+0300–U+036F and the other combining blocks), as NFD leaves them.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}')
+}
+
+/// A BCP 47 language tag of the simple kind pages use: `en`, `es`, `pt-BR`, `zh-Hant`.
+pub(crate) fn is_language_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// `site.<lang>.yaml` → `<lang>`, likewise `guide.<lang>.yaml` (`base` is `site` or `guide`).
+pub(crate) fn translation_of<'a>(name: &'a str, base: &str, ext: &str) -> Option<&'a str> {
+    let lang = name
+        .strip_prefix(base)?
+        .strip_prefix('.')?
+        .strip_suffix(ext)?;
+    is_language_code(lang).then_some(lang)
+}
+
+/// The last part of a `/`-separated path.
+pub(crate) fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// A markdown file in a guide's `steps/` folder, split into its stem and its language:
+/// `03-sniff.es.md` → (`03-sniff`, `Some("es")`), `03-sniff.md` → (`03-sniff`, `None`). A
+/// translation has its step's stem. `None` for a name not ending in `.md`.
+pub(crate) fn split_step_file(name: &str) -> Option<(&str, Option<&str>)> {
+    let stem = name.strip_suffix(".md")?;
+    Some(match stem.rsplit_once('.') {
+        Some((base, lang)) if is_language_code(lang) => (base, Some(lang)),
+        _ => (stem, None),
+    })
+}
+
+/// A step file's stem read as number and slug: `03-sniff` → 3, `03`, `sniff`. The slug is not
+/// checked here (see [`step_slug_problem`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StepStem<'a> {
+    pub number: usize,
+    /// The number as written, leading zeros included.
+    pub digits: &'a str,
+    pub slug: &'a str,
+}
+
+/// Reads `NN-slug`; `None` unless it starts with a number above zero, a hyphen and something.
+pub(crate) fn parse_step_stem(stem: &str) -> Option<StepStem<'_>> {
+    let (digits, slug) = stem.split_once('-')?;
+    let number = digits
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| digits.parse::<usize>().ok())
+        .flatten()
+        .filter(|n| *n > 0)?;
+    (!slug.is_empty()).then_some(StepStem {
+        number,
+        digits,
+        slug,
+    })
+}
+
+/// What is wrong with a step slug, if anything.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum SlugProblem {
+    /// Not lower-case letters, digits and hyphens.
+    NotASlug,
+    /// The name of one of the guide's own pages.
+    Reserved,
+}
+
+pub(crate) fn step_slug_problem(slug: &str) -> Option<SlugProblem> {
+    if !is_slug(slug) {
+        Some(SlugProblem::NotASlug)
+    } else if RESERVED_STEP_SLUGS.contains(&slug) {
+        Some(SlugProblem::Reserved)
+    } else {
+        None
+    }
+}
+
+/// The stem of step `number`: `03-sniff`, its number written with at least `width` digits.
+pub(crate) fn step_stem(number: usize, width: usize, slug: &str) -> String {
+    format!(
+        "{number:0width$}-{slug}",
+        width = width.max(STEP_NUMBER_WIDTH)
+    )
+}
+
+/// The file of a step (`lang` `None`) or of its translation into `lang`, from its stem:
+/// `03-sniff.md`, `03-sniff.es.md`.
+pub(crate) fn step_file_name(stem: &str, lang: Option<&str>) -> String {
+    match lang {
+        Some(lang) => format!("{stem}.{lang}.md"),
+        None => format!("{stem}.md"),
+    }
+}
+
+/// Files that are not content: hidden files (`.DS_Store`, `.git`), and what editors write beside
+/// the file being edited: vim's swap files and its `4913` probe, backups ending in `~` or `.bck`,
+/// Emacs lock files (`.#name`) and temporary files. They are never read, so they can neither
+/// break a build nor trigger one.
+pub(crate) fn is_editor_litter(name: &str) -> bool {
+    name == "4913"
+        || name.ends_with('~')
+        || name.starts_with('.')
+        || [".swp", ".swo", ".swx", ".bck", ".tmp", ".crswap"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn step_files_split_into_stem_and_language() {
+        assert_eq!(split_step_file("03-sniff.md"), Some(("03-sniff", None)));
+        assert_eq!(
+            split_step_file("03-sniff.es.md"),
+            Some(("03-sniff", Some("es")))
+        );
+        assert_eq!(
+            split_step_file("03-sniff.pt-BR.md"),
+            Some(("03-sniff", Some("pt-BR")))
+        );
+        // Not a language code: part of the stem (and so a bad slug, reported by the loader).
+        assert_eq!(
+            split_step_file("03-sniff.draft2.md"),
+            Some(("03-sniff.draft2", None))
+        );
+        assert_eq!(split_step_file("03-sniff.txt"), None);
+    }
+
+    #[test]
+    fn step_stems_have_a_number_above_zero_and_a_slug() {
+        assert_eq!(
+            parse_step_stem("03-sniff-and-treat"),
+            Some(StepStem {
+                number: 3,
+                digits: "03",
+                slug: "sniff-and-treat"
+            })
+        );
+        assert_eq!(parse_step_stem("120-x").map(|s| s.number), Some(120));
+        for bad in [
+            "sniff", "00-sniff", "03-", "-sniff", "+3-sniff", "3a-sniff", "",
+        ] {
+            assert_eq!(parse_step_stem(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_are_made_back_the_way_they_are_read() {
+        let stem = step_stem(3, 0, "sniff");
+        assert_eq!(stem, "03-sniff");
+        assert_eq!(step_stem(3, 3, "sniff"), "003-sniff");
+        assert_eq!(step_stem(100, 2, "sniff"), "100-sniff");
+        let file = step_file_name(&stem, Some("es"));
+        assert_eq!(file, "03-sniff.es.md");
+        let (read_stem, lang) = split_step_file(&file).unwrap();
+        assert_eq!((read_stem, lang), ("03-sniff", Some("es")));
+        let read = parse_step_stem(read_stem).unwrap();
+        assert_eq!((read.number, read.slug), (3, "sniff"));
+    }
+
+    #[test]
+    fn slugs_are_lower_case_words_joined_by_hyphens() {
+        assert!(is_slug("leash-training"));
+        assert!(is_slug("step2"));
+        for bad in ["", "-a", "a-", "Leash", "a_b", "a.b", "café", "a b"] {
+            assert!(!is_slug(bad), "{bad}");
+        }
+        assert_eq!(step_slug_problem("go-outside"), None);
+        assert_eq!(step_slug_problem("Go"), Some(SlugProblem::NotASlug));
+        for taken in RESERVED_STEP_SLUGS {
+            assert_eq!(step_slug_problem(taken), Some(SlugProblem::Reserved));
+        }
+    }
+
+    #[test]
+    fn slugs_are_made_from_any_title() {
+        for (title, slug) in [
+            ("Celebrate", "celebrate"),
+            ("Check the fit", "check-the-fit"),
+            ("Say \"yes\": reward!", "say-yes-reward"),
+            ("back\\slash", "back-slash"),
+            ("Café au lait, señor", "cafe-au-lait-senor"),
+            ("  # - [Leading] marks", "leading-marks"),
+            ("Treats 🐟 then play", "treats-then-play"),
+            ("Übung 2", "ubung-2"),
+            ("日本語", ""),
+            ("🐈", ""),
+        ] {
+            let made = slug_of(title);
+            assert_eq!(made, slug, "{title}");
+            assert!(made.is_empty() || is_slug(&made), "{title}");
+        }
+    }
+
+    #[test]
+    fn long_titles_give_slugs_cut_at_a_word() {
+        let title = "Walk ".repeat(30);
+        let slug = new_step_slug(&title);
+        assert!(slug.len() <= NEW_SLUG_MAX && is_slug(&slug), "{slug}");
+        assert!(slug.ends_with("walk"), "{slug}");
+        let one_word = "a".repeat(100);
+        assert_eq!(new_step_slug(&one_word).len(), NEW_SLUG_MAX);
+        assert_eq!(new_step_slug("Check the fit"), "check-the-fit");
+    }
+
+    #[test]
+    fn translations_of_settings_name_a_language() {
+        assert_eq!(translation_of("site.es.yaml", "site", ".yaml"), Some("es"));
+        assert_eq!(
+            translation_of("guide.pt-BR.yaml", "guide", ".yaml"),
+            Some("pt-BR")
+        );
+        assert_eq!(translation_of("site.yaml", "site", ".yaml"), None);
+        assert_eq!(translation_of("site.backup.yaml", "site", ".yaml"), None);
+        assert_eq!(translation_of("guide.es.yaml", "site", ".yaml"), None);
+    }
+
+    #[test]
+    fn language_codes_are_simple_bcp47_tags() {
+        for ok in ["en", "es", "pt-BR", "zh-Hant", "gsw"] {
+            assert!(is_language_code(ok), "{ok}");
+        }
+        for bad in ["", "e", "english", "es_ES", "es-", "1a", "pt-B"] {
+            assert!(!is_language_code(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn editor_litter_is_recognised() {
+        for name in [
+            "4913",
+            "01-a.md~",
+            ".01-a.md.swp",
+            "x.swx",
+            "a.bck",
+            ".#01-a.md",
+            "a.md.tmp",
+            ".DS_Store",
+        ] {
+            assert!(is_editor_litter(name), "{name}");
+        }
+        assert!(!is_editor_litter("01-a.md"));
+        assert!(!is_editor_litter("guide.yaml"));
+    }
+}
