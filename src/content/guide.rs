@@ -9,10 +9,10 @@ use crate::content::frontmatter;
 use crate::content::i18n::Strings;
 use crate::content::links::{From, SiteIndex};
 use crate::content::markdown::{self, Source, StepOf};
-use crate::content::yaml::Origin;
 use crate::content::model::{Guide, GuideMeta, GuideTranslation, Step, StepFront, Untranslated};
 use crate::content::text;
 use crate::content::yaml;
+use crate::content::yaml::Origin;
 use crate::diagnostic::Diagnostic;
 
 /// The most rows a training log may have.

@@ -96,7 +96,11 @@ pub fn render(
         let at = |range: &Range<usize>, message: String, help: Option<String>| {
             let start = src.origin.file_offset(src.text, range.start);
             let end = src.origin.file_offset(src.text, range.end);
-            let len = if end > start { end - start } else { range.len() };
+            let len = if end > start {
+                end - start
+            } else {
+                range.len()
+            };
             let mut d = Diagnostic::at(src.file, src.text, start, len.min(80), message);
             d.help = help;
             d

@@ -134,7 +134,7 @@ pub(crate) struct De<'a> {
     pub key: Option<Range<usize>>,
 }
 
-/// A scalar's meaning under YAML's core schema, as serde_yaml read it before.
+/// A scalar's meaning under YAML's core schema, as the YAML library used before (serde_yaml) read it, so the same files mean the same.
 enum Plain<'a> {
     Null,
     Bool(bool),
@@ -226,7 +226,8 @@ impl<'a> De<'a> {
             let used = self.cx.aliases.get() + 1;
             self.cx.aliases.set(used);
             if used == MAX_ALIASES {
-                self.cx.record(self.node.span.clone(), &self.path, Fault::Aliases);
+                self.cx
+                    .record(self.node.span.clone(), &self.path, Fault::Aliases);
             }
             if used >= MAX_ALIASES {
                 return None;
@@ -369,8 +370,12 @@ impl<'de, 'a> de::Deserializer<'de> for De<'a> {
                 Plain::Float => visitor.visit_f64(value.parse().unwrap_or(0.0)),
                 Plain::Text(t) => visitor.visit_str(t),
             },
-            Kind::Seq(_) => self.child(node, self.path.clone(), self.key.clone()).deserialize_seq(visitor),
-            Kind::Map(_) => self.child(node, self.path.clone(), self.key.clone()).deserialize_map(visitor),
+            Kind::Seq(_) => self
+                .child(node, self.path.clone(), self.key.clone())
+                .deserialize_seq(visitor),
+            Kind::Map(_) => self
+                .child(node, self.path.clone(), self.key.clone())
+                .deserialize_map(visitor),
             Kind::Alias(_) => visitor.visit_unit(),
         }
     }
@@ -497,7 +502,11 @@ impl<'de, 'a> de::Deserializer<'de> for De<'a> {
         }
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
         self.deserialize_seq(visitor)
     }
 
@@ -517,7 +526,7 @@ impl<'de, 'a> de::Deserializer<'de> for De<'a> {
         match &node.kind {
             Kind::Map(entries) => {
                 let kept = self.keep_entries(entries, None);
-                visitor.visit_map(Entries::new(self, kept, &[]))
+                visitor.visit_map(Entries::new(self, kept, Vec::new()))
             }
             _ if is_empty_plain(node) => visitor.visit_map(Entries::empty(self.cx)),
             _ => {
@@ -558,7 +567,7 @@ impl<'de, 'a> de::Deserializer<'de> for De<'a> {
             None => node.span.start..node.span.start,
         };
         visitor
-            .visit_map(Entries::new(self, kept, &blanks))
+            .visit_map(Entries::new(self, kept, blanks))
             .map_err(|e| match e {
                 Error::Missing { field, place: None } => Error::Missing {
                     field,
@@ -650,16 +659,27 @@ struct Entries<'a> {
     parent: Option<De<'a>>,
     kept: std::vec::IntoIter<(&'a Node, &'a Node)>,
     blanks: std::vec::IntoIter<&'static str>,
-    /// The value to read next: a node (with its key's place and name) or an empty value.
-    next: Option<Result<(&'a Node, Range<usize>, String), ()>>,
+    next: Option<Pending<'a>>,
+}
+
+/// The value to read next.
+enum Pending<'a> {
+    /// A value in the file, with its key's place and its path.
+    Value {
+        node: &'a Node,
+        key: Range<usize>,
+        path: String,
+    },
+    /// An empty value for a missing field.
+    Blank,
 }
 
 impl<'a> Entries<'a> {
-    fn new(parent: De<'a>, kept: Vec<(&'a Node, &'a Node)>, blanks: &[&'static str]) -> Self {
+    fn new(parent: De<'a>, kept: Vec<(&'a Node, &'a Node)>, blanks: Vec<&'static str>) -> Self {
         Entries {
             parent: Some(parent),
             kept: kept.into_iter(),
-            blanks: blanks.to_vec().into_iter(),
+            blanks: blanks.into_iter(),
             next: None,
         }
     }
@@ -677,26 +697,35 @@ impl<'a> Entries<'a> {
 impl<'de> de::MapAccess<'de> for Entries<'_> {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
         let Some(parent) = &self.parent else {
             return Ok(None);
         };
         if let Some((k, v)) = self.kept.next() {
             let name = k.text().unwrap_or_default().to_string();
-            self.next = Some(Ok((v, k.span.clone(), parent.field_path(&name))));
+            self.next = Some(Pending::Value {
+                node: v,
+                key: k.span.clone(),
+                path: parent.field_path(&name),
+            });
             let key = parent.child(k, parent.path.clone(), None);
             return seed.deserialize(key).map(Some);
         }
         if let Some(field) = self.blanks.next() {
-            self.next = Some(Err(()));
-            return seed.deserialize(StrDeserializer::<Error>::new(field)).map(Some);
+            self.next = Some(Pending::Blank);
+            return seed
+                .deserialize(StrDeserializer::<Error>::new(field))
+                .map(Some);
         }
         Ok(None)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
         match (self.next.take(), &self.parent) {
-            (Some(Ok((node, key, path))), Some(parent)) => {
+            (Some(Pending::Value { node, key, path }), Some(parent)) => {
                 let at = node.span.clone();
                 let cx = parent.cx;
                 seed.deserialize(parent.child(node, path.clone(), Some(key)))
@@ -733,7 +762,10 @@ struct BlankFields {
 impl<'de> de::MapAccess<'de> for BlankFields {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
         match self.fields.next() {
             Some(field) => seed.deserialize(field.into_deserializer()).map(Some),
             None => Ok(None),
@@ -749,7 +781,10 @@ struct NoItems;
 
 impl<'de> de::SeqAccess<'de> for NoItems {
     type Error = Error;
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, _: T) -> Result<Option<T::Value>, Error> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        _: T,
+    ) -> Result<Option<T::Value>, Error> {
         Ok(None)
     }
 }

@@ -62,7 +62,8 @@ pub fn parse<T: DeserializeOwned>(
             .with_help("content fields hold text or simple lists; remove the extra brackets"),
         ]);
     }
-    let doc = tree::build(yaml, offset).map_err(|e| vec![tree_problem(file, source, yaml, offset, e)])?;
+    let doc =
+        tree::build(yaml, offset).map_err(|e| vec![tree_problem(file, source, yaml, offset, e)])?;
     let mut missing: BTreeSet<(String, &'static str)> = BTreeSet::new();
     let mut faults: Vec<Found> = Vec::new();
     // Each reading that stops at a missing field is done again with an empty value there, so
@@ -94,6 +95,21 @@ pub fn parse<T: DeserializeOwned>(
             }
         }
     };
+    // A misspelt field is one mistake: its "did you mean" names the field, which is then not
+    // reported as missing too.
+    let misspelt: Vec<(String, &str)> = faults
+        .iter()
+        .filter_map(|f| match &f.fault {
+            Fault::UnknownField { field, allowed } => {
+                Some((f.path.clone(), closest(field, allowed)?))
+            }
+            _ => None,
+        })
+        .collect();
+    faults.retain(|f| match &f.fault {
+        Fault::Missing { field } => !misspelt.iter().any(|(p, m)| *p == f.path && m == field),
+        _ => true,
+    });
     match value {
         Some(value) if faults.is_empty() => Ok((doc, value)),
         _ => {
@@ -116,7 +132,9 @@ fn tree_problem(file: &str, source: &str, yaml: &str, offset: usize, e: TreeErro
             1,
             "this value is nested too deeply to be read",
         )
-        .with_help("content fields hold text or simple lists; remove the extra brackets or indentation"),
+        .with_help(
+            "content fields hold text or simple lists; remove the extra brackets or indentation",
+        ),
         TreeError::SecondDocument { at } => Diagnostic::at(
             file,
             source,
@@ -128,8 +146,14 @@ fn tree_problem(file: &str, source: &str, yaml: &str, offset: usize, e: TreeErro
         TreeError::Syntax { at, info } => {
             let within = at.saturating_sub(offset).min(yaml.len());
             syntax_problem(file, source, yaml, offset, &info, within).unwrap_or_else(|| {
-                Diagnostic::at(file, source, at, 1, format!("this is not valid YAML: {info}"))
-                    .with_help(GENERAL_HELP)
+                Diagnostic::at(
+                    file,
+                    source,
+                    at,
+                    1,
+                    format!("this is not valid YAML: {info}"),
+                )
+                .with_help(GENERAL_HELP)
             })
         }
     }
@@ -323,7 +347,9 @@ fn explain(fault: &Fault, path: &str) -> (String, String) {
                 "write a number such as 14".into(),
             ),
             None => (
-                format!("this file should hold `field: value` lines, but it is the number {number}"),
+                format!(
+                    "this file should hold `field: value` lines, but it is the number {number}"
+                ),
                 "write a number such as 14".into(),
             ),
         },
@@ -343,7 +369,10 @@ fn explain(fault: &Fault, path: &str) -> (String, String) {
                 .into(),
             "write the values out instead of using `&` and `*`".into(),
         ),
-        Fault::Other(message) => (format!("this is not valid YAML: {message}"), GENERAL_HELP.into()),
+        Fault::Other(message) => (
+            format!("this is not valid YAML: {message}"),
+            GENERAL_HELP.into(),
+        ),
     }
 }
 
@@ -479,7 +508,9 @@ mod tests {
 
     fn errors(yaml: &str) -> Vec<Diagnostic> {
         let src = format!("---\n{yaml}---\n");
-        parse::<Front>("s.md", &src, &src[4..4 + yaml.len()], 4).unwrap_err()
+        parse::<Front>("s.md", &src, &src[4..4 + yaml.len()], 4)
+            .err()
+            .unwrap_or_default()
     }
 
     fn error(yaml: &str) -> Diagnostic {
@@ -490,10 +521,84 @@ mod tests {
 
     #[test]
     fn unknown_field_points_into_the_file_and_suggests() {
-        let e = error("title: A\ntitel: B\n");
+        let e = error("title: A\ntitel: B\ndone_when: C\n");
         assert_eq!((e.line, e.column), (3, 1), "{e:?}");
         assert_eq!(e.message, "unknown field `titel`");
         assert!(e.help.unwrap().starts_with("did you mean `title`?"));
+    }
+
+    #[test]
+    fn every_problem_in_a_document_is_reported_at_once_in_order() {
+        let all = errors("titel: A\nrepeat: yes\nrows: -2\nrepaet: B\ntitle: C\nrows: 3\n");
+        let got: Vec<(usize, &str)> = all.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (1, "the required field `done_when` is missing"),
+                (2, "unknown field `titel`"),
+                (3, "`repeat` should be a list, but it is the text \"yes\""),
+                (
+                    4,
+                    "`rows` must be a whole number of 0 or more, but it is -2"
+                ),
+                (5, "unknown field `repaet`"),
+                (7, "the field `rows` is given twice"),
+            ]
+        );
+        assert!(
+            all[4]
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean `repeat`?")
+        );
+        // A misspelt required field is one mistake, said once.
+        let all = errors("title: A\ndone_wen: B\n");
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!(all[0].message, "unknown field `done_wen`");
+    }
+
+    #[test]
+    fn every_missing_field_is_named_also_inside_a_group() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Cta {
+            heading: String,
+            url: String,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Site {
+            name: String,
+            tagline: String,
+            call_to_action: Option<Cta>,
+        }
+        let src = "call_to_action:\n  text: x\n";
+        let all = parse::<Site>("site.yaml", src, src, 0).unwrap_err();
+        let got: Vec<(usize, usize, &str)> = all
+            .iter()
+            .map(|d| (d.line, d.column, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, 1, "the required field `name` is missing"),
+                (1, 1, "the required field `tagline` is missing"),
+                (
+                    1,
+                    1,
+                    "the required field `heading` is missing in `call_to_action`"
+                ),
+                (
+                    1,
+                    1,
+                    "the required field `url` is missing in `call_to_action`"
+                ),
+                (2, 3, "unknown field `text` in `call_to_action`"),
+            ]
+        );
+        // A group's missing field points at the group's key.
+        assert!(all[2].snippet.is_some() && all[0].snippet.is_none());
     }
 
     #[test]
@@ -547,6 +652,18 @@ mod tests {
         let e = error("title: A\ndone_when: B\nrepeat:\n\t- x\n");
         assert!(e.message.contains("tab"), "{}", e.message);
         assert_eq!(e.line, 5);
+    }
+
+    #[test]
+    fn aliases_are_followed_but_not_without_end() {
+        let e = errors("title: &t A\ndone_when: *t\nrepeat: [*t]\n");
+        assert!(e.is_empty(), "{e:?}");
+        let many = format!(
+            "title: &t A\ndone_when: B\nrepeat: [{}]\n",
+            ["*t"; 2000].join(",")
+        );
+        let e = error(&many);
+        assert!(e.message.contains("repeats itself"), "{}", e.message);
     }
 
     #[test]

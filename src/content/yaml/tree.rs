@@ -24,7 +24,10 @@ pub(crate) enum Style {
 
 #[derive(Debug, Clone)]
 pub(crate) enum Kind {
-    Scalar { value: String, style: Style },
+    Scalar {
+        value: String,
+        style: Style,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
     /// `*name`: the node that `&name` marked, by the parser's anchor number.
@@ -49,9 +52,16 @@ pub struct Doc {
 #[derive(Debug)]
 pub(crate) enum TreeError {
     /// The parser's own message.
-    Syntax { at: usize, info: String },
-    TooDeep { at: usize },
-    SecondDocument { at: usize },
+    Syntax {
+        at: usize,
+        info: String,
+    },
+    TooDeep {
+        at: usize,
+    },
+    SecondDocument {
+        at: usize,
+    },
 }
 
 impl Node {
@@ -286,7 +296,10 @@ mod tests {
         let doc = build(text, 0).unwrap();
         let at = |path: &[&str]| &text[doc.node(path).unwrap().span.clone()];
         assert_eq!(at(&["name"]), "Café");
-        assert_eq!(&text[doc.key_span(&["call_to_action", "url"]).unwrap()], "url");
+        assert_eq!(
+            &text[doc.key_span(&["call_to_action", "url"]).unwrap()],
+            "url"
+        );
         assert_eq!(at(&["call_to_action", "url"]), "x");
         let item = doc.node(&["list"]).unwrap().item(1).unwrap();
         assert_eq!(&text[item.span.clone()], "b");
