@@ -17,7 +17,12 @@ use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use super::tree::{Doc, Kind, Node, Style};
 
 /// More aliases than this in one document is a "billion laughs" attack (tests/bad-input/35).
-const MAX_ALIASES: usize = 1000;
+const MAX_ALIASES: usize = 100;
+
+/// An alias inside what an alias stands for, and so on, at most this deep: each level nests
+/// the reading deeper (an alias may even stand for a list holding itself), and content has no
+/// use for it.
+const MAX_HOPS: usize = 4;
 
 /// What is wrong with one value or key.
 #[derive(Debug, Clone)]
@@ -132,6 +137,8 @@ pub(crate) struct De<'a> {
     pub path: String,
     /// The key this node is the value of, to point at when a field inside it is missing.
     pub key: Option<Range<usize>>,
+    /// Aliases followed to get here.
+    hops: Cell<usize>,
 }
 
 /// A scalar's meaning under YAML's core schema, as the YAML library used before (serde_yaml) read it, so the same files mean the same.
@@ -216,6 +223,7 @@ impl<'a> De<'a> {
             cx,
             path: String::new(),
             key: None,
+            hops: Cell::new(0),
         }
     }
 
@@ -223,13 +231,15 @@ impl<'a> De<'a> {
     fn target(&self) -> Option<&'a Node> {
         let mut node = self.node;
         while let Kind::Alias(id) = node.kind {
-            let used = self.cx.aliases.get() + 1;
+            let used = self.cx.aliases.get().saturating_add(1);
             self.cx.aliases.set(used);
-            if used == MAX_ALIASES {
-                self.cx
-                    .record(self.node.span.clone(), &self.path, Fault::Aliases);
-            }
-            if used >= MAX_ALIASES {
+            self.hops.set(self.hops.get() + 1);
+            if used > MAX_ALIASES || self.hops.get() > MAX_HOPS {
+                // Said once, where a limit is first passed.
+                if self.cx.aliases.replace(usize::MAX) != usize::MAX {
+                    self.cx
+                        .record(self.node.span.clone(), &self.path, Fault::Aliases);
+                }
                 return None;
             }
             node = self.cx.doc.anchor(id)?;
@@ -260,6 +270,7 @@ impl<'a> De<'a> {
             cx: self.cx,
             path,
             key,
+            hops: self.hops.clone(),
         }
     }
 
