@@ -666,7 +666,10 @@ mod tests {
         assert!(e.message.contains("repeats itself"), "{}", e.message);
         // An alias that stands for a list holding itself ends too, with one message.
         let e = error("title: A\ndone_when: B\nrepeat: &r [*r]\n");
-        assert_eq!(e.message, "item 1 of `repeat` should be text, but it is a list");
+        assert_eq!(
+            e.message,
+            "item 1 of `repeat` should be text, but it is a list"
+        );
     }
 
     #[test]
