@@ -496,7 +496,7 @@ impl<'de, 'a> de::Deserializer<'de> for De<'a> {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         let Some(node) = self.target() else {
-            return visitor.visit_seq(Items::empty(self.cx));
+            return visitor.visit_seq(Items::empty());
         };
         match &node.kind {
             Kind::Seq(items) => visitor.visit_seq(Items {
@@ -505,10 +505,10 @@ impl<'de, 'a> de::Deserializer<'de> for De<'a> {
                 parent: Some(self),
             }),
             // `tips:` with nothing after it is an empty list.
-            _ if is_empty_plain(node) => visitor.visit_seq(Items::empty(self.cx)),
+            _ if is_empty_plain(node) => visitor.visit_seq(Items::empty()),
             _ => {
                 self.wrong(node, "a sequence");
-                visitor.visit_seq(Items::empty(self.cx))
+                visitor.visit_seq(Items::empty())
             }
         }
     }
@@ -532,17 +532,17 @@ impl<'de, 'a> de::Deserializer<'de> for De<'a> {
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         let Some(node) = self.target() else {
-            return visitor.visit_map(Entries::empty(self.cx));
+            return visitor.visit_map(Entries::empty());
         };
         match &node.kind {
             Kind::Map(entries) => {
                 let kept = self.keep_entries(entries, None);
                 visitor.visit_map(Entries::new(self, kept, Vec::new()))
             }
-            _ if is_empty_plain(node) => visitor.visit_map(Entries::empty(self.cx)),
+            _ if is_empty_plain(node) => visitor.visit_map(Entries::empty()),
             _ => {
                 self.wrong(node, "a map");
-                visitor.visit_map(Entries::empty(self.cx))
+                visitor.visit_map(Entries::empty())
             }
         }
     }
@@ -636,7 +636,7 @@ struct Items<'a> {
 }
 
 impl<'a> Items<'a> {
-    fn empty(_cx: &'a Cx<'a>) -> Self {
+    fn empty() -> Self {
         Items {
             items: [].iter(),
             index: 0,
@@ -695,7 +695,7 @@ impl<'a> Entries<'a> {
         }
     }
 
-    fn empty(_cx: &'a Cx<'a>) -> Self {
+    fn empty() -> Self {
         Entries {
             parent: None,
             kept: Vec::new().into_iter(),

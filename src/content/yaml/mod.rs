@@ -89,8 +89,16 @@ pub fn parse<T: DeserializeOwned>(
                     fault: Fault::Missing { field },
                 });
             }
-            Err(Error::Custom(_)) => {
+            Err(Error::Custom(message)) => {
                 faults.extend(found);
+                if faults.is_empty() {
+                    // Never fail without saying why.
+                    faults.push(Found {
+                        at: doc.root.span.clone(),
+                        path: String::new(),
+                        fault: Fault::Other(message),
+                    });
+                }
                 break None;
             }
         }
@@ -468,8 +476,8 @@ pub fn empty_fields(
         .collect()
 }
 
-/// A message at the value of `path` in `doc` (or at its key, when `key` is set), or at the top
-/// of the file if the value is not there.
+/// A message at a value found in the tree (`doc.node(&["call_to_action", "url"])`), or at the
+/// top of the file if the value is not there.
 pub fn at_value(
     file: &str,
     source: &str,
