@@ -366,7 +366,7 @@ pub fn new_step(
 /// The site's settings, if its site.yaml reads (the build reports it otherwise).
 fn site_config(site: &load::LoadedSite) -> Option<crate::content::config::SiteConfig> {
     let bytes = site.content.get("content/site.yaml")?;
-    crate::content::yaml::parse_file("content/site.yaml", bytes, &mut Vec::new()).map(|(_, c)| c)
+    crate::content::yaml::parse_file("content/site.yaml", bytes, &mut Vec::new()).map(|(_, _, c)| c)
 }
 
 /// A file whose links to moved files are renamed.

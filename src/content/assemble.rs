@@ -21,7 +21,6 @@ use crate::content::markdown::Unresolved;
 use crate::content::model::{Guide, RelatedGuide, Site, Untranslated};
 use crate::content::names;
 use crate::content::placement::{self, GuideFiles, Place, Shape};
-use crate::content::text;
 use crate::content::yaml;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
@@ -713,14 +712,12 @@ fn logo(
     if index.assets.contains(&target) {
         return Some(target["content/".len()..].to_string());
     }
-    let source = site_yaml_text(loaded);
-    let at = source.find(path.as_str()).unwrap_or(0);
+    let (source, doc) = site_yaml_tree(loaded);
     problems.push(
-        Diagnostic::at(
+        yaml::at_value(
             "content/site.yaml",
             &source,
-            at,
-            path.len(),
+            doc.as_ref().and_then(|d| d.node(&["logo"])),
             format!("the logo `{target}` does not exist"),
         )
         .with_help("the logo path is relative to `content/`, for example `images/logo.svg`"),
@@ -785,8 +782,9 @@ fn related_problems(guide: &Guide, index: &SiteIndex, loaded: &LoadedSite) -> Ve
         .meta
         .related
         .iter()
-        .filter(|slug| !index.guides.contains_key(*slug))
-        .map(|slug| related_problem(loaded, guide, slug, index))
+        .enumerate()
+        .filter(|(_, slug)| !index.guides.contains_key(*slug))
+        .map(|(i, slug)| related_problem(loaded, guide, (i, slug), index))
         .collect()
 }
 
@@ -795,19 +793,26 @@ fn site_translation(
     bytes: &[u8],
     problems: &mut Vec<Diagnostic>,
 ) -> Option<SiteTranslation> {
-    let (source, translation): (String, SiteTranslation) = yaml::parse_file(path, bytes, problems)?;
+    let (source, doc, translation): (String, yaml::Doc, SiteTranslation) =
+        yaml::parse_file(path, bytes, problems)?;
     if let Some(cta) = &translation.call_to_action {
-        check_address(path, &source, "url", &cta.url, problems);
+        let node = doc.node(&["call_to_action", "url"]);
+        check_address((path, &source, node), "url", &cta.url, problems);
     }
     Some(translation)
 }
 
-fn site_yaml_text(loaded: &LoadedSite) -> String {
-    loaded
+/// site.yaml's text and tree, to point at a value in it after it was read.
+fn site_yaml_tree(loaded: &LoadedSite) -> (String, Option<yaml::Doc>) {
+    const FILE: &str = "content/site.yaml";
+    match loaded
         .content
-        .get("content/site.yaml")
-        .and_then(|b| text::decode("content/site.yaml", b).ok())
-        .unwrap_or_default()
+        .get(FILE)
+        .and_then(|b| yaml::locate_file(FILE, b))
+    {
+        Some((text, doc)) => (text, Some(doc)),
+        None => (String::new(), None),
+    }
 }
 
 fn site_config(
@@ -824,12 +829,12 @@ fn site_config(
         );
         return None;
     };
-    let (source, mut config): (String, SiteConfig) = yaml::parse_file(FILE, bytes, problems)?;
+    let (source, doc, mut config): (String, yaml::Doc, SiteConfig) =
+        yaml::parse_file(FILE, bytes, problems)?;
     problems.extend(yaml::empty_fields(
         FILE,
         &source,
-        &source,
-        0,
+        &doc,
         &[(
             "name",
             &config.name,
@@ -837,26 +842,20 @@ fn site_config(
         )],
     ));
     if !names::is_language_code(&config.language) {
-        let at = source
-            .find("language:")
-            .map_or(0, |i| i + "language:".len() + 1);
         problems.push(
-            Diagnostic::at(
+            yaml::at_value(
                 FILE,
                 &source,
-                at,
-                config.language.len(),
+                doc.node(&["language"]),
                 format!("`{}` is not a language code", config.language),
             )
             .with_help("use a code such as `en`, `es`, `fr` or `pt-BR`"),
         );
     }
     let mut seen = BTreeSet::from([config.language.as_str()]);
-    for lang in &config.translations {
-        let at = source
-            .find("translations:")
-            .and_then(|i| Some(i + source[i..].find(lang.as_str())?))
-            .unwrap_or(0);
+    let listed = doc.node(&["translations"]);
+    for (i, lang) in config.translations.iter().enumerate() {
+        let item = listed.and_then(|l| l.item(i));
         let problem = if !names::is_language_code(lang) {
             Some((
                 format!("`{lang}` is not a language code"),
@@ -871,15 +870,17 @@ fn site_config(
             None
         };
         if let Some((message, help)) = problem {
-            problems.push(Diagnostic::at(FILE, &source, at, lang.len(), message).with_help(help));
+            problems.push(yaml::at_value(FILE, &source, item, message).with_help(help));
         }
     }
     // Addresses from site.yaml land in `href`s: only web and mail addresses are allowed.
     if let Some(website) = &config.contact.website {
-        check_address(FILE, &source, "website", website, problems);
+        let node = doc.node(&["contact", "website"]);
+        check_address((FILE, &source, node), "website", website, problems);
     }
     if let Some(cta) = &config.call_to_action {
-        check_address(FILE, &source, "url", &cta.url, problems);
+        let node = doc.node(&["call_to_action", "url"]);
+        check_address((FILE, &source, node), "url", &cta.url, problems);
     }
     if let Some(paper) = options.paper {
         config.paper = paper;
@@ -892,8 +893,8 @@ fn site_config(
                 problems.push(Diagnostic::file("--base-url", message));
             }
             Err(message) => {
-                let at = source.find("base_url").unwrap_or(0);
-                problems.push(Diagnostic::at(FILE, &source, at, 8, message).with_help(
+                let node = doc.node(&["base_url"]);
+                problems.push(yaml::at_value(FILE, &source, node, message).with_help(
                     "write the full address, for example https://shelter.example/guides/",
                 ));
             }
@@ -902,9 +903,9 @@ fn site_config(
     Some(config)
 }
 
+/// Checks a web address from a YAML file; `node` is its value there.
 fn check_address(
-    file: &str,
-    source: &str,
+    (file, source, node): (&str, &str, Option<&yaml::Node>),
     field: &str,
     value: &str,
     problems: &mut Vec<Diagnostic>,
@@ -914,13 +915,11 @@ fn check_address(
         || lower.starts_with("http://")
         || lower.starts_with("mailto:"))
     {
-        let at = source.find(&format!("{field}:")).unwrap_or(0);
         problems.push(
-            Diagnostic::at(
+            yaml::at_value(
                 file,
                 source,
-                at,
-                field.len(),
+                node,
                 format!("`{field}` must be a web address, not `{value}`"),
             )
             .with_help("write the full address, starting with https://"),
@@ -931,20 +930,17 @@ fn check_address(
 fn related_problem(
     loaded: &LoadedSite,
     guide: &Guide,
-    slug: &str,
+    (i, slug): (usize, &str),
     index: &SiteIndex,
 ) -> Diagnostic {
     let path = format!("content/guides/{}/guide.yaml", guide.slug);
-    let text = loaded
+    let (text, doc) = loaded
         .content
         .get(&path)
-        .and_then(|b| text::decode(&path, b).ok())
-        .unwrap_or_default();
-    let at = text
-        .find(&format!("- {slug}"))
-        .map(|i| i + 2)
-        .or_else(|| text.find("related"))
-        .unwrap_or(0);
+        .and_then(|b| yaml::locate_file(&path, b))
+        .unzip();
+    let text = text.unwrap_or_default();
+    let item = doc.as_ref().and_then(|d| d.node(&["related"])?.item(i));
     let best = crate::diagnostic::closest(slug, index.guides.keys().map(String::as_str), 0.7);
     let unresolved = Unresolved {
         message: format!("`related` names a guide `{slug}` that does not exist"),
@@ -953,7 +949,7 @@ fn related_problem(
             None => "use the name of a folder in content/guides/".into(),
         }),
     };
-    let mut d = Diagnostic::at(&path, &text, at, slug.len(), unresolved.message);
+    let mut d = yaml::at_value(&path, &text, item, unresolved.message);
     d.help = unresolved.help;
     d
 }

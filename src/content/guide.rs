@@ -13,6 +13,7 @@ use crate::content::model::{Guide, GuideMeta, GuideTranslation, Step, StepFront,
 use crate::content::names;
 use crate::content::text;
 use crate::content::yaml;
+use crate::content::yaml::Origin;
 use crate::diagnostic::Diagnostic;
 
 /// The most rows a training log may have.
@@ -70,12 +71,12 @@ pub fn build_guide(
         })
         .collect();
 
-    let (text, meta): (String, GuideMeta) = yaml::parse_file(yaml_path, yaml_bytes, problems)?;
+    let (text, doc, meta): (String, yaml::Doc, GuideMeta) =
+        yaml::parse_file(yaml_path, yaml_bytes, problems)?;
     problems.extend(yaml::empty_fields(
         yaml_path,
         &text,
-        &text,
-        0,
+        &doc,
         &[
             ("title", &meta.title, "the guide's title"),
             (
@@ -103,15 +104,11 @@ pub fn build_guide(
     // A training log is a sheet or two of rows; a huge number is a typo (found by fuzzing:
     // four billion rows exhausted memory).
     if !(1..=MAX_LOG_ROWS).contains(&meta.log_rows) {
-        let at = text
-            .find("log_rows:")
-            .map_or(0, |i| i + "log_rows:".len() + 1);
         problems.push(
-            Diagnostic::at(
+            yaml::at_value(
                 yaml_path,
                 &text,
-                at,
-                meta.log_rows.to_string().len(),
+                doc.node(&["log_rows"]),
                 format!(
                     "`log_rows` must be between 1 and {MAX_LOG_ROWS}, but it is {}",
                     meta.log_rows
@@ -123,15 +120,11 @@ pub fn build_guide(
     if let Some(time) = &meta.total_time
         && !is_iso_duration(time)
     {
-        let at = text.find("total_time:").map_or(0, |i| {
-            i + "total_time:".len() + text[i + "total_time:".len()..].find(time).unwrap_or(1)
-        });
         problems.push(
-            Diagnostic::at(
+            yaml::at_value(
                 yaml_path,
                 &text,
-                at,
-                time.len(),
+                doc.node(&["total_time"]),
                 format!("`total_time` must be a duration such as `P3W` or `PT45M`, not `{time}`"),
             )
             .with_help("write P, then a number and D (days) or W (weeks); for hours or minutes, PT and a number with H or M; `time_needed` says it in words")
@@ -151,7 +144,7 @@ pub fn build_guide(
         tips: &meta.tips,
         safety: &meta.safety,
     };
-    let html = render_words(slug, lang, (yaml_path, &text), &words, env, problems);
+    let html = render_words(slug, lang, (yaml_path, &text, &doc), &words, env, problems);
     Some(Guide {
         slug: slug.to_string(),
         lang: lang.to_string(),
@@ -278,12 +271,12 @@ pub fn translate_guide(
         }
     }
 
-    let (text, tr): (String, GuideTranslation) = yaml::parse_file(yaml_path, yaml_bytes, problems)?;
+    let (text, doc, tr): (String, yaml::Doc, GuideTranslation) =
+        yaml::parse_file(yaml_path, yaml_bytes, problems)?;
     problems.extend(yaml::empty_fields(
         yaml_path,
         &text,
-        &text,
-        0,
+        &doc,
         &[
             ("title", &tr.title, "the guide's title"),
             ("summary", &tr.summary, "a sentence or two about the guide"),
@@ -330,7 +323,7 @@ pub fn translate_guide(
         tips: &tr.tips,
         safety: &tr.safety,
     };
-    let html = render_words(slug, lang, (yaml_path, &text), &words, env, problems);
+    let html = render_words(slug, lang, (yaml_path, &text, &doc), &words, env, problems);
     let mut meta = main.meta.clone();
     meta.title = tr.title;
     meta.summary = tr.summary;
@@ -379,14 +372,13 @@ fn build_step(
     let split = frontmatter::split(path, &text)
         .map_err(|d| problems.push(d))
         .ok()?;
-    let front = yaml::parse::<StepFront>(path, &text, split.yaml, split.yaml_offset)
-        .map_err(|d| problems.push(d))
+    let (doc, front) = yaml::parse::<StepFront>(path, &text, split.yaml, split.yaml_offset)
+        .map_err(|d| problems.extend(d))
         .ok()?;
     problems.extend(yaml::empty_fields(
         path,
         &text,
-        split.yaml,
-        split.yaml_offset,
+        &doc,
         &[
             (
                 "title",
@@ -410,7 +402,7 @@ fn build_step(
     let body_source = Source {
         file: path,
         text: &text,
-        offset: split.body_offset,
+        origin: Origin::At(split.body_offset),
         allow_html: env.allow_html,
         link: &link,
         image: &image,
@@ -425,11 +417,10 @@ fn build_step(
         }),
         problems,
     );
-    let done_at = text
-        .find(front.done_when.as_str())
-        .unwrap_or(split.yaml_offset);
     let done_source = Source {
-        offset: done_at,
+        origin: doc
+            .node(&["done_when"])
+            .map_or(Origin::At(split.yaml_offset), Origin::Value),
         ..body_source
     };
     let done_when_html = markdown::render_inline(&front.done_when, &done_source, problems);
@@ -467,7 +458,7 @@ struct GuideHtml {
 fn render_words(
     guide: &str,
     lang: &str,
-    (path, text): (&str, &str),
+    (path, text, doc): (&str, &str, &yaml::Doc),
     words: &GuideWords,
     env: &Env,
     problems: &mut Vec<Diagnostic>,
@@ -480,32 +471,40 @@ fn render_words(
     };
     let link = |d: &str| env.index.link(&from, d);
     let image = |d: &str| env.index.image(&from, d);
-    // serde_yaml does not give positions of values, so a value's first line is looked up in the
-    // file to point messages about its markdown at the right place.
-    let source_at = |value: &str| Source {
+    // Each value's parsed text maps back to its place in the file, whatever its YAML style.
+    let base = Source {
         file: path,
         text,
-        offset: value
-            .lines()
-            .next()
-            .and_then(|first| text.find(first))
-            .unwrap_or(0),
+        origin: Origin::At(0),
         allow_html: env.allow_html,
         link: &link,
         image: &image,
         words: env.words(lang),
     };
-    let mut inline_list = |items: &[String]| -> Vec<String> {
+    fn at<'a>(base: &Source<'a>, node: Option<&'a yaml::Node>) -> Source<'a> {
+        Source {
+            origin: node.map_or(Origin::At(0), Origin::Value),
+            ..*base
+        }
+    }
+    let source_at = |node| at(&base, node);
+    let mut inline_list = |field: &str, items: &[String]| -> Vec<String> {
+        let list = doc.node(&[field]);
         items
             .iter()
-            .map(|item| markdown::render_inline(item, &source_at(item), problems))
+            .enumerate()
+            .map(|(i, item)| {
+                let node = list.and_then(|l| l.item(i));
+                markdown::render_inline(item, &source_at(node), problems)
+            })
             .collect()
     };
-    let before_you_start = inline_list(words.before_you_start);
-    let supplies = inline_list(words.supplies);
-    let tips = inline_list(words.tips);
-    let safety = inline_list(words.safety);
-    let intro = markdown::render(words.intro, &source_at(words.intro), None, problems).html;
+    let before_you_start = inline_list("before_you_start", words.before_you_start);
+    let supplies = inline_list("supplies", words.supplies);
+    let tips = inline_list("tips", words.tips);
+    let safety = inline_list("safety", words.safety);
+    let intro_source = source_at(doc.node(&["intro"]));
+    let intro = markdown::render(words.intro, &intro_source, None, problems).html;
     GuideHtml {
         intro,
         before_you_start,

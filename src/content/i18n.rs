@@ -86,21 +86,16 @@ pub fn strings(
 
 fn parse(file: &str, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> Strings {
     yaml::parse_file(file, bytes, problems)
-        .map(|(_, strings)| strings)
+        .map(|(_, _, strings)| strings)
         .unwrap_or_default()
 }
 
 fn unknown_key(file: &str, bytes: &[u8], key: &str, known: &Strings) -> Diagnostic {
-    let source = String::from_utf8_lossy(bytes);
-    let at = source
-        .lines()
-        .scan(0, |offset, line| {
-            let start = *offset;
-            *offset += line.len() + 1;
-            Some((start, line))
-        })
-        .find(|(_, line)| line.starts_with(&format!("{key}:")))
-        .map_or(0, |(start, _)| start);
+    let (source, doc) = yaml::locate_file(file, bytes).unzip();
+    let source = source.unwrap_or_default();
+    let (at, len) = doc
+        .and_then(|d| d.key_span(&[key]))
+        .map_or((0, key.len()), |span| (span.start, span.len()));
     let help = match crate::diagnostic::closest(key, known.keys().map(String::as_str), 0.8) {
         Some(k) => {
             format!("did you mean `{k}`? The words are listed in the built-in i18n/en.yaml")
@@ -111,7 +106,7 @@ fn unknown_key(file: &str, bytes: &[u8], key: &str, known: &Strings) -> Diagnost
         file,
         &source,
         at,
-        key.len(),
+        len,
         format!("`{key}` is not one of the theme's words"),
     )
     .with_help(help)

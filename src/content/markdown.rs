@@ -40,8 +40,9 @@ pub struct Source<'a> {
     pub file: &'a str,
     /// The whole (decoded) text of the file.
     pub text: &'a str,
-    /// Byte offset of the markdown inside `text`.
-    pub offset: usize,
+    /// Where the markdown sits in `text`: a slice of it, or a YAML value whose parsed text
+    /// maps back to the file.
+    pub origin: crate::content::yaml::Origin<'a>,
     pub allow_html: bool,
     pub link: &'a dyn Fn(&str) -> Result<Target, Unresolved>,
     pub image: &'a dyn Fn(&str) -> Result<String, Unresolved>,
@@ -93,13 +94,14 @@ pub fn render(
     while i < events.len() {
         let (event, range) = &events[i];
         let at = |range: &Range<usize>, message: String, help: Option<String>| {
-            let mut d = Diagnostic::at(
-                src.file,
-                src.text,
-                src.offset + range.start,
-                range.len().min(80),
-                message,
-            );
+            let start = src.origin.file_offset(src.text, range.start);
+            let end = src.origin.file_offset(src.text, range.end);
+            let len = if end > start {
+                end - start
+            } else {
+                range.len()
+            };
+            let mut d = Diagnostic::at(src.file, src.text, start, len.min(80), message);
             d.help = help;
             d
         };
@@ -368,7 +370,7 @@ mod tests {
         let src = Source {
             file: "f.md",
             text: md,
-            offset: 0,
+            origin: crate::content::yaml::Origin::At(0),
             allow_html,
             link: &link,
             image: &image,
