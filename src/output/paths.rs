@@ -150,7 +150,12 @@ impl OutputPath {
     /// A file of `content/` copied as it is: `content/X` is published as `X`, once for every
     /// language.
     pub(crate) fn content_file(source: &str) -> OutputPath {
-        OutputPath(source.strip_prefix("content/").unwrap_or(source).to_string())
+        OutputPath(
+            source
+                .strip_prefix("content/")
+                .unwrap_or(source)
+                .to_string(),
+        )
     }
 
     /// A file already placed in the output (the model keeps copied files and the logo by their
@@ -166,7 +171,11 @@ impl OutputPath {
     }
 
     fn in_guide(lang: Lang, guide: &str, file: &str) -> OutputPath {
-        OutputPath(format!("{}{}{file}", lang.folder(), Self::guide_folder(guide)))
+        OutputPath(format!(
+            "{}{}{file}",
+            lang.folder(),
+            Self::guide_folder(guide)
+        ))
     }
 
     pub(crate) fn as_str(&self) -> &str {
@@ -288,7 +297,10 @@ mod tests {
         let index = P::index(Lang::Main);
         let es_index = P::index(ES);
         // Same folder, another guide, down from the index, up to it.
-        assert_eq!(P::handout(Lang::Main, "leash").url_from(&step), "handout.html");
+        assert_eq!(
+            P::handout(Lang::Main, "leash").url_from(&step),
+            "handout.html"
+        );
         assert_eq!(
             P::overview(Lang::Main, "play").url_from(&step),
             "../play/index.html"
@@ -300,20 +312,32 @@ mod tests {
             P::overview(Lang::Main, "play").url_from(&es_step),
             "../../../guides/play/index.html"
         );
-        assert_eq!(es_step.url_from(&step), "../../es/guides/leash/harness.html");
+        assert_eq!(
+            es_step.url_from(&step),
+            "../../es/guides/leash/harness.html"
+        );
         assert_eq!(es_step.url_from(&es_index), "guides/leash/harness.html");
-        assert_eq!(P::overview(Lang::Main, "a").url_from(&es_index), "../guides/a/index.html");
+        assert_eq!(
+            P::overview(Lang::Main, "a").url_from(&es_index),
+            "../guides/a/index.html"
+        );
         assert_eq!(es_index.url_from(&es_step), "../../index.html");
         // Pictures are published once, for every language.
         let picture = P::content_file("content/guides/leash/images/fit.svg");
         assert_eq!(picture.url_from(&step), "images/fit.svg");
-        assert_eq!(picture.url_from(&es_step), "../../../guides/leash/images/fit.svg");
+        assert_eq!(
+            picture.url_from(&es_step),
+            "../../../guides/leash/images/fit.svg"
+        );
         assert_eq!(
             P::content_file("content/images/logo.svg").url_from(&step),
             "../../images/logo.svg"
         );
         // A file at the top, from the top.
-        assert_eq!(P::theme_file("assets/style.css").url_from(&P::not_found()), "assets/style.css");
+        assert_eq!(
+            P::theme_file("assets/style.css").url_from(&P::not_found()),
+            "assets/style.css"
+        );
     }
 
     #[test]
@@ -326,7 +350,10 @@ mod tests {
             P::theme_file("assets/style.css").url_from_top(&es_step),
             "../../../assets/style.css"
         );
-        assert_eq!(P::index(Lang::Main).url_from_top(&P::not_found()), "index.html");
+        assert_eq!(
+            P::index(Lang::Main).url_from_top(&P::not_found()),
+            "index.html"
+        );
         // Resolving both against the page's folder gives the same file.
         for (to, from) in [
             (&es_index, &es_step),

@@ -221,7 +221,9 @@ pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
     let mut owner = vec![None; site.files.len()];
     for (g, guide) in site.guides.iter().enumerate() {
         let folder = OutputPath::guide_folder(&guide.slug);
-        let start = site.files.partition_point(|(p, _)| p.as_str() < folder.as_str());
+        let start = site
+            .files
+            .partition_point(|(p, _)| p.as_str() < folder.as_str());
         let end = start + site.files[start..].partition_point(|(p, _)| p.starts_with(&folder));
         owner[start..end].fill(Some(g));
     }
@@ -265,4 +267,3 @@ pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
         Err(problems)
     }
 }
-

@@ -114,5 +114,9 @@ fn every_language_gets_its_pdfs_and_every_overview_link_resolves() {
         "{spanish}"
     );
     let problems = crate::links::broken_links(&out);
-    assert!(problems.is_empty(), "broken links:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "broken links:\n{}",
+        problems.join("\n")
+    );
 }
