@@ -235,18 +235,22 @@ pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
         });
     }
 
-    // A content file must not take the place of a page or a theme file.
-    let mut taken: BTreeMap<&str, &str> = BTreeMap::new();
+    // A content file must not take the place of a page or a theme file. The map of every
+    // path, in order, is also the plan's sorted index.
+    let mut taken: BTreeMap<&str, usize> = BTreeMap::new();
     let mut problems = Vec::new();
-    for page in &plan.pages {
-        taken.insert(&page.path, "a page the build makes");
+    for (i, page) in plan.pages.iter().enumerate() {
+        taken.insert(&page.path, i);
     }
-    for copy in &plan.copies {
-        let what = match copy.source {
-            Copy::Theme(_) => "a file of the theme",
-            Copy::Content(_) => "another file",
-        };
-        if let Some(other) = taken.insert(&copy.path, what) {
+    for (i, copy) in plan.copies.iter().enumerate() {
+        if let Some(other) = taken.insert(&copy.path, plan.pages.len() + i) {
+            let other = match other.checked_sub(plan.pages.len()) {
+                None => "a page the build makes",
+                Some(c) => match plan.copies[c].source {
+                    Copy::Theme(_) => "a file of the theme",
+                    Copy::Content(_) => "another file",
+                },
+            };
             let path = &copy.path;
             problems.push(
                 Diagnostic::file(
@@ -257,10 +261,8 @@ pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
             );
         }
     }
-    drop(taken);
     if problems.is_empty() {
-        let mut sorted: Vec<usize> = (0..plan.pages.len() + plan.copies.len()).collect();
-        sorted.sort_unstable_by(|&a, &b| plan.path(a).cmp(plan.path(b)));
+        let sorted = taken.into_values().collect();
         plan.sorted = sorted;
         Ok(plan)
     } else {
