@@ -436,7 +436,7 @@ impl Renderer {
                     .flat_map_iter(|((g, l), pages)| {
                         let guide = site
                             .guide_in(g, langs[l].code)
-                            .map(|guide| Value::from_serializable(guide.as_ref()));
+                            .map(|guide| guide_value(guide, langs[l].lang));
                         pages
                             .into_iter()
                             .filter_map(|page| render(page, guide.as_ref()).err())
@@ -551,6 +551,37 @@ impl Renderer {
     }
 }
 
+/// A guide as its pages' templates see it: the model, each step with its `url` (every page of a
+/// guide sits in the guide's folder, so one URL serves them all).
+fn guide_value(guide: &Guide, lang: Lang) -> Value {
+    let value = Value::from_serializable(guide);
+    if !value.is_map() {
+        return value;
+    }
+    // Each value held once, so taking it apart copies no text.
+    let mut map = value.into_map().unwrap_or_default();
+    let steps_key = tera::value::Key::from("steps");
+    let steps: Vec<Value> = map
+        .remove(&steps_key)
+        .and_then(|steps| steps.as_array().map(<[Value]>::to_vec))
+        .unwrap_or_default();
+    let overview = OutputPath::overview(lang, &guide.slug);
+    let steps: Vec<Value> = steps
+        .into_iter()
+        .zip(&guide.steps)
+        .map(|(value, step)| match value.into_map() {
+            Some(mut step_map) => {
+                let url = OutputPath::step(lang, &guide.slug, &step.slug).url_from(&overview);
+                step_map.insert(tera::value::Key::from("url"), Value::from(url));
+                Value::from(step_map)
+            }
+            None => Value::none(),
+        })
+        .collect();
+    map.insert(steps_key, Value::from(steps));
+    Value::from(map)
+}
+
 /// Every URL a page prints, relative to it (or, for robots.txt, absolute): templates never
 /// build one. Fields that do not apply to a page are left empty.
 #[derive(Serialize, Default)]
@@ -564,12 +595,11 @@ struct Urls {
     /// The index page: the parts of its search, and its script.
     search: Vec<String>,
     library_script: Option<String>,
-    /// A guide's pages, and its steps in order.
+    /// A guide's pages (its steps' URLs are in `guide.steps`).
     overview: Option<String>,
     checklist: Option<String>,
     handout: Option<String>,
     log: Option<String>,
-    steps: Vec<String>,
     /// The guide's PDFs in this page's language (linked when the build makes them).
     pdf: Option<PdfUrls>,
     checklist_script: Option<String>,
@@ -623,11 +653,6 @@ fn urls(site: &Site, lang: &Language, page: &Page, guide: Option<&Guide>) -> Url
         urls.handout = Some(near(OutputPath::handout(l, slug)));
         urls.log = Some(near(OutputPath::log(l, slug)));
         if page.kind == PageKind::Overview {
-            urls.steps = guide
-                .steps
-                .iter()
-                .map(|s| near(OutputPath::step(l, slug, &s.slug)))
-                .collect();
             let pdf = |kind| near(OutputPath::pdf(l, slug, kind));
             urls.pdf = Some(PdfUrls {
                 handout: pdf(Printed::Handout),
