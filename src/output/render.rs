@@ -411,7 +411,7 @@ impl Renderer {
                 None => site_pages.push(page),
             }
         }
-        let render = |page: &Page, guide: Option<&Value>| -> Result<(), Diagnostic> {
+        let render = |page: &Page, guide: Option<&GuideValues>| -> Result<(), Diagnostic> {
             let ctx = self.context(site, plan, &langs, page, guide);
             self.progress.inc(1);
             let bytes = self
@@ -436,7 +436,7 @@ impl Renderer {
                     .flat_map_iter(|((g, l), pages)| {
                         let guide = site
                             .guide_in(g, langs[l].code)
-                            .map(|guide| guide_value(guide, langs[l].lang));
+                            .map(|guide| GuideValues::new(site, &langs[l], guide));
                         pages
                             .into_iter()
                             .filter_map(|page| render(page, guide.as_ref()).err())
@@ -478,7 +478,7 @@ impl Renderer {
         plan: &Plan,
         langs: &[Language],
         page: &Page,
-        guide_value: Option<&Value>,
+        guide_values: Option<&GuideValues>,
     ) -> Context {
         let lang = &langs[page.lang];
         let mut ctx = Context::new();
@@ -490,7 +490,10 @@ impl Renderer {
         ctx.insert_value("t", lang.words.clone());
         ctx.insert_value("site", lang.site.clone());
         let guide = page.guide.and_then(|g| site.guide_in(g, lang.code));
-        ctx.insert("urls", &urls(site, lang, page, guide.map(|g| g.as_ref())));
+        match guide_values {
+            Some(values) => ctx.insert_value("urls", values.urls.clone()),
+            None => ctx.insert("urls", &page_urls(site, lang, page)),
+        }
         if page.kind.is_html() {
             let alternates = alternates(site, langs, page);
             if alternates.len() > 1 {
@@ -524,8 +527,8 @@ impl Renderer {
         }
         match guide {
             Some(guide) => {
-                if let Some(value) = guide_value {
-                    ctx.insert_value("guide", value.clone());
+                if let Some(values) = guide_values {
+                    ctx.insert_value("guide", values.guide.clone());
                 }
                 ctx.insert(
                     "species_name",
@@ -548,6 +551,21 @@ impl Renderer {
             None => {}
         }
         ctx
+    }
+}
+
+/// What every page of a guide in one language shares, made once for them all.
+struct GuideValues {
+    guide: Value,
+    urls: Value,
+}
+
+impl GuideValues {
+    fn new(site: &Site, lang: &Language, guide: &Guide) -> GuideValues {
+        GuideValues {
+            guide: guide_value(guide, lang.lang),
+            urls: Value::from_serializable(&guide_urls(site, lang, guide)),
+        }
     }
 }
 
@@ -600,7 +618,8 @@ struct Urls {
     checklist: Option<String>,
     handout: Option<String>,
     log: Option<String>,
-    /// The guide's PDFs in this page's language (linked when the build makes them).
+    /// The guide's PDFs in this page's language (linked when the build makes them), and the
+    /// checklist's script.
     pdf: Option<PdfUrls>,
     checklist_script: Option<String>,
     /// The manifest's start page.
@@ -616,27 +635,33 @@ struct PdfUrls {
     log: String,
 }
 
-fn urls(site: &Site, lang: &Language, page: &Page, guide: Option<&Guide>) -> Urls {
-    let here = &page.path;
-    // The site-wide links go up to the top and down, as they always have.
+/// The URLs every page prints, from the page at `here`. The site-wide links go up to the top
+/// and down, as they always have.
+fn site_urls(site: &Site, lang: &Language, here: &OutputPath) -> Urls {
     let top = |path: OutputPath| path.url_from_top(here);
-    let near = |path: OutputPath| path.url_from(here);
-    let mut urls = Urls {
+    Urls {
         home: top(OutputPath::index(lang.lang)),
         style: top(OutputPath::theme_file(asset::STYLE)),
         icon: top(OutputPath::theme_file(asset::ICON)),
         manifest: top(OutputPath::manifest()),
         logo: site.logo.as_deref().map(|l| top(OutputPath::published(l))),
         ..Urls::default()
-    };
+    }
+}
+
+/// The URLs of one of the site's own pages (not a guide's).
+fn page_urls(site: &Site, lang: &Language, page: &Page) -> Urls {
+    let here = &page.path;
+    let mut urls = site_urls(site, lang, here);
     match page.kind {
         PageKind::Index => {
             urls.search = (0..crate::output::plan::search_parts(site.guides.len()))
-                .map(|part| near(OutputPath::search_part(lang.lang, part)))
+                .map(|part| OutputPath::search_part(lang.lang, part).url_from(here))
                 .collect();
-            urls.library_script = Some(top(OutputPath::theme_file(asset::LIBRARY_SCRIPT)));
+            urls.library_script =
+                Some(OutputPath::theme_file(asset::LIBRARY_SCRIPT).url_from_top(here));
         }
-        PageKind::Manifest => urls.start = Some(near(OutputPath::index(Lang::Main))),
+        PageKind::Manifest => urls.start = Some(OutputPath::index(Lang::Main).url_from(here)),
         PageKind::Robots => {
             urls.sitemap = site
                 .config
@@ -646,25 +671,29 @@ fn urls(site: &Site, lang: &Language, page: &Page, guide: Option<&Guide>) -> Url
         }
         _ => {}
     }
-    if let Some(guide) = guide {
-        let (l, slug) = (lang.lang, guide.slug.as_str());
-        urls.overview = Some(near(OutputPath::overview(l, slug)));
-        urls.checklist = Some(near(OutputPath::checklist(l, slug)));
-        urls.handout = Some(near(OutputPath::handout(l, slug)));
-        urls.log = Some(near(OutputPath::log(l, slug)));
-        if page.kind == PageKind::Overview {
-            let pdf = |kind| near(OutputPath::pdf(l, slug, kind));
-            urls.pdf = Some(PdfUrls {
-                handout: pdf(Printed::Handout),
-                checklist: pdf(Printed::Checklist),
-                log: pdf(Printed::Log),
-            });
-        }
-        if page.kind == PageKind::Checklist {
-            urls.checklist_script = Some(top(OutputPath::theme_file(asset::CHECKLIST_SCRIPT)));
-        }
-    }
     urls
+}
+
+/// The URLs of a guide's pages in one language: they all sit in the guide's folder, so they
+/// share them.
+fn guide_urls(site: &Site, lang: &Language, guide: &Guide) -> Urls {
+    let (l, slug) = (lang.lang, guide.slug.as_str());
+    let here = OutputPath::overview(l, slug);
+    let near = |path: OutputPath| path.url_from(&here);
+    let pdf = |kind| near(OutputPath::pdf(l, slug, kind));
+    Urls {
+        overview: Some(near(OutputPath::overview(l, slug))),
+        checklist: Some(near(OutputPath::checklist(l, slug))),
+        handout: Some(near(OutputPath::handout(l, slug))),
+        log: Some(near(OutputPath::log(l, slug))),
+        pdf: Some(PdfUrls {
+            handout: pdf(Printed::Handout),
+            checklist: pdf(Printed::Checklist),
+            log: pdf(Printed::Log),
+        }),
+        checklist_script: Some(OutputPath::theme_file(asset::CHECKLIST_SCRIPT).url_from_top(&here)),
+        ..site_urls(site, lang, &here)
+    }
 }
 
 /// Every page a person reads, for the sitemap, with its other languages.
