@@ -269,3 +269,81 @@ pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
         Err(problems)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The minimal fixture with its second guide translated into Spanish, planned.
+    fn planned() -> (Site, Plan) {
+        let dir = tempfile::TempDir::new().unwrap();
+        let fixture = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/minimal/content"
+        );
+        for entry in walkdir::WalkDir::new(fixture) {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(fixture).unwrap();
+            let to = dir.path().join("content").join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        let settings = dir.path().join("content/site.yaml");
+        let text = std::fs::read_to_string(&settings).unwrap();
+        std::fs::write(
+            &settings,
+            format!("{text}translations: [es]\nmissing_translation: fallback\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("content/guides/second-guide/guide.es.yaml"),
+            "title: Segunda\nsummary: Corta.\ntime_needed: Un día\nintro: Por qué.\n",
+        )
+        .unwrap();
+        let loaded = crate::content::load::load(dir.path()).unwrap();
+        let site = crate::content::assemble::assemble(&loaded, &Default::default()).unwrap();
+        let plan = plan(&site, &Theme::new(&loaded.templates)).unwrap();
+        (site, plan)
+    }
+
+    #[test]
+    fn each_printed_page_has_a_pdf_in_its_own_language() {
+        let (site, plan) = planned();
+        let pdfs: Vec<(String, String)> = plan
+            .pdfs(&site)
+            .into_iter()
+            .map(|(page, pdf)| (page.into(), pdf.into()))
+            .collect();
+        let has = |page: &str, pdf: &str| pdfs.iter().any(|(a, b)| a == page && b == pdf);
+        assert_eq!(pdfs.len(), 9, "{pdfs:#?}");
+        // Two guides in English and one in Spanish, three PDFs each.
+        assert!(has(
+            "es/guides/second-guide/handout.html",
+            "es/guides/second-guide/second-guide-handout-es.pdf"
+        ));
+        assert!(has(
+            "guides/first-guide/log.html",
+            "guides/first-guide/first-guide-log.pdf"
+        ));
+    }
+
+    #[test]
+    fn the_plan_knows_its_files_and_each_pictures_guide() {
+        let (site, plan) = planned();
+        assert!(plan.contains("es/guides/second-guide/only-step.html"));
+        assert!(plan.contains("assets/style.css"));
+        assert!(!plan.contains("es/guides/first-guide/index.html"));
+        let toy = plan
+            .copies
+            .iter()
+            .find(|c| c.path.as_str() == "guides/first-guide/images/toy.svg")
+            .unwrap();
+        assert_eq!(
+            toy.guide.map(|g| site.guides[g].slug.as_str()),
+            Some("first-guide")
+        );
+    }
+}
