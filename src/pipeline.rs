@@ -201,11 +201,17 @@ fn render_rebuilt(
         .filter(|&g| rebuilt[g] || *moved)
         .map(|g| g / crate::output::plan::SEARCH_PART)
         .collect();
+    // Copied files to make again: the rebuilt guides' pictures. The site's own files and the
+    // theme's change only with a whole rebuild.
+    let pictures: BTreeSet<&str> = plan
+        .copies
+        .iter()
+        .filter(|c| c.guide.is_some_and(|g| rebuilt[g]))
+        .map(|c| c.path.as_str())
+        .collect();
     renderer.render_some(site, plan, |path, page| {
         let Some(page) = page else {
-            // A copied file: a rebuilt guide's picture. The site's own files and the theme's
-            // change only with a whole rebuild.
-            return crate::output::plan::guide_of(path).is_some_and(|g| guides.contains(g));
+            return pictures.contains(path);
         };
         let template_changed =
             matches!(templates, Templates::Pages(t) if t.contains(page.kind.template()));
@@ -232,6 +238,14 @@ pub struct RebuildCache {
     renderer: Option<Renderer>,
     /// A rebuild failed in a way the caches cannot account for: the next one makes everything.
     render_everything_next: bool,
+}
+
+impl RebuildCache {
+    /// Whether the last plan makes the file at `path`: a file the site had before that it
+    /// does not make now is gone.
+    pub fn planned(&self, path: &str) -> bool {
+        self.plan.as_ref().is_some_and(|plan| plan.contains(path))
+    }
 }
 
 /// A site read and checked, ready to render: everything before the first page is made.
@@ -294,22 +308,19 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let staging = Staging::begin(&options.root, &output).map_err(one)?;
     let (site, plan, files) =
         ready.render(options.progress, &|path, bytes| staging.write(path, &bytes))?;
-    let pages: Vec<String> = plan.pages.iter().map(|p| p.path.clone()).collect();
+    // Each guide's printed pages in every language it has, when PDFs are asked for.
+    let pdfs = match chromium {
+        Some(_) => plan.pdfs(&site),
+        None => Vec::new(),
+    };
     // PDFs are printed from the staged site, so they go live in the same step as the pages.
     let print = |staged: &Path| match &chromium {
-        Some(chromium) => crate::output::pdf::print_all(chromium, staged, &pages),
+        Some(chromium) => crate::output::pdf::print_all(chromium, staged, &pdfs),
         None => Ok(()),
     };
     staging.commit(&print).map_err(one)?;
     Ok(Summary {
-        pdfs: if options.pdf {
-            pages
-                .iter()
-                .filter(|p| crate::output::pdf::pdf_for(p).is_some())
-                .count()
-        } else {
-            0
-        },
+        pdfs: pdfs.len(),
         guides: site.guides.len(),
         pages: plan.pages.len(),
         files,

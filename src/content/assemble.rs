@@ -23,6 +23,7 @@ use crate::content::names;
 use crate::content::placement::{self, GuideFiles, Place, Shape};
 use crate::content::yaml;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::output::paths::OutputPath;
 
 #[derive(Default)]
 pub struct Options {
@@ -262,7 +263,12 @@ fn assemble_all(
     let files = index
         .assets
         .iter()
-        .map(|p| (p["content/".len()..].to_string(), loaded.content[p].clone()))
+        .map(|p| {
+            (
+                OutputPath::content_file(p).into(),
+                loaded.content[p].clone(),
+            )
+        })
         .collect();
     cache.folders = folders;
     cache.index = index;
@@ -529,7 +535,7 @@ fn swap_in(
         };
         // The folder's pictures, in the sorted list of copied files, replaced by what is there
         // now. Copies are planned by their place in the list: if that moves, so do the pages.
-        let prefix = format!("guides/{slug}/");
+        let prefix = OutputPath::guide_folder(slug);
         let start = site
             .files
             .partition_point(|(p, _)| p.as_str() < prefix.as_str());
@@ -538,7 +544,7 @@ fn swap_in(
             .iter()
             .filter_map(|path| {
                 let bytes = loaded.content.get(path)?.clone();
-                Some((path["content/".len()..].to_string(), bytes))
+                Some((OutputPath::content_file(path).into(), bytes))
             })
             .collect();
         pages |= !site.files[start..end]
@@ -710,7 +716,7 @@ fn logo(
     let path = config.logo.as_ref()?;
     let target = format!("content/{}", path.trim_start_matches("./"));
     if index.assets.contains(&target) {
-        return Some(target["content/".len()..].to_string());
+        return Some(OutputPath::content_file(&target).into());
     }
     let (source, doc) = site_yaml_tree(loaded);
     problems.push(

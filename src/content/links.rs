@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::content::markdown::{Target, Unresolved};
+use crate::output::paths::{Lang, OutputPath};
 
 /// What exists in the site, for checking links before anything is rendered.
 #[derive(Debug, Default)]
@@ -175,21 +176,23 @@ impl SiteIndex {
     /// A guide page as seen from `from`: in `from`'s language when the guide is translated into
     /// it, otherwise in the main language, marked as such.
     fn page(&self, from: &From, guide: &str, step: Option<&str>, fragment: &str) -> Target {
-        let url = page_url(from.guide, guide, step);
-        if from.lang == self.main_language
+        let here = self.page_of(from);
+        let in_language = |lang| match step {
+            Some(step) => OutputPath::step(lang, guide, step),
+            None => OutputPath::overview(lang, guide),
+        };
+        let lang = Lang::of(from.lang, &self.main_language);
+        if lang == Lang::Main
             || self
                 .translated
                 .get(from.lang)
                 .is_some_and(|t| t.contains(guide))
         {
+            let url = in_language(lang).url_from(&here);
             return Target::same(format!("{url}{fragment}"));
         }
-        let url = match url.strip_prefix("../") {
-            Some(other_guide) => format!("../../../guides/{other_guide}"),
-            None => format!("../../../guides/{guide}/{url}"),
-        };
         Target {
-            url: format!("{url}{fragment}"),
+            url: format!("{}{fragment}", in_language(Lang::Main).url_from(&here)),
             other_language: Some((
                 self.main_language.clone(),
                 self.language_note(from.lang, &self.main_language),
@@ -197,17 +200,15 @@ impl SiteIndex {
         }
     }
 
-    /// Content file `content/X` is published as `X`, once for all languages.
+    /// A page that markdown from `from` is shown on: every page of a guide sits in the guide's
+    /// folder, so the same URLs serve them all.
+    fn page_of(&self, from: &From) -> OutputPath {
+        OutputPath::overview(Lang::of(from.lang, &self.main_language), from.guide)
+    }
+
+    /// Content file `content/X` is published once for all languages.
     fn asset_url(&self, from: &From, target: &str) -> String {
-        let out = target.strip_prefix("content/").unwrap_or(target);
-        if from.lang != self.main_language {
-            return format!("../../../{out}");
-        }
-        let here = format!("guides/{}/", from.guide);
-        match out.strip_prefix(&here) {
-            Some(inside) => inside.to_string(),
-            None => format!("../../{out}"),
-        }
+        OutputPath::content_file(target).url_from(&self.page_of(from))
     }
 
     /// Joins a relative path to the markdown file's folder, refusing paths that leave `content/`.
@@ -296,24 +297,6 @@ fn split_fragment(dest: &str) -> (&str, &str) {
     match dest.find(['#', '?']) {
         Some(i) => (&dest[..i], &dest[i..]),
         None => (dest, ""),
-    }
-}
-
-/// Output path of a guide page: its overview, or one of its steps.
-pub fn page_path(guide: &str, step: Option<&str>) -> String {
-    match step {
-        Some(s) => format!("guides/{guide}/{s}.html"),
-        None => format!("guides/{guide}/index.html"),
-    }
-}
-
-/// URL of a guide page as seen from a page of guide `from_guide` (all in `guides/<slug>/`).
-fn page_url(from_guide: &str, guide: &str, step: Option<&str>) -> String {
-    let file = step.map_or_else(|| "index.html".to_string(), |s| format!("{s}.html"));
-    if guide == from_guide {
-        file
-    } else {
-        format!("../{guide}/{file}")
     }
 }
 

@@ -5,20 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::diagnostic::Diagnostic;
-
-/// The pages printed to PDF, and the name each PDF gets: `<guide>-handout.pdf` and so on, so a
-/// downloaded file still says what it is.
-const PRINTED: &[&str] = &["handout", "checklist", "log"];
-
-/// PDF path for a guide page, if that page is printed.
-pub fn pdf_for(page: &str) -> Option<String> {
-    let rest = page.strip_prefix("guides/")?;
-    let (slug, file) = rest.split_once('/')?;
-    let kind = file.strip_suffix(".html")?;
-    PRINTED
-        .contains(&kind)
-        .then(|| format!("guides/{slug}/{slug}-{kind}.pdf"))
-}
+use crate::output::paths::OutputPath;
 
 /// The browser to print with: `HANDOUT_CHROMIUM`, or a Chromium or Chrome on PATH.
 pub fn find_chromium() -> Result<PathBuf, Diagnostic> {
@@ -46,13 +33,13 @@ pub fn find_chromium() -> Result<PathBuf, Diagnostic> {
         })
 }
 
-/// Prints every handout, checklist and log page found in `site` (a folder holding the built
-/// site) to its PDF beside it.
-pub fn print_all(chromium: &Path, site: &Path, pages: &[String]) -> Result<(), Diagnostic> {
-    let jobs: Vec<(&String, String)> = pages
-        .iter()
-        .filter_map(|p| pdf_for(p).map(|pdf| (p, pdf)))
-        .collect();
+/// Prints each of `jobs` (a page of `site`, a folder holding the built site, and the PDF it is
+/// printed to, both as the plan places them).
+pub(crate) fn print_all(
+    chromium: &Path,
+    site: &Path,
+    jobs: &[(OutputPath, OutputPath)],
+) -> Result<(), Diagnostic> {
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .min(4);
@@ -135,23 +122,4 @@ fn running_as_root() -> bool {
 #[cfg(not(target_os = "linux"))]
 fn running_as_root() -> bool {
     false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn printed_pages_get_descriptive_pdf_names() {
-        assert_eq!(
-            pdf_for("guides/leash/handout.html").as_deref(),
-            Some("guides/leash/leash-handout.pdf")
-        );
-        assert_eq!(
-            pdf_for("guides/leash/log.html").as_deref(),
-            Some("guides/leash/leash-log.pdf")
-        );
-        assert_eq!(pdf_for("guides/leash/index.html"), None);
-        assert_eq!(pdf_for("index.html"), None);
-    }
 }

@@ -1,11 +1,11 @@
-//! Deciding what to write: one entry per output file, each saying what it is made from. Page
-//! kinds and paths live here; nothing is rendered yet.
+//! Deciding what to write: one entry per output file, each saying what it is made from and which
+//! guide it belongs to. Page kinds live here, their paths in `paths`; nothing is rendered yet.
 
 use std::collections::BTreeMap;
 
-use crate::content::links::page_path;
 use crate::content::model::Site;
 use crate::diagnostic::Diagnostic;
+use crate::output::paths::{Lang, OutputPath, Printed};
 use crate::output::theme::Theme;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,15 +55,6 @@ impl PageKind {
     }
 }
 
-/// Where a language's pages go: the main language (index 0) at the top, others in `<code>/`.
-pub fn language_folder(index: usize, code: &str) -> String {
-    if index == 0 {
-        String::new()
-    } else {
-        format!("{code}/")
-    }
-}
-
 /// Guides per part of the search index.
 pub const SEARCH_PART: usize = 100;
 
@@ -72,24 +63,59 @@ pub fn search_parts(guides: usize) -> usize {
     guides.div_ceil(SEARCH_PART).max(1)
 }
 
-/// The file name of a part of the search index, in its language's folder.
-pub fn search_file(part: usize) -> String {
-    match part {
-        0 => "search-index.js".into(),
-        n => format!("search-index-{}.js", n + 1),
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Page {
-    /// Output path, relative to the output folder, `/`-separated.
-    pub path: String,
+    /// Output path, relative to the output folder.
+    pub path: OutputPath,
     pub kind: PageKind,
     /// Index into `Site::guides` for guide pages.
     pub guide: Option<usize>,
     /// Index into `Site::languages()`: 0 is the main language, whose pages are at the top;
     /// a translation's pages are under `<language>/`.
     pub lang: usize,
+}
+
+/// Where the page of `kind` goes in language `lang` (an index into `Site::languages()`), for
+/// guide `guide` when it is a guide's page; `None` when that guide has no such page in that
+/// language.
+pub fn page_path(
+    site: &Site,
+    kind: PageKind,
+    guide: Option<usize>,
+    lang: usize,
+) -> Option<OutputPath> {
+    let code = site.languages().nth(lang)?;
+    let l = Lang::nth(lang, code);
+    let slug = |g: usize| site.guides.get(g).map(|guide| guide.slug.as_str());
+    Some(match (kind, guide) {
+        (PageKind::Index, _) => OutputPath::index(l),
+        (PageKind::NotFound, _) => OutputPath::not_found(),
+        (PageKind::Sitemap, _) => OutputPath::sitemap(),
+        (PageKind::Robots, _) => OutputPath::robots(),
+        (PageKind::Manifest, _) => OutputPath::manifest(),
+        (PageKind::SearchIndex(part), _) => OutputPath::search_part(l, part),
+        (_, None) => return None,
+        (PageKind::Overview, Some(g)) => OutputPath::overview(l, slug(g)?),
+        (PageKind::Step(s), Some(g)) => {
+            let step = &site.guide_in(g, code)?.steps.get(s)?.slug;
+            OutputPath::step(l, slug(g)?, step)
+        }
+        (PageKind::Checklist, Some(g)) => OutputPath::checklist(l, slug(g)?),
+        (PageKind::Handout, Some(g)) => OutputPath::handout(l, slug(g)?),
+        (PageKind::Log, Some(g)) => OutputPath::log(l, slug(g)?),
+    })
+}
+
+impl PageKind {
+    /// The kind of PDF this page is printed to, if it is printed.
+    pub fn printed(self) -> Option<Printed> {
+        match self {
+            PageKind::Handout => Some(Printed::Handout),
+            PageKind::Checklist => Some(Printed::Checklist),
+            PageKind::Log => Some(Printed::Log),
+            _ => None,
+        }
+    }
 }
 
 /// A file copied as it is.
@@ -101,85 +127,131 @@ pub enum Copy {
     Theme(String),
 }
 
+#[derive(Debug, Clone)]
+pub struct Copied {
+    pub path: OutputPath,
+    pub source: Copy,
+    /// Index into `Site::guides` for a guide's own files (its pictures).
+    pub guide: Option<usize>,
+}
+
 #[derive(Debug, Default)]
 pub struct Plan {
     pub pages: Vec<Page>,
-    pub copies: Vec<(String, Copy)>,
+    pub copies: Vec<Copied>,
+    /// Every output path, sorted: pages first (`i`), then copies (`pages.len() + i`).
+    sorted: Vec<usize>,
+}
+
+impl Plan {
+    fn path(&self, i: usize) -> &str {
+        match self.pages.get(i) {
+            Some(page) => &page.path,
+            None => &self.copies[i - self.pages.len()].path,
+        }
+    }
+
+    /// Whether the plan makes the file at `path`.
+    pub fn contains(&self, path: &str) -> bool {
+        self.sorted
+            .binary_search_by(|&i| self.path(i).cmp(path))
+            .is_ok()
+    }
+
+    /// Every printed page with the PDF it is printed to, in each language the guide has.
+    pub fn pdfs(&self, site: &Site) -> Vec<(OutputPath, OutputPath)> {
+        let languages: Vec<&str> = site.languages().collect();
+        self.pages
+            .iter()
+            .filter_map(|page| {
+                let kind = page.kind.printed()?;
+                let slug = &site.guides.get(page.guide?)?.slug;
+                let lang = Lang::nth(page.lang, languages.get(page.lang)?);
+                Some((page.path.clone(), OutputPath::pdf(lang, slug, kind)))
+            })
+            .collect()
+    }
 }
 
 pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
     let mut plan = Plan::default();
-    // Files the whole site shares, in the main language only.
-    let mut site_file = |path: &str, kind| {
-        plan.pages.push(Page {
-            path: path.into(),
-            kind,
-            guide: None,
-            lang: 0,
-        })
-    };
-    site_file("404.html", PageKind::NotFound);
-    site_file("manifest.webmanifest", PageKind::Manifest);
-    if site.config.base_url.is_some() {
-        site_file("sitemap.xml", PageKind::Sitemap);
-        site_file("robots.txt", PageKind::Robots);
-    }
-    for (lang, code) in site.languages().enumerate() {
-        let prefix = language_folder(lang, code);
-        let mut add = |path: String, kind, guide| {
+    let mut add = |kind, guide, lang| {
+        if let Some(path) = page_path(site, kind, guide, lang) {
             plan.pages.push(Page {
-                path: format!("{prefix}{path}"),
+                path,
                 kind,
                 guide,
                 lang,
             })
-        };
-        add("index.html".into(), PageKind::Index, None);
+        }
+    };
+    // Files the whole site shares, in the main language only.
+    add(PageKind::NotFound, None, 0);
+    add(PageKind::Manifest, None, 0);
+    if site.config.base_url.is_some() {
+        add(PageKind::Sitemap, None, 0);
+        add(PageKind::Robots, None, 0);
+    }
+    for (lang, code) in site.languages().enumerate() {
+        add(PageKind::Index, None, lang);
         for part in 0..search_parts(site.guides.len()) {
-            add(search_file(part), PageKind::SearchIndex(part), None);
+            add(PageKind::SearchIndex(part), None, lang);
         }
         for g in 0..site.guides.len() {
             let Some(guide) = site.guide_in(g, code) else {
                 continue;
             };
-            let dir = format!("guides/{}", guide.slug);
-            add(page_path(&guide.slug, None), PageKind::Overview, Some(g));
-            for (s, step) in guide.steps.iter().enumerate() {
-                add(
-                    page_path(&guide.slug, Some(&step.slug)),
-                    PageKind::Step(s),
-                    Some(g),
-                );
+            add(PageKind::Overview, Some(g), lang);
+            for s in 0..guide.steps.len() {
+                add(PageKind::Step(s), Some(g), lang);
             }
-            add(
-                format!("{dir}/checklist.html"),
-                PageKind::Checklist,
-                Some(g),
-            );
-            add(format!("{dir}/handout.html"), PageKind::Handout, Some(g));
-            add(format!("{dir}/log.html"), PageKind::Log, Some(g));
+            add(PageKind::Checklist, Some(g), lang);
+            add(PageKind::Handout, Some(g), lang);
+            add(PageKind::Log, Some(g), lang);
         }
     }
     for (name, _) in theme.assets() {
-        plan.copies
-            .push((name.to_string(), Copy::Theme(name.to_string())));
+        plan.copies.push(Copied {
+            path: OutputPath::theme_file(name),
+            source: Copy::Theme(name.to_string()),
+            guide: None,
+        });
+    }
+    // The site's files are sorted by path: each guide's are those in its folder.
+    let mut owner = vec![None; site.files.len()];
+    for (g, guide) in site.guides.iter().enumerate() {
+        let folder = OutputPath::guide_folder(&guide.slug);
+        let start = site
+            .files
+            .partition_point(|(p, _)| p.as_str() < folder.as_str());
+        let end = start + site.files[start..].partition_point(|(p, _)| p.starts_with(&folder));
+        owner[start..end].fill(Some(g));
     }
     for (i, (path, _)) in site.files.iter().enumerate() {
-        plan.copies.push((path.clone(), Copy::Content(i)));
+        plan.copies.push(Copied {
+            path: OutputPath::published(path),
+            source: Copy::Content(i),
+            guide: owner[i],
+        });
     }
 
-    // A content file must not take the place of a page or a theme file.
-    let mut taken: BTreeMap<&str, &str> = BTreeMap::new();
+    // A content file must not take the place of a page or a theme file. The map of every
+    // path, in order, is also the plan's sorted index.
+    let mut taken: BTreeMap<&str, usize> = BTreeMap::new();
     let mut problems = Vec::new();
-    for page in &plan.pages {
-        taken.insert(&page.path, "a page the build makes");
+    for (i, page) in plan.pages.iter().enumerate() {
+        taken.insert(&page.path, i);
     }
-    for (path, copy) in &plan.copies {
-        let what = match copy {
-            Copy::Theme(_) => "a file of the theme",
-            Copy::Content(_) => "another file",
-        };
-        if let Some(other) = taken.insert(path, what) {
+    for (i, copy) in plan.copies.iter().enumerate() {
+        if let Some(other) = taken.insert(&copy.path, plan.pages.len() + i) {
+            let other = match other.checked_sub(plan.pages.len()) {
+                None => "a page the build makes",
+                Some(c) => match plan.copies[c].source {
+                    Copy::Theme(_) => "a file of the theme",
+                    Copy::Content(_) => "another file",
+                },
+            };
+            let path = &copy.path;
             problems.push(
                 Diagnostic::file(
                     format!("content/{path}"),
@@ -190,29 +262,88 @@ pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
         }
     }
     if problems.is_empty() {
+        let sorted = taken.into_values().collect();
+        plan.sorted = sorted;
         Ok(plan)
     } else {
         Err(problems)
     }
 }
 
-/// The guide an output file belongs to: `guides/<slug>/...`, or `<lang>/guides/<slug>/...` in a
-/// translation.
-pub fn guide_of(path: &str) -> Option<&str> {
-    let rest = path.strip_prefix("guides/").or_else(|| {
-        let (_, after) = path.split_once('/')?;
-        after.strip_prefix("guides/")
-    })?;
-    Some(rest.split_once('/')?.0)
-}
-
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// The minimal fixture with its second guide translated into Spanish, planned.
+    fn planned() -> (Site, Plan) {
+        let dir = tempfile::TempDir::new().unwrap();
+        let fixture = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/minimal/content"
+        );
+        for entry in walkdir::WalkDir::new(fixture) {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(fixture).unwrap();
+            let to = dir.path().join("content").join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        let settings = dir.path().join("content/site.yaml");
+        let text = std::fs::read_to_string(&settings).unwrap();
+        std::fs::write(
+            &settings,
+            format!("{text}translations: [es]\nmissing_translation: fallback\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("content/guides/second-guide/guide.es.yaml"),
+            "title: Segunda\nsummary: Corta.\ntime_needed: Un día\nintro: Por qué.\n",
+        )
+        .unwrap();
+        let loaded = crate::content::load::load(dir.path()).unwrap();
+        let site = crate::content::assemble::assemble(&loaded, &Default::default()).unwrap();
+        let plan = plan(&site, &Theme::new(&loaded.templates)).unwrap();
+        (site, plan)
+    }
+
     #[test]
-    fn output_files_belong_to_their_guide_in_every_language() {
-        assert_eq!(super::guide_of("guides/leash/a.html"), Some("leash"));
-        assert_eq!(super::guide_of("es/guides/leash/a.html"), Some("leash"));
-        assert_eq!(super::guide_of("es/index.html"), None);
-        assert_eq!(super::guide_of("assets/style.css"), None);
+    fn each_printed_page_has_a_pdf_in_its_own_language() {
+        let (site, plan) = planned();
+        let pdfs: Vec<(String, String)> = plan
+            .pdfs(&site)
+            .into_iter()
+            .map(|(page, pdf)| (page.into(), pdf.into()))
+            .collect();
+        let has = |page: &str, pdf: &str| pdfs.iter().any(|(a, b)| a == page && b == pdf);
+        assert_eq!(pdfs.len(), 9, "{pdfs:#?}");
+        // Two guides in English and one in Spanish, three PDFs each.
+        assert!(has(
+            "es/guides/second-guide/handout.html",
+            "es/guides/second-guide/second-guide-handout-es.pdf"
+        ));
+        assert!(has(
+            "guides/first-guide/log.html",
+            "guides/first-guide/first-guide-log.pdf"
+        ));
+    }
+
+    #[test]
+    fn the_plan_knows_its_files_and_each_pictures_guide() {
+        let (site, plan) = planned();
+        assert!(plan.contains("es/guides/second-guide/only-step.html"));
+        assert!(plan.contains("assets/style.css"));
+        assert!(!plan.contains("es/guides/first-guide/index.html"));
+        let toy = plan
+            .copies
+            .iter()
+            .find(|c| c.path.as_str() == "guides/first-guide/images/toy.svg")
+            .unwrap();
+        assert_eq!(
+            toy.guide.map(|g| site.guides[g].slug.as_str()),
+            Some("first-guide")
+        );
     }
 }

@@ -10,7 +10,8 @@ use tera::{Context, ErrorKind, Tera, Value};
 
 use crate::content::model::{Guide, Site};
 use crate::diagnostic::Diagnostic;
-use crate::output::plan::{Copy, Page, PageKind, Plan};
+use crate::output::paths::{Lang, OutputPath, Printed, asset};
+use crate::output::plan::{Copy, Page, PageKind, Plan, page_path};
 use crate::output::theme::Theme;
 
 /// A guide as the site index lists it.
@@ -101,14 +102,12 @@ struct IndexLists {
 /// What the pages of one language share: its words, the site's text and the index's lists.
 struct Language<'s> {
     code: &'s str,
-    /// Where its pages go: `` for the main language, `es/` for Spanish.
-    prefix: String,
+    /// Which folder its pages go in.
+    lang: Lang<'s>,
     name: String,
     words: Value,
     site: Value,
     species_words: &'s crate::content::i18n::Strings,
-    /// `../` from this language's folder to the main one's.
-    up: &'static str,
     all_words:
         &'s std::collections::BTreeMap<String, std::sync::Arc<crate::content::i18n::Strings>>,
     lists: std::sync::OnceLock<IndexLists>,
@@ -120,8 +119,6 @@ impl<'s> Language<'s> {
     fn new(site: &'s Site, code: &'s str, index: usize) -> Language<'s> {
         static NONE: crate::content::i18n::Strings = crate::content::i18n::Strings::new();
         let words = site.words.get(code).map_or(&NONE, |w| w.as_ref());
-        let prefix = crate::output::plan::language_folder(index, code);
-        let up = if index == 0 { "" } else { "../" };
         let mut config = site.config.clone();
         if let Some(tr) = site.translated_config.get(code) {
             config.tagline = tr.tagline.clone().or(config.tagline);
@@ -136,8 +133,7 @@ impl<'s> Language<'s> {
             .collect();
         Language {
             code,
-            prefix,
-            up,
+            lang: Lang::nth(index, code),
             name: words.get("language_name").cloned().unwrap_or_default(),
             words: Value::from_serializable(words),
             site: Value::from_serializable(&config),
@@ -154,10 +150,10 @@ impl<'s> Language<'s> {
     }
 
     fn make_lists(&self) -> IndexLists {
-        let (lang, code, up, shown) = (self, self.code, self.up, &self.shown);
+        let (lang, code, shown) = (self, self.code, &self.shown);
+        let index = OutputPath::index(self.lang);
         let url = |g: &Guide, here: bool| {
-            let up = if here { "" } else { up };
-            format!("{up}guides/{}/index.html", g.slug)
+            OutputPath::overview(self.guide_lang(here), &g.slug).url_from(&index)
         };
         let cards: Vec<GuideCard> = shown
             .iter()
@@ -205,26 +201,36 @@ impl<'s> Language<'s> {
         }
     }
 
-    /// Guide and step text for one part of the index page's search, as JSON.
+    /// Where a guide's pages are shown in this language's lists: in this language when it is
+    /// translated (`here`), else in the main one.
+    fn guide_lang(&self, here: bool) -> Lang<'s> {
+        match here {
+            true => self.lang,
+            false => Lang::Main,
+        }
+    }
+
+    /// Guide and step text for one part of the index page's search, as JSON. Its URLs are
+    /// relative to the index page, which loads it.
     fn search_index(&self, part: usize) -> Value {
-        let up = self.up;
+        let index = OutputPath::index(self.lang);
         let entries: Vec<SearchEntry> = self
             .shown
             .iter()
             .skip(part * crate::output::plan::SEARCH_PART)
             .take(crate::output::plan::SEARCH_PART)
             .map(|(g, here)| {
-                let up = if *here { "" } else { up };
+                let lang = self.guide_lang(*here);
                 SearchEntry {
                     title: &g.meta.title,
                     summary: &g.meta.summary,
-                    url: format!("{up}guides/{}/index.html", g.slug),
+                    url: OutputPath::overview(lang, &g.slug).url_from(&index),
                     steps: g
                         .steps
                         .iter()
                         .map(|s| SearchStep {
                             title: &s.front.title,
-                            url: format!("{up}guides/{}/{}.html", g.slug, s.slug),
+                            url: OutputPath::step(lang, &g.slug, &s.slug).url_from(&index),
                             text: s.words.as_str(),
                         })
                         .collect(),
@@ -252,11 +258,6 @@ impl<'s> Language<'s> {
 
 /// `page` in each language it exists in (the page itself included).
 fn alternates(site: &Site, langs: &[Language], page: &Page) -> Vec<Alternate> {
-    let here = &langs[page.lang];
-    let Some(base) = page.path.strip_prefix(here.prefix.as_str()) else {
-        return Vec::new();
-    };
-    let root = "../".repeat(page.path.matches('/').count());
     langs
         .iter()
         .enumerate()
@@ -264,19 +265,19 @@ fn alternates(site: &Site, langs: &[Language], page: &Page) -> Vec<Alternate> {
             Some(g) => site.guide_in(g, l.code).is_some(),
             None => page.kind == PageKind::Index || *i == page.lang,
         })
-        .map(|(i, l)| {
-            let path = format!("{}{base}", l.prefix);
-            let url = format!("{root}{path}");
-            Alternate {
+        .filter_map(|(i, l)| {
+            let path = page_path(site, page.kind, page.guide, i)?;
+            let url = path.url_from_top(&page.path);
+            Some(Alternate {
                 lang: l.code.to_string(),
                 name: l.name.clone(),
-                href: match site.config.base_url {
-                    Some(_) => address(site, &path),
+                href: match &site.config.base_url {
+                    Some(base) => path.address(base),
                     None => url.clone(),
                 },
                 url,
                 current: i == page.lang,
-            }
+            })
         })
         .collect()
 }
@@ -402,7 +403,7 @@ impl Renderer {
         let mut site_pages = Vec::new();
         let mut guide_pages: BTreeMap<(usize, usize), Vec<&Page>> = BTreeMap::new();
         for page in &plan.pages {
-            if !wanted(&page.path, Some(page)) {
+            if !wanted(page.path.as_str(), Some(page)) {
                 continue;
             }
             match page.guide {
@@ -410,7 +411,7 @@ impl Renderer {
                 None => site_pages.push(page),
             }
         }
-        let render = |page: &Page, guide: Option<&Value>| -> Result<(), Diagnostic> {
+        let render = |page: &Page, guide: Option<&GuideValues>| -> Result<(), Diagnostic> {
             let ctx = self.context(site, plan, &langs, page, guide);
             self.progress.inc(1);
             let bytes = self
@@ -435,7 +436,7 @@ impl Renderer {
                     .flat_map_iter(|((g, l), pages)| {
                         let guide = site
                             .guide_in(g, langs[l].code)
-                            .map(|guide| Value::from_serializable(guide.as_ref()));
+                            .map(|guide| GuideValues::new(site, &langs[l], guide));
                         pages
                             .into_iter()
                             .filter_map(|page| render(page, guide.as_ref()).err())
@@ -448,14 +449,14 @@ impl Renderer {
         problems.extend(
             plan.copies
                 .par_iter()
-                .filter(|(path, _)| wanted(path, None))
-                .filter_map(|(path, copy)| {
-                    let bytes = match copy {
+                .filter(|copy| wanted(copy.path.as_str(), None))
+                .filter_map(|copy| {
+                    let bytes = match &copy.source {
                         Copy::Content(i) => site.files[*i].1.clone(),
                         Copy::Theme(name) => self.theme.files[name].0.to_vec(),
                     };
                     self.progress.inc(1);
-                    sink(path, bytes).err()
+                    sink(&copy.path, bytes).err()
                 })
                 .collect::<Vec<_>>(),
         );
@@ -477,19 +478,22 @@ impl Renderer {
         plan: &Plan,
         langs: &[Language],
         page: &Page,
-        guide_value: Option<&Value>,
+        guide_values: Option<&GuideValues>,
     ) -> Context {
         let lang = &langs[page.lang];
         let mut ctx = Context::new();
-        let depth = page.path.matches('/').count();
-        let root = "../".repeat(depth);
-        ctx.insert("home", &format!("{root}{}", lang.prefix));
-        ctx.insert("root", &root);
-        ctx.insert("path", &page.path);
+        // The way up to the output's top, for a site's own templates that link its own files.
+        ctx.insert("root", &page.path.up_to_top());
+        ctx.insert("path", page.path.as_str());
         ctx.insert("lang", lang.code);
         ctx.insert("main_language_name", &langs[0].name);
         ctx.insert_value("t", lang.words.clone());
         ctx.insert_value("site", lang.site.clone());
+        let guide = page.guide.and_then(|g| site.guide_in(g, lang.code));
+        match guide_values {
+            Some(values) => ctx.insert_value("urls", values.urls.clone()),
+            None => ctx.insert("urls", &page_urls(site, lang, page)),
+        }
         if page.kind.is_html() {
             let alternates = alternates(site, langs, page);
             if alternates.len() > 1 {
@@ -498,20 +502,18 @@ impl Renderer {
         }
         // With a base URL, a page knows its address: for the canonical link, sharing tags, and,
         // on paper, where to find its current version online.
-        if site.config.base_url.is_some() && page.kind.is_html() && page.kind != PageKind::NotFound
+        if let Some(base) = &site.config.base_url
+            && page.kind.is_html()
+            && page.kind != PageKind::NotFound
         {
-            let url = address(site, &page.path);
+            let url = page.path.address(base);
             ctx.insert("qr_svg", &crate::output::qr::svg(&url));
             ctx.insert("page_url", &url);
             if page.kind == PageKind::Overview
-                && let Some(guide) = page.guide.and_then(|g| site.guide_in(g, lang.code))
+                && let Some(guide) = guide
             {
-                let step_url = |slug: &str| {
-                    address(
-                        site,
-                        &format!("{}guides/{}/{slug}.html", lang.prefix, guide.slug),
-                    )
-                };
+                let step_url =
+                    |slug: &str| OutputPath::step(lang.lang, &guide.slug, slug).address(base);
                 ctx.insert(
                     "jsonld",
                     &crate::output::structured::howto(guide, &url, step_url),
@@ -519,27 +521,21 @@ impl Renderer {
             }
         }
         match page.kind {
-            PageKind::Sitemap => ctx.insert("urls", &sitemap(site, plan, langs)),
+            PageKind::Sitemap => ctx.insert("entries", &sitemap(site, plan, langs)),
             PageKind::SearchIndex(part) => ctx.insert_value("search", lang.search_index(part)),
-            PageKind::Index => ctx.insert(
-                "search_files",
-                &(0..crate::output::plan::search_parts(site.guides.len()))
-                    .map(crate::output::plan::search_file)
-                    .collect::<Vec<_>>(),
-            ),
             _ => {}
         }
-        match page.guide.and_then(|g| site.guide_in(g, lang.code)) {
+        match guide {
             Some(guide) => {
-                if let Some(value) = guide_value {
-                    ctx.insert_value("guide", value.clone());
+                if let Some(values) = guide_values {
+                    ctx.insert_value("guide", values.guide.clone());
                 }
                 ctx.insert(
                     "species_name",
                     &lang.name_of("species_", &guide.meta.species),
                 );
                 if let PageKind::Step(s) = page.kind {
-                    step_context(&mut ctx, guide, s);
+                    step_context(&mut ctx, guide, s, lang.lang, &page.path);
                 }
                 if page.kind == PageKind::Log {
                     ctx.insert("rows", &(1..=guide.meta.log_rows).collect::<Vec<_>>());
@@ -558,15 +554,158 @@ impl Renderer {
     }
 }
 
+/// What every page of a guide in one language shares, made once for them all.
+struct GuideValues {
+    guide: Value,
+    urls: Value,
+}
+
+impl GuideValues {
+    fn new(site: &Site, lang: &Language, guide: &Guide) -> GuideValues {
+        GuideValues {
+            guide: guide_value(guide, lang.lang),
+            urls: Value::from_serializable(&guide_urls(site, lang, guide)),
+        }
+    }
+}
+
+/// A guide as its pages' templates see it: the model, each step with its `url` (every page of a
+/// guide sits in the guide's folder, so one URL serves them all).
+fn guide_value(guide: &Guide, lang: Lang) -> Value {
+    let value = Value::from_serializable(guide);
+    if !value.is_map() {
+        return value;
+    }
+    // Each value held once, so taking it apart copies no text.
+    let mut map = value.into_map().unwrap_or_default();
+    let steps_key = tera::value::Key::from("steps");
+    let steps: Vec<Value> = map
+        .remove(&steps_key)
+        .and_then(|steps| steps.as_array().map(<[Value]>::to_vec))
+        .unwrap_or_default();
+    let overview = OutputPath::overview(lang, &guide.slug);
+    let steps: Vec<Value> = steps
+        .into_iter()
+        .zip(&guide.steps)
+        .map(|(value, step)| match value.into_map() {
+            Some(mut step_map) => {
+                let url = OutputPath::step(lang, &guide.slug, &step.slug).url_from(&overview);
+                step_map.insert(tera::value::Key::from("url"), Value::from(url));
+                Value::from(step_map)
+            }
+            None => Value::none(),
+        })
+        .collect();
+    map.insert(steps_key, Value::from(steps));
+    Value::from(map)
+}
+
+/// Every URL a page prints, relative to it (or, for robots.txt, absolute): templates never
+/// build one. Fields that do not apply to a page are left empty.
+#[derive(Serialize, Default)]
+struct Urls {
+    /// This language's index of guides.
+    home: String,
+    style: String,
+    icon: String,
+    manifest: String,
+    logo: Option<String>,
+    /// The index page: the parts of its search, and its script.
+    search: Vec<String>,
+    library_script: Option<String>,
+    /// A guide's pages (its steps' URLs are in `guide.steps`).
+    overview: Option<String>,
+    checklist: Option<String>,
+    handout: Option<String>,
+    log: Option<String>,
+    /// The guide's PDFs in this page's language (linked when the build makes them), and the
+    /// checklist's script.
+    pdf: Option<PdfUrls>,
+    checklist_script: Option<String>,
+    /// The manifest's start page.
+    start: Option<String>,
+    /// robots.txt: the sitemap's address.
+    sitemap: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PdfUrls {
+    handout: String,
+    checklist: String,
+    log: String,
+}
+
+/// The URLs every page prints, from the page at `here`. The site-wide links go up to the top
+/// and down, as they always have.
+fn site_urls(site: &Site, lang: &Language, here: &OutputPath) -> Urls {
+    let top = |path: OutputPath| path.url_from_top(here);
+    Urls {
+        home: top(OutputPath::index(lang.lang)),
+        style: top(OutputPath::theme_file(asset::STYLE)),
+        icon: top(OutputPath::theme_file(asset::ICON)),
+        manifest: top(OutputPath::manifest()),
+        logo: site.logo.as_deref().map(|l| top(OutputPath::published(l))),
+        ..Urls::default()
+    }
+}
+
+/// The URLs of one of the site's own pages (not a guide's).
+fn page_urls(site: &Site, lang: &Language, page: &Page) -> Urls {
+    let here = &page.path;
+    let mut urls = site_urls(site, lang, here);
+    match page.kind {
+        PageKind::Index => {
+            urls.search = (0..crate::output::plan::search_parts(site.guides.len()))
+                .map(|part| OutputPath::search_part(lang.lang, part).url_from(here))
+                .collect();
+            urls.library_script =
+                Some(OutputPath::theme_file(asset::LIBRARY_SCRIPT).url_from_top(here));
+        }
+        PageKind::Manifest => urls.start = Some(OutputPath::index(Lang::Main).url_from(here)),
+        PageKind::Robots => {
+            urls.sitemap = site
+                .config
+                .base_url
+                .as_deref()
+                .map(|base| OutputPath::sitemap().address(base));
+        }
+        _ => {}
+    }
+    urls
+}
+
+/// The URLs of a guide's pages in one language: they all sit in the guide's folder, so they
+/// share them.
+fn guide_urls(site: &Site, lang: &Language, guide: &Guide) -> Urls {
+    let (l, slug) = (lang.lang, guide.slug.as_str());
+    let here = OutputPath::overview(l, slug);
+    let near = |path: OutputPath| path.url_from(&here);
+    let pdf = |kind| near(OutputPath::pdf(l, slug, kind));
+    Urls {
+        overview: Some(near(OutputPath::overview(l, slug))),
+        checklist: Some(near(OutputPath::checklist(l, slug))),
+        handout: Some(near(OutputPath::handout(l, slug))),
+        log: Some(near(OutputPath::log(l, slug))),
+        pdf: Some(PdfUrls {
+            handout: pdf(Printed::Handout),
+            checklist: pdf(Printed::Checklist),
+            log: pdf(Printed::Log),
+        }),
+        checklist_script: Some(OutputPath::theme_file(asset::CHECKLIST_SCRIPT).url_from_top(&here)),
+        ..site_urls(site, lang, &here)
+    }
+}
+
 /// Every page a person reads, for the sitemap, with its other languages.
 fn sitemap(site: &Site, plan: &Plan, langs: &[Language]) -> Vec<SitemapEntry> {
+    let base = site.config.base_url.as_deref().unwrap_or_default();
     plan.pages
         .iter()
         .filter(|p| p.kind.is_html() && p.kind != PageKind::NotFound)
         .map(|p| {
             let alternates = alternates(site, langs, p);
             SitemapEntry {
-                loc: address(site, &p.path),
+                loc: p.path.address(base),
                 alternates: if alternates.len() > 1 {
                     alternates
                 } else {
@@ -577,21 +716,14 @@ fn sitemap(site: &Site, plan: &Plan, langs: &[Language]) -> Vec<SitemapEntry> {
         .collect()
 }
 
-/// A page's web address (the site has a base URL): an `index.html` is addressed by its
-/// folder, as web servers serve it.
-fn address(site: &Site, path: &str) -> String {
-    let base = site.config.base_url.as_deref().unwrap_or_default();
-    format!("{base}{}", path.strip_suffix("index.html").unwrap_or(path))
-}
-
-fn step_context(ctx: &mut Context, guide: &Guide, s: usize) {
+fn step_context(ctx: &mut Context, guide: &Guide, s: usize, lang: Lang, here: &OutputPath) {
     let step = &guide.steps[s];
     let link = |i: usize| {
         let st = &guide.steps[i];
         StepLink {
             number: st.number,
             title: &st.front.title,
-            url: format!("{}.html", st.slug),
+            url: OutputPath::step(lang, &guide.slug, &st.slug).url_from(here),
             lang: st.lang.as_deref(),
         }
     };

@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use crate::content::assemble::{self, Rebuilt};
 use crate::content::load::{self, LoadedSite};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::output::plan::guide_of;
 use crate::pipeline::{RebuildCache, Templates, rerender};
 
 /// Templates that make one kind of page each.
@@ -147,15 +146,13 @@ impl Session {
                         new
                     }
                     // Only what was rendered is compared. A guide's files come or go only when
-                    // its pages do: only then are its old files looked for.
-                    Rebuilt::Guides {
-                        guides: set, pages, ..
-                    } => {
+                    // its pages do: only then are old files the plan no longer makes looked for.
+                    Rebuilt::Guides { pages, .. } => {
                         let mut new = (*self.files).clone();
                         let gone: Vec<Arc<str>> = match pages {
                             true => new
                                 .keys()
-                                .filter(|p| guide_of(p).is_some_and(|g| set.contains(g)))
+                                .filter(|p| !self.cache.planned(p))
                                 .cloned()
                                 .collect(),
                             false => Vec::new(),

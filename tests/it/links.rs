@@ -9,7 +9,7 @@ use scraper::{Html, Selector};
 use crate::helpers::{BuiltDefault, TestSite, tree};
 
 /// Problems with the links of the site in `out`; empty when every link works.
-fn broken_links(out: &Path) -> Vec<String> {
+pub(crate) fn broken_links(out: &Path) -> Vec<String> {
     let files = tree(out);
     let mut ids: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     let mut docs = Vec::new();

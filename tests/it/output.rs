@@ -308,3 +308,88 @@ fn a_long_build_stays_quiet_when_piped() {
     assert_eq!(run.stderr, "", "nothing on stderr");
     assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
 }
+
+/// The places in a template where it writes a file name or a URL of its own, instead of
+/// printing one the build gives it: an `href`, `src` or manifest URL with text outside `{{ }}`
+/// (a fragment after the URL aside), or a file name written out anywhere.
+fn hand_built_urls(name: &str, text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices(['"', '\'']) {
+        let before = &text[..at];
+        let attr = ["href=", "src=", "\"src\": ", "\"start_url\": "]
+            .iter()
+            .any(|a| before.ends_with(a));
+        if !attr {
+            continue;
+        }
+        let quote = &text[at..=at];
+        let value = text[at + 1..].split(quote).next().unwrap_or("");
+        // What the template writes itself: the value without its `{{ }}` parts.
+        let mut own = String::new();
+        let mut rest = value;
+        while let Some(start) = rest.find("{{") {
+            own.push_str(&rest[..start]);
+            rest = rest[start..].split_once("}}").map_or("", |(_, r)| r);
+        }
+        own.push_str(rest);
+        let allowed = own.is_empty()
+            || own.starts_with('#')
+            || ["tel:", "mailto:"].iter().any(|s| value.starts_with(s));
+        if !allowed {
+            found.push(format!("{name}: {value}"));
+        }
+    }
+    // A file name written in the template's own text, outside its `{{ }}` and `{% %}`.
+    let mut own = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(['{']) {
+        own.push_str(&rest[..start]);
+        let close = match rest[start..].chars().nth(1) {
+            Some('{') => "}}",
+            Some('%') => "%}",
+            _ => {
+                own.push('{');
+                rest = &rest[start + 1..];
+                continue;
+            }
+        };
+        rest = rest[start..].split_once(close).map_or("", |(_, r)| r);
+    }
+    own.push_str(rest);
+    for ext in [".html", ".pdf", ".js", ".css", ".svg", ".xml"] {
+        if let Some(at) = own.find(ext) {
+            let line = own[..at].rsplit('\n').next().unwrap_or("");
+            found.push(format!("{name}: `{ext}` after {line}"));
+        }
+    }
+    found
+}
+
+#[test]
+fn templates_print_the_urls_they_are_given_and_build_no_file_names() {
+    // The check itself notices a template building a URL.
+    for bad in [
+        r#"<a href="{{ step.slug }}.html">"#,
+        r#"<a href="{{ root }}index.html">"#,
+        r#"<link href="assets/style.css">"#,
+        r#"{"src": "assets/favicon.svg"}"#,
+        r#"<p>Print {{ guide.slug }}-handout.pdf</p>"#,
+    ] {
+        assert!(!hand_built_urls("x", bad).is_empty(), "{bad}");
+    }
+    assert!(hand_built_urls("x", r#"<a href="{{ urls.steps[0] }}#{{ id }}">"#).is_empty());
+    let mut found = Vec::new();
+    for entry in fs::read_dir(repo_root().join("templates")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_file() && !name.ends_with(".js") {
+            found.extend(hand_built_urls(&name, &fs::read_to_string(&path).unwrap()));
+        }
+    }
+    for entry in fs::read_dir(repo_root().join("templates/partials")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        found.extend(hand_built_urls(&name, &fs::read_to_string(&path).unwrap()));
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

@@ -77,3 +77,46 @@ fn without_a_browser_pdf_says_what_to_install_and_changes_nothing() {
     assert!(stderr.contains("apt-get install chromium"), "{stderr}");
     assert_eq!(before, crate::helpers::tree(&site.root().join("public")));
 }
+
+#[test]
+fn every_language_gets_its_pdfs_and_every_overview_link_resolves() {
+    if browser_or_skip("the translated PDF test").is_none() {
+        return;
+    }
+    // The minimal fixture with its second guide translated into Spanish.
+    let site = TestSite::fixture("minimal");
+    let settings = site.read("content/site.yaml");
+    site.write(
+        "content/site.yaml",
+        &format!("{settings}translations: [es]\nmissing_translation: fallback\n"),
+    )
+    .write(
+        "content/guides/second-guide/guide.es.yaml",
+        "title: Segunda guía\nsummary: Una guía pequeña.\ntime_needed: Un día\nintro: Por qué existe.\n",
+    );
+    let run = site.handout(&["pdf"]);
+    run.success();
+    // Two guides in English, one in Spanish: three PDFs each.
+    assert!(run.stdout.contains("and 9 PDFs"), "{}", run.stdout);
+    let out = site.root().join("public");
+    for kind in ["handout", "checklist", "log"] {
+        let pdf = out.join(format!("es/guides/second-guide/second-guide-{kind}-es.pdf"));
+        lopdf::Document::load(&pdf).unwrap_or_else(|e| panic!("{}: {e}", pdf.display()));
+        assert!(
+            out.join(format!("guides/second-guide/second-guide-{kind}.pdf"))
+                .is_file()
+        );
+    }
+    // Each overview links its own language's PDFs, and every link on it leads to a file.
+    let spanish = site.read("public/es/guides/second-guide/index.html");
+    assert!(
+        spanish.contains("href=\"second-guide-handout-es.pdf\""),
+        "{spanish}"
+    );
+    let problems = crate::links::broken_links(&out);
+    assert!(
+        problems.is_empty(),
+        "broken links:\n{}",
+        problems.join("\n")
+    );
+}
