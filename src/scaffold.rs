@@ -172,7 +172,7 @@ pub fn new_step(
     }
 
     let site = load::load(root).map_err(|d| vec![d])?;
-    let prefix = format!("content/guides/{guide}/");
+    let prefix = format!("{}/", names::guide_folder(guide));
     let steps_prefix = format!("{prefix}steps/");
     let mut files = GuideFiles::default();
     for (path, bytes) in site.content.range(prefix.clone()..) {
@@ -365,8 +365,8 @@ pub fn new_step(
 
 /// The site's settings, if its site.yaml reads (the build reports it otherwise).
 fn site_config(site: &load::LoadedSite) -> Option<crate::content::config::SiteConfig> {
-    let bytes = site.content.get("content/site.yaml")?;
-    crate::content::yaml::parse_file("content/site.yaml", bytes, &mut Vec::new()).map(|(_, _, c)| c)
+    let bytes = site.content.get(names::SITE_FILE)?;
+    crate::content::yaml::parse_file(names::SITE_FILE, bytes, &mut Vec::new()).map(|(_, _, c)| c)
 }
 
 /// A file whose links to moved files are renamed.

@@ -939,7 +939,7 @@ fn related_problem(
     (i, slug): (usize, &str),
     index: &SiteIndex,
 ) -> Diagnostic {
-    let path = format!("content/guides/{}/guide.yaml", guide.slug);
+    let path = names::guide_file(&guide.slug);
     let (text, doc) = loaded
         .content
         .get(&path)

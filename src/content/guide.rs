@@ -57,7 +57,7 @@ pub fn build_guide(
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Guide> {
     let lang = env.main_language;
-    let steps_dir = format!("content/guides/{slug}/steps");
+    let steps_dir = names::steps_folder(slug);
     let rendered_steps: Vec<Step> = steps
         .iter()
         .filter_map(|(number, step_slug, path, bytes)| {
@@ -172,7 +172,7 @@ pub fn translate_guide(
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Guide> {
     let slug = main.slug.as_str();
-    let steps_dir = format!("content/guides/{slug}/steps");
+    let steps_dir = names::steps_folder(slug);
     let Some((yaml_path, yaml_bytes)) = files.yaml else {
         // Step translations without the guide's own translation would never be shown.
         for path in files.steps.values().map(|(p, _)| p) {
@@ -365,7 +365,7 @@ fn build_step(
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Step> {
     let path = file.path;
-    let steps_dir = format!("content/guides/{guide}/steps");
+    let steps_dir = names::steps_folder(guide);
     let text = text::decode(path, file.bytes)
         .map_err(|d| problems.push(d))
         .ok()?;
@@ -463,7 +463,7 @@ fn render_words(
     env: &Env,
     problems: &mut Vec<Diagnostic>,
 ) -> GuideHtml {
-    let dir = format!("content/guides/{guide}");
+    let dir = names::guide_folder(guide);
     let from = From {
         guide,
         lang,

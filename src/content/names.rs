@@ -6,6 +6,24 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+/// The site's settings, as loading names them (relative to the site's folder).
+pub(crate) const SITE_FILE: &str = "content/site.yaml";
+
+/// A guide's folder under `content/guides/`.
+pub(crate) fn guide_folder(slug: &str) -> String {
+    format!("content/guides/{slug}")
+}
+
+/// A guide's own settings, `guide.yaml`, in its folder.
+pub(crate) fn guide_file(slug: &str) -> String {
+    format!("content/guides/{slug}/guide.yaml")
+}
+
+/// The folder of a guide's step files.
+pub(crate) fn steps_folder(slug: &str) -> String {
+    format!("content/guides/{slug}/steps")
+}
+
 /// Step slugs that would collide with a guide's own pages (`index.html`, `checklist.html`, …):
 /// a step's page is named by its slug, beside them.
 pub(crate) const RESERVED_STEP_SLUGS: &[&str] = &["index", "checklist", "handout", "log"];

@@ -152,7 +152,7 @@ impl<'a> GuideFiles<'a> {
     /// missing guide.yaml, go to `self.problems`.
     pub fn lay_out(&mut self, slug: &str) -> (Vec<StepFile<'a>>, Shape) {
         let steps = order_steps(&self.steps, &mut self.problems);
-        let folder = format!("content/guides/{slug}");
+        let folder = names::guide_folder(slug);
         match (self.yaml, self.misnamed_yaml) {
             (Some(_), _) => {}
             (None, Some(path)) => self.problems.push(
@@ -191,7 +191,7 @@ impl<'a> GuideFiles<'a> {
 pub fn folder_name_problem(slug: &str) -> Option<Diagnostic> {
     (!names::is_slug(slug)).then(|| {
         Diagnostic::file(
-            format!("content/guides/{slug}"),
+            names::guide_folder(slug),
             format!("`{slug}` cannot be used as a guide folder name"),
         )
         .with_help(format!(
