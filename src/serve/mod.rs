@@ -1,6 +1,11 @@
 //! `handout serve`: build into memory, serve it, watch for edits, rebuild, and reload open pages.
 //! A broken edit keeps the last good site served and shows its problems in every open page.
 
+mod change;
+#[cfg(test)]
+mod differential;
+mod patch;
+mod rebuild;
 mod server;
 mod session;
 mod watch;
