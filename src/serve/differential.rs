@@ -419,7 +419,10 @@ fn edit(site: &mut Site, rng: &mut Rng) -> (String, Vec<String>) {
             // A guide copied in whole under a new name, or a copy taken away.
             let copies: Vec<&String> = guides.iter().filter(|g| g.starts_with("copy-")).collect();
             // At most three copies, so the site stays small and each full build quick.
-            if let Some(copy) = rng.pick(&copies).filter(|_| copies.len() >= 3 || rng.chance(40)) {
+            if let Some(copy) = rng
+                .pick(&copies)
+                .filter(|_| copies.len() >= 3 || rng.chance(40))
+            {
                 let rel = format!("content/guides/{copy}");
                 site.remove(&rel);
                 site.stash
