@@ -6,7 +6,8 @@
 //! line): re-reading the file, assembling, rendering and swapping in the new pages.
 //!
 //! Run: `cargo bench --bench serve` (or `cargo bench --bench serve -- 10000` for another size).
-//! `BENCH_TMP=/dev/shm` puts the site on a RAM disk.
+//! `BENCH_TMP=/dev/shm` puts the site on a RAM disk; `HANDOUT_BIN=<path>` measures another
+//! build of handout (an earlier commit's, to compare).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -25,7 +26,9 @@ fn main() {
     .expect("temp dir");
     handout::synthetic::write_site(dir.path(), guides, 10, 1).expect("synthetic site");
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_handout"))
+    let bin =
+        std::env::var_os("HANDOUT_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_handout").into());
+    let mut child = Command::new(bin)
         .args(["serve", "--port", "0", "--root"])
         .arg(dir.path())
         .stdout(Stdio::piped())
