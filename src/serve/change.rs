@@ -68,7 +68,7 @@ impl Change {
             return Change::GuideFiles(slug.to_string());
         }
         match path.strip_prefix("templates/") {
-            Some(name) if name.starts_with("i18n/") => Change::ThemeWords,
+            Some(name) if name == "i18n" || name.starts_with("i18n/") => Change::ThemeWords,
             Some(name) if PAGE_TEMPLATES.contains(&name) => Change::PageTemplate(name.to_string()),
             Some(_) => Change::SharedTemplate,
             // The whole templates/ folder came or went.
@@ -180,6 +180,8 @@ mod tests {
         assert_eq!(of("content/guides"), Change::Settings);
         assert_eq!(of("content/site.yaml"), Change::Settings);
         assert_eq!(of("templates/i18n/es.yaml"), Change::ThemeWords);
+        assert_eq!(of("templates/i18n"), Change::ThemeWords);
+        assert_eq!(of("templates"), Change::ThemeWords);
         assert_eq!(
             of("templates/step.html"),
             Change::PageTemplate("step.html".into())

@@ -53,6 +53,7 @@ pub(crate) fn assemble<'c>(
             let whole = assemble::assemble_whole(loaded, options);
             cache.folders = whole.folders;
             cache.index = whole.index;
+            // A failed whole run leaves no site to patch: the next run is whole too.
             cache.last = None;
             cache.last = Some((whole.site?, BTreeSet::new()));
             vec![Change::Whole]
