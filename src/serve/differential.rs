@@ -190,7 +190,14 @@ fn edit(site: &mut Site, rng: &mut Rng) -> (String, Vec<String>) {
         "Ünder",
     ];
     let word = words[rng.below(words.len())];
+    // Steps are not renamed in a guide whose step is broken: mending it would bring back its
+    // old name beside the new one.
+    let steps_held = site
+        .broken
+        .as_ref()
+        .is_some_and(|(p, _)| p.starts_with(&format!("{dir}/steps/")));
     match rng.below(17) {
+        5..=7 if steps_held => (format!("steps of {guide} held while broken"), Vec::new()),
         0 => {
             let species = ["cat", "dog", "rabbit", "ferret"][rng.below(4)];
             site.write(
@@ -425,8 +432,12 @@ fn edit(site: &mut Site, rng: &mut Rng) -> (String, Vec<String>) {
             {
                 let rel = format!("content/guides/{copy}");
                 site.remove(&rel);
-                site.stash
-                    .retain(|(p, _)| !p.starts_with(&format!("{rel}/")));
+                let inside = |p: &String| p.starts_with(&format!("{rel}/"));
+                site.stash.retain(|(p, _)| !inside(p));
+                // A broken file in it goes with it.
+                if site.broken.as_ref().is_some_and(|(p, _)| inside(p)) {
+                    site.broken = None;
+                }
                 return (format!("remove guide {copy}"), vec![rel]);
             }
             if site
