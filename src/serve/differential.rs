@@ -308,33 +308,48 @@ fn edit(site: &mut Site, rng: &mut Rng) -> (String, Vec<String>) {
             (format!("body of {rel}"), vec![rel])
         }
         9 => {
-            // A translation taken out (the guide's, with its steps'), or put back.
+            // A translation taken out, or put back: a step's, or the guide's with every
+            // translated step (without it they would be errors).
             if let Some(i) =
                 (!site.stash.is_empty() && rng.chance(60)).then(|| rng.below(site.stash.len()))
             {
                 let (rel, bytes) = site.stash.remove(i);
-                if !site.exists(&rel) {
-                    site.write(&rel, &String::from_utf8_lossy(&bytes));
-                }
-                return (format!("put back {rel}"), vec![rel]);
-            }
-            let files: Vec<String> = std::iter::once("guide.es.yaml".to_string())
-                .chain(
-                    site.list(&format!("{dir}/steps"))
+                let mut back = vec![(rel.clone(), bytes)];
+                if rel.ends_with("/guide.es.yaml") {
+                    let folder = rel.trim_end_matches("guide.es.yaml").to_string();
+                    let (same, others) = std::mem::take(&mut site.stash)
                         .into_iter()
-                        .filter(|name| name.ends_with(".es.md"))
-                        .map(|name| format!("steps/{name}")),
-                )
-                .map(|name| format!("{dir}/{name}"))
-                .filter(|rel| site.exists(rel))
+                        .partition(|(p, _)| p.starts_with(&folder));
+                    site.stash = others;
+                    back.extend(same);
+                }
+                let mut paths = Vec::new();
+                for (rel, bytes) in back {
+                    if !site.exists(&rel) {
+                        site.write(&rel, &String::from_utf8_lossy(&bytes));
+                    }
+                    paths.push(rel);
+                }
+                return (format!("put back {}", paths.join(", ")), paths);
+            }
+            let steps: Vec<String> = site
+                .list(&format!("{dir}/steps"))
+                .into_iter()
+                .filter(|name| name.ends_with(".es.md"))
+                .map(|name| format!("{dir}/steps/{name}"))
                 .collect();
-            let Some(rel) = rng.pick(&files).cloned() else {
-                return (format!("no translation in {guide}"), Vec::new());
+            let whole = rng.chance(40) && site.exists(&es_yaml);
+            let taken: Vec<String> = match (whole, rng.pick(&steps)) {
+                (true, _) => std::iter::once(es_yaml).chain(steps.clone()).collect(),
+                (false, Some(step)) => vec![step.clone()],
+                (false, None) => return (format!("no translation in {guide}"), Vec::new()),
             };
-            let bytes = std::fs::read(site.path(&rel)).expect("read");
-            site.stash.push((rel.clone(), bytes));
-            site.remove(&rel);
-            (format!("take out {rel}"), vec![rel])
+            for rel in &taken {
+                let bytes = std::fs::read(site.path(rel)).expect("read");
+                site.stash.push((rel.clone(), bytes));
+                site.remove(rel);
+            }
+            (format!("take out {}", taken.join(", ")), taken)
         }
         10 => {
             // A picture added, changed or taken out (only pictures no step shows).
