@@ -1,12 +1,14 @@
-//! Edit-to-reload time of `handout serve`: from the moment a step file is written to the moment
-//! the open page is told to reload (file-system event, the wait that ends a burst, rebuild and
-//! notice included), on a synthetic site of 1,000 guides of ten steps.
+//! Edit-to-reload time of `handout serve`: from the moment a file is written to the moment the
+//! open page is told to reload (file-system event, the wait that ends a burst, rebuild and
+//! notice included), on a synthetic site of 1,000 guides of ten steps: thirty edits of a step's
+//! text, then ten of a guide's species (which the index shows, so it is rendered again too).
 //!
 //! Also reports the server's own rebuild time for each edit (from its "build N: ... in X ms"
 //! line): re-reading the file, assembling, rendering and swapping in the new pages.
 //!
 //! Run: `cargo bench --bench serve` (or `cargo bench --bench serve -- 10000` for another size).
-//! `BENCH_TMP=/dev/shm` puts the site on a RAM disk.
+//! `BENCH_TMP=/dev/shm` puts the site on a RAM disk; `HANDOUT_BIN=<path>` measures another
+//! build of handout (an earlier commit's, to compare).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -25,7 +27,9 @@ fn main() {
     .expect("temp dir");
     handout::synthetic::write_site(dir.path(), guides, 10, 1).expect("synthetic site");
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_handout"))
+    let bin =
+        std::env::var_os("HANDOUT_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_handout").into());
+    let mut child = Command::new(bin)
         .args(["serve", "--port", "0", "--root"])
         .arg(dir.path())
         .stdout(Stdio::piped())
@@ -73,30 +77,56 @@ fn main() {
         .expect("timeout");
     wait_for(&mut events, "event: hello");
 
+    // Thirty edits of one step's text, then ten of a guide's species, which the index shows
+    // (so the index is rendered again too).
     let step = dir.path().join(format!(
         "content/guides/guide-{:05}/steps/05-step-5.md",
         guides / 2
     ));
     let original = std::fs::read_to_string(&step).expect("step");
-    let mut times = Vec::new();
-    for i in 0..30 {
+    let times = edits(&mut events, 30, |i| {
         let text = original.replacen("Once a day", &format!("Once a day, edit {i}"), 1);
-        let start = Instant::now();
         std::fs::write(&step, text).expect("write");
-        wait_for(&mut events, "event: reload");
-        times.push(start.elapsed());
-        std::thread::sleep(Duration::from_millis(150));
-    }
+    });
+    let step_rebuilds: Vec<f64> = rebuild_ms.try_iter().collect();
+    let yaml = dir
+        .path()
+        .join(format!("content/guides/guide-{:05}/guide.yaml", guides / 2));
+    let original = std::fs::read_to_string(&yaml).expect("guide.yaml");
+    let species_times = edits(&mut events, 10, |i| {
+        let species = if i % 2 == 0 { "dog" } else { "cat" };
+        let text = original.replacen("species: cat", &format!("species: {species}"), 1);
+        std::fs::write(&yaml, text).expect("write");
+    });
+    let species_rebuilds: Vec<f64> = rebuild_ms.try_iter().collect();
     let _ = child.kill();
     let _ = child.wait();
 
+    println!("serve, {guides} guides of 10 steps ({first_build})");
+    report("a step's text", times, step_rebuilds);
+    report("a guide's species", species_times, species_rebuilds);
+}
+
+/// Makes `count` edits, each waiting for the page to be told to reload; returns how long each
+/// took.
+fn edits(events: &mut TcpStream, count: usize, edit: impl Fn(usize)) -> Vec<Duration> {
+    let mut times = Vec::new();
+    for i in 0..count {
+        let start = Instant::now();
+        edit(i);
+        wait_for(events, "event: reload");
+        times.push(start.elapsed());
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    times
+}
+
+fn report(what: &str, mut times: Vec<Duration>, mut rebuilt: Vec<f64>) {
     times.sort();
-    let mut rebuilt: Vec<f64> = rebuild_ms.try_iter().collect();
     rebuilt.sort_by(f64::total_cmp);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("serve, {guides} guides of 10 steps ({first_build})");
     println!(
-        "edit to reload over {} edits: median {:.0} ms, 90th percentile {:.0} ms, fastest {:.0} ms, slowest {:.0} ms",
+        "{what}: edit to reload over {} edits: median {:.0} ms, 90th percentile {:.0} ms, fastest {:.0} ms, slowest {:.0} ms",
         times.len(),
         ms(times[times.len() / 2]),
         ms(times[times.len() * 9 / 10]),
@@ -105,7 +135,7 @@ fn main() {
     );
     if !rebuilt.is_empty() {
         println!(
-            "rebuild inside the server over {} edits: median {:.0} ms, 90th percentile {:.0} ms, slowest {:.0} ms",
+            "{what}: rebuild inside the server over {} edits: median {:.0} ms, 90th percentile {:.0} ms, slowest {:.0} ms",
             rebuilt.len(),
             rebuilt[rebuilt.len() / 2],
             rebuilt[rebuilt.len() * 9 / 10],

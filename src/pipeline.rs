@@ -1,18 +1,17 @@
 //! The whole flow, in order: load → assemble (model) → plan → render → write. `build` runs all
-//! of it, each page written as soon as it is rendered; `check` stops before writing; `serve`
-//! keeps the result in memory.
+//! of it, each page written as soon as it is rendered; `check` stops before writing. `serve`
+//! keeps the result in memory and patches it after edits (`serve::rebuild`).
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::content::assemble::{self, Rebuilt, assemble};
+use crate::content::assemble::{self, assemble};
 use crate::content::config::Paper;
 use crate::content::load::{LoadedSite, load};
 use crate::content::model::{Site, Untranslated};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::output::plan::{PageKind, Plan, plan};
+use crate::output::plan::{Plan, plan};
 use crate::output::render::{Renderer, Sink};
 use crate::output::theme::Theme;
 use crate::output::write::Staging;
@@ -97,155 +96,6 @@ pub fn render_loaded(
         guides: site.guides.len(),
         pages: plan.pages.len(),
     })
-}
-
-/// What a rebuild after an edit must render again, besides the guides assembled anew.
-pub enum Templates<'a> {
-    /// Nothing about the theme changed.
-    Unchanged,
-    /// These page templates changed: their pages are rendered again.
-    Pages(&'a BTreeSet<String>),
-    /// A template every page uses (or the site's settings) changed: render everything.
-    All,
-}
-
-/// A rebuild after an edit, for `serve`: guides in `cache` that `changed` does not name are
-/// reused, and only these files are made again: the pages and pictures of guides assembled
-/// anew, the index, search and sitemap when what they list of those guides changed, and the
-/// pages of changed templates. Returns the files made and which guides they cover.
-pub fn rerender(
-    loaded: &LoadedSite,
-    base_url: Option<String>,
-    cache: &mut RebuildCache,
-    changed: assemble::Changed,
-    templates: Templates,
-) -> Result<(OutputFiles, Rebuilt), Diagnostics> {
-    let options = assemble::Options {
-        base_url,
-        ..Default::default()
-    };
-    let templates = match cache.render_everything_next {
-        true => Templates::All,
-        false => templates,
-    };
-    let (site, rebuilt) =
-        match assemble::assemble_cached(loaded, &options, &mut cache.assembled, changed) {
-            Ok(assembled) => assembled,
-            Err(problems) => {
-                // Guides assembled meanwhile are remembered by the assembly cache; changed
-                // templates are not.
-                cache.render_everything_next |= !matches!(templates, Templates::Unchanged);
-                return Err(problems);
-            }
-        };
-    let rebuilt = match templates {
-        Templates::All => Rebuilt::All,
-        _ => rebuilt,
-    };
-    // The same guides in the same order with the same pages: the last plan still holds.
-    let same_pages = matches!(
-        rebuilt,
-        Rebuilt::Guides {
-            lists: false,
-            pages: false,
-            ..
-        }
-    );
-    // The compiled templates hold while the theme and the site's settings do: a patched site
-    // keeps its settings.
-    let same_theme = matches!(templates, Templates::Unchanged) && rebuilt != Rebuilt::All;
-    let renderer = match cache.renderer.take() {
-        Some(renderer) if same_theme => Ok(renderer),
-        _ => Renderer::new(Theme::new(&loaded.templates), site, false),
-    };
-    let rendered = renderer.and_then(|renderer| {
-        let plan = match cache.plan.take() {
-            Some(plan) if same_pages => plan,
-            _ => plan(site, renderer.theme())?,
-        };
-        let files = render_rebuilt(&renderer, site, &plan, &rebuilt, &templates)?;
-        Ok((files, plan, renderer))
-    });
-    // A failed render leaves pages unmade that the next rebuild might not know to make.
-    cache.render_everything_next = rendered.is_err();
-    let (files, plan, renderer) = rendered.map_err(Diagnostics::from)?;
-    cache.plan = Some(plan);
-    cache.renderer = Some(renderer);
-    Ok((files, rebuilt))
-}
-
-/// The files a rebuild makes again: see `rerender`.
-fn render_rebuilt(
-    renderer: &Renderer,
-    site: &Site,
-    plan: &Plan,
-    rebuilt: &Rebuilt,
-    templates: &Templates,
-) -> Result<OutputFiles, Vec<Diagnostic>> {
-    let Rebuilt::Guides {
-        guides,
-        lists,
-        pages,
-        moved,
-    } = rebuilt
-    else {
-        return renderer.render_all(site, plan);
-    };
-    let rebuilt: Vec<bool> = site
-        .guides
-        .iter()
-        .map(|g| guides.contains(&g.slug))
-        .collect();
-    // The parts of the search that hold a rebuilt guide, or all when guides changed places.
-    let parts: BTreeSet<usize> = (0..site.guides.len())
-        .filter(|&g| rebuilt[g] || *moved)
-        .map(|g| g / crate::output::plan::SEARCH_PART)
-        .collect();
-    // Copied files to make again: the rebuilt guides' pictures. The site's own files and the
-    // theme's change only with a whole rebuild.
-    let pictures: BTreeSet<&str> = plan
-        .copies
-        .iter()
-        .filter(|c| c.guide.is_some_and(|g| rebuilt[g]))
-        .map(|c| c.path.as_str())
-        .collect();
-    renderer.render_some(site, plan, |path, page| {
-        let Some(page) = page else {
-            return pictures.contains(path);
-        };
-        let template_changed =
-            matches!(templates, Templates::Pages(t) if t.contains(page.kind.template()));
-        let guide_changed = match (page.guide, page.kind) {
-            (Some(g), _) => rebuilt[g],
-            // The index, the search and the sitemap list every guide, but only what they list
-            // of these guides need change; the 404 page and the manifest use only the site's
-            // settings.
-            (None, PageKind::Index) => *lists,
-            (None, PageKind::SearchIndex(part)) => parts.contains(&part),
-            (None, PageKind::Sitemap) => *pages,
-            (None, _) => false,
-        };
-        template_changed || guide_changed
-    })
-}
-
-/// What `serve` keeps between rebuilds: the assembled guides, the last plan and the compiled
-/// templates.
-#[derive(Default)]
-pub struct RebuildCache {
-    assembled: assemble::Cache,
-    plan: Option<Plan>,
-    renderer: Option<Renderer>,
-    /// A rebuild failed in a way the caches cannot account for: the next one makes everything.
-    render_everything_next: bool,
-}
-
-impl RebuildCache {
-    /// Whether the last plan makes the file at `path`: a file the site had before that it
-    /// does not make now is gone.
-    pub fn planned(&self, path: &str) -> bool {
-        self.plan.as_ref().is_some_and(|plan| plan.contains(path))
-    }
 }
 
 /// A site read and checked, ready to render: everything before the first page is made.

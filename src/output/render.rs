@@ -116,7 +116,8 @@ struct Language<'s> {
 }
 
 impl<'s> Language<'s> {
-    fn new(site: &'s Site, code: &'s str, index: usize) -> Language<'s> {
+    /// `guides`: also note how this language shows each guide (for the index and search).
+    fn new(site: &'s Site, code: &'s str, index: usize, guides: bool) -> Language<'s> {
         static NONE: crate::content::i18n::Strings = crate::content::i18n::Strings::new();
         let words = site.words.get(code).map_or(&NONE, |w| w.as_ref());
         let mut config = site.config.clone();
@@ -125,12 +126,10 @@ impl<'s> Language<'s> {
             config.call_to_action = tr.call_to_action.clone().or(config.call_to_action);
         }
         // Each guide in this language, or else in the main one.
-        let shown: Vec<(&Guide, bool)> = (0..site.guides.len())
-            .map(|g| match site.guide_in(g, code) {
-                Some(guide) => (guide.as_ref(), true),
-                None => (site.guides[g].as_ref(), false),
-            })
-            .collect();
+        let shown: Vec<(&Guide, bool)> = match guides {
+            true => site.guides.iter().map(|g| shown_in(g, code)).collect(),
+            false => Vec::new(),
+        };
         Language {
             code,
             lang: Lang::nth(index, code),
@@ -149,30 +148,29 @@ impl<'s> Language<'s> {
         self.lists.get_or_init(|| self.make_lists())
     }
 
-    fn make_lists(&self) -> IndexLists {
-        let (lang, code, shown) = (self, self.code, &self.shown);
+    /// Guide `g` as this language's index lists it; `here`: the guide is in this language.
+    fn card<'g>(&self, g: &'g Guide, here: bool) -> GuideCard<'g> {
         let index = OutputPath::index(self.lang);
-        let url = |g: &Guide, here: bool| {
-            OutputPath::overview(self.guide_lang(here), &g.slug).url_from(&index)
-        };
-        let cards: Vec<GuideCard> = shown
-            .iter()
-            .map(|(g, here)| GuideCard {
-                slug: &g.slug,
-                title: &g.meta.title,
-                summary: &g.meta.summary,
-                species: &g.meta.species,
-                species_name: lang.name_of("species_", &g.meta.species),
-                topic: g.meta.topic.as_deref(),
-                topic_name: g.meta.topic.as_deref().map(|t| lang.name_of("topic_", t)),
-                time_needed: &g.meta.time_needed,
-                step_count: g.steps.len(),
-                url: url(g, *here),
-                lang: (!here).then_some(g.lang.as_str()),
-                lang_name: (!here)
-                    .then(|| crate::content::i18n::language_note(self.all_words, code, &g.lang)),
-            })
-            .collect();
+        GuideCard {
+            slug: &g.slug,
+            title: &g.meta.title,
+            summary: &g.meta.summary,
+            species: &g.meta.species,
+            species_name: self.name_of("species_", &g.meta.species),
+            topic: g.meta.topic.as_deref(),
+            topic_name: g.meta.topic.as_deref().map(|t| self.name_of("topic_", t)),
+            time_needed: &g.meta.time_needed,
+            step_count: g.steps.len(),
+            url: OutputPath::overview(self.guide_lang(here), &g.slug).url_from(&index),
+            lang: (!here).then_some(g.lang.as_str()),
+            lang_name: (!here)
+                .then(|| crate::content::i18n::language_note(self.all_words, self.code, &g.lang)),
+        }
+    }
+
+    fn make_lists(&self) -> IndexLists {
+        let (lang, shown) = (self, &self.shown);
+        let cards: Vec<GuideCard> = shown.iter().map(|(g, here)| lang.card(g, *here)).collect();
         let mut groups: Vec<SpeciesGroup> = Vec::new();
         let mut species: Vec<&str> = cards.iter().map(|c| c.species).collect();
         species.sort_unstable();
@@ -210,32 +208,35 @@ impl<'s> Language<'s> {
         }
     }
 
-    /// Guide and step text for one part of the index page's search, as JSON. Its URLs are
-    /// relative to the index page, which loads it.
-    fn search_index(&self, part: usize) -> Value {
+    /// Guide `g` as this language's search looks through it. Its URLs are relative to the
+    /// index page, which loads the search.
+    fn search_entry<'g>(&self, g: &'g Guide, here: bool) -> SearchEntry<'g> {
         let index = OutputPath::index(self.lang);
+        let lang = self.guide_lang(here);
+        SearchEntry {
+            title: &g.meta.title,
+            summary: &g.meta.summary,
+            url: OutputPath::overview(lang, &g.slug).url_from(&index),
+            steps: g
+                .steps
+                .iter()
+                .map(|s| SearchStep {
+                    title: &s.front.title,
+                    url: OutputPath::step(lang, &g.slug, &s.slug).url_from(&index),
+                    text: s.words.as_str(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Guide and step text for one part of the index page's search, as JSON.
+    fn search_index(&self, part: usize) -> Value {
         let entries: Vec<SearchEntry> = self
             .shown
             .iter()
             .skip(part * crate::output::plan::SEARCH_PART)
             .take(crate::output::plan::SEARCH_PART)
-            .map(|(g, here)| {
-                let lang = self.guide_lang(*here);
-                SearchEntry {
-                    title: &g.meta.title,
-                    summary: &g.meta.summary,
-                    url: OutputPath::overview(lang, &g.slug).url_from(&index),
-                    steps: g
-                        .steps
-                        .iter()
-                        .map(|s| SearchStep {
-                            title: &s.front.title,
-                            url: OutputPath::step(lang, &g.slug, &s.slug).url_from(&index),
-                            text: s.words.as_str(),
-                        })
-                        .collect(),
-                }
-            })
+            .map(|(g, here)| self.search_entry(g, *here))
             .collect();
         // serde_json keeps keys in order (tera's maps do not), so the bytes are the same on
         // every build.
@@ -253,6 +254,55 @@ impl<'s> Language<'s> {
             .get(&format!("{kind}{value}"))
             .cloned()
             .unwrap_or_else(|| value.to_string())
+    }
+}
+
+/// A guide as a language shows it: in that language if it is translated (`true`), else in the
+/// main one.
+fn shown_in<'g>(guide: &'g Guide, code: &str) -> (&'g Guide, bool) {
+    match guide.lang == code {
+        true => (guide, true),
+        false => guide
+            .translations
+            .get(code)
+            .map_or((guide, false), |t| (t.as_ref(), true)),
+    }
+}
+
+/// What the site's own pages are given about one guide, in every language: its card on the
+/// index and its entry in the search, as the bytes the templates' values are made from.
+/// `serve` compares them before and after an edit to know whether those pages change; being
+/// the templates' own values, a field added to a card or an entry is compared too.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Listed {
+    pub card: Vec<u8>,
+    pub search: Vec<u8>,
+}
+
+/// The site's languages as its own pages show guides, for `Listed`.
+pub(crate) struct Listing<'s> {
+    langs: Vec<Language<'s>>,
+}
+
+impl<'s> Listing<'s> {
+    pub(crate) fn new(site: &'s Site) -> Listing<'s> {
+        let langs = site
+            .languages()
+            .enumerate()
+            .map(|(i, code)| Language::new(site, code, i, false))
+            .collect();
+        Listing { langs }
+    }
+
+    pub(crate) fn of(&self, guide: &Guide) -> Listed {
+        let (mut card, mut search) = (Vec::new(), Vec::new());
+        for lang in &self.langs {
+            let (g, here) = shown_in(guide, lang.code);
+            // Serialising these plain structs cannot fail.
+            let _ = serde_json::to_writer(&mut card, &lang.card(g, here));
+            let _ = serde_json::to_writer(&mut search, &lang.search_entry(g, here));
+        }
+        Listed { card, search }
     }
 }
 
@@ -396,7 +446,7 @@ impl Renderer {
         let langs: Vec<Language> = site
             .languages()
             .enumerate()
-            .map(|(i, code)| Language::new(site, code, i))
+            .map(|(i, code)| Language::new(site, code, i, true))
             .collect();
         // The site's own pages, then each guide in each language: one value for the templates
         // per guide, dropped with its pages.

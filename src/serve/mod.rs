@@ -1,6 +1,16 @@
 //! `handout serve`: build into memory, serve it, watch for edits, rebuild, and reload open pages.
 //! A broken edit keeps the last good site served and shows its problems in every open page.
+//!
+//! The incremental path, apart from the full build: `session` holds the site in memory and
+//! re-reads the files an edit names; `change` names the kinds of change and decides what each
+//! makes again; `patch` assembles only the guides touched into the last good site; `rebuild`
+//! renders only what the changes reach. `watch` gathers file events, `server` answers requests.
 
+mod change;
+#[cfg(test)]
+mod differential;
+mod patch;
+mod rebuild;
 mod server;
 mod session;
 mod watch;

@@ -2,26 +2,14 @@
 //! output. A change re-reads only the files it names; a failed rebuild keeps the last good
 //! output and remembers the problems, so the server can show them.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::content::assemble::{self, Rebuilt};
+use super::change::Change;
+use super::rebuild::{RebuildCache, rerender};
 use crate::content::load::{self, LoadedSite};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::pipeline::{RebuildCache, Templates, rerender};
-
-/// Templates that make one kind of page each.
-const PAGE_TEMPLATES: &[&str] = &[
-    "index.html",
-    "404.html",
-    "guide.html",
-    "step.html",
-    "checklist.html",
-    "handout.html",
-    "log.html",
-];
 
 /// The built site, by output path. A persistent map: a rebuild copies it in constant time and
 /// replaces only what it rendered, while the server goes on reading the old copy.
@@ -58,7 +46,7 @@ impl Session {
             files: Arc::new(Files::new()),
             problems: None,
         };
-        let outcome = session.rebuild(assemble::Changed::All, Templates::All, Instant::now());
+        let outcome = session.rebuild(vec![Change::Whole], Instant::now());
         Ok((session, outcome))
     }
 
@@ -71,66 +59,26 @@ impl Session {
         if paths.is_empty() {
             return None;
         }
-        // A file inside a guide's folder touches that guide (assembly decides whether others
-        // are touched too: a guide folder coming or going touches them all); anything else
-        // under content/ (the site's settings) touches them all. A page's own template touches
-        // its pages; `base.html`, partials and assets reach every page.
-        let mut guides = BTreeSet::new();
-        let mut all = false;
-        let mut page_templates = BTreeSet::new();
-        let mut every_template = false;
-        for path in &paths {
-            match path
-                .strip_prefix("content/guides/")
-                .and_then(|r| r.split_once('/'))
-            {
-                Some((slug, _)) => {
-                    guides.insert(slug.to_string());
-                }
-                None => match path.strip_prefix("templates/") {
-                    Some(name) if PAGE_TEMPLATES.contains(&name) => {
-                        page_templates.insert(name.to_string());
-                    }
-                    Some(_) => every_template = true,
-                    None => all = true,
-                },
-            }
-        }
-        let changed = if all {
-            assemble::Changed::All
-        } else {
-            assemble::Changed::Guides(&guides)
-        };
-        let templates = if every_template {
-            Templates::All
-        } else if page_templates.is_empty() {
-            Templates::Unchanged
-        } else {
-            Templates::Pages(&page_templates)
-        };
-        Some(self.rebuild(changed, templates, start))
+        // Each file says what kind of change it is; what that touches is decided in `change`.
+        let mut changes: Vec<Change> = paths.iter().map(|p| Change::of_path(p)).collect();
+        changes.dedup();
+        Some(self.rebuild(changes, start))
     }
 
-    fn rebuild(
-        &mut self,
-        changed: assemble::Changed,
-        templates: Templates,
-        start: Instant,
-    ) -> Outcome {
+    fn rebuild(&mut self, changes: Vec<Change>, start: Instant) -> Outcome {
         match rerender(
             &self.loaded,
             self.base_url.clone(),
             &mut self.cache,
-            changed,
-            templates,
+            changes,
         ) {
-            Ok((files, rebuilt)) => {
+            Ok((files, redo)) => {
                 let rendered = files
                     .into_iter()
                     .map(|(path, bytes)| (Arc::<str>::from(path), Arc::<[u8]>::from(bytes)));
                 let mut changed: Vec<String> = Vec::new();
-                let new: Files = match &rebuilt {
-                    Rebuilt::All => {
+                let new: Files = match redo.all {
+                    true => {
                         let new: Files = rendered.collect();
                         changed.extend(
                             new.iter()
@@ -147,9 +95,9 @@ impl Session {
                     }
                     // Only what was rendered is compared. A guide's files come or go only when
                     // its pages do: only then are old files the plan no longer makes looked for.
-                    Rebuilt::Guides { pages, .. } => {
+                    false => {
                         let mut new = (*self.files).clone();
-                        let gone: Vec<Arc<str>> = match pages {
+                        let gone: Vec<Arc<str>> = match redo.gone {
                             true => new
                                 .keys()
                                 .filter(|p| !self.cache.planned(p))

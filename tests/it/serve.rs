@@ -668,6 +668,75 @@ fn patched_rebuilds_of_a_larger_site_equal_a_full_build() {
     assert_serves_a_full_build(&site, &served);
 }
 
+/// Edits to what the index, search and sitemap show: a guide's species (it moves to another
+/// group on the index), its `order:` (it moves on the index, in the search and in the sitemap),
+/// a step added, a translation taken out, a theme word naming a species. After each, every file
+/// is served as a full build makes it, and `--write` leaves exactly a full build's files, none
+/// missing or extra. (Before, a species change rebuilt one file and the index kept the guide
+/// under its old species; an order change left the sitemap stale.)
+#[test]
+fn edits_to_what_the_index_and_sitemap_show_serve_and_write_a_full_build() {
+    let site = TestSite::fixture("library");
+    let written = site.root().join("written");
+    let served = Served::start(
+        site.root(),
+        &["--write", "--output", written.to_str().unwrap()],
+    );
+    let mut events = served.events();
+    let dogs = "content/guides/dog-walks/guide.yaml";
+    let rabbits = "content/guides/rabbit-diet/guide.yaml";
+    let edits: [&dyn Fn(); 5] = [
+        &|| {
+            site.write(
+                dogs,
+                &site.read(dogs).replace("species: dog", "species: cat"),
+            );
+        },
+        &|| {
+            site.write(rabbits, &format!("order: 0\n{}", site.read(rabbits)));
+        },
+        &|| {
+            site.write(
+                "content/guides/dog-walks/steps/02-longer-walk.md",
+                "---\ntitle: A longer walk\ndone_when: You walked for an hour.\n---\nWalk on.\n",
+            );
+        },
+        &|| {
+            site.remove("content/guides/rabbit-diet/steps/01-hay.es.md");
+            site.remove("content/guides/rabbit-diet/guide.es.yaml");
+        },
+        &|| {
+            site.write("templates/i18n/en.yaml", "species_cat: Felines\n");
+        },
+    ];
+    for (i, edit) in edits.iter().enumerate() {
+        edit();
+        events.expect("reload");
+        assert_serves_a_full_build(&site, &served);
+        let out = tempfile::TempDir::new().unwrap();
+        let full_dir = out.path().join("public");
+        site.handout(&["build", "--output", full_dir.to_str().unwrap()])
+            .success();
+        let full = crate::helpers::tree(&full_dir);
+        // `--write` follows the reload: wait until it has written this build.
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let diff = crate::helpers::tree_diff(&full, &crate::helpers::tree(&written));
+            if diff.is_empty() {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "after edit {i}, the written site is not a full build's (first: the full build):\n{}",
+                diff.join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    let index = served.get("/index.html").body;
+    assert!(index.contains("Felines"), "the theme's new species name");
+}
+
 /// Every file a full build of `site` makes is served with the same bytes.
 fn assert_serves_a_full_build(site: &TestSite, served: &Served) {
     let out = tempfile::TempDir::new().unwrap();

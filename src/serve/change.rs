@@ -1,0 +1,201 @@
+//! What an edit touches, decided in one place. A changed file is first named by where it lies
+//! (`Change::of_path`); patching then names what each guide's edit turned out to be, by
+//! comparing the guide before and after; `Redo::of` maps every kind of change to what must be
+//! assembled and rendered again.
+
+use std::collections::BTreeSet;
+
+/// Templates that make one kind of page each.
+const PAGE_TEMPLATES: &[&str] = &[
+    "index.html",
+    "404.html",
+    "guide.html",
+    "step.html",
+    "checklist.html",
+    "handout.html",
+    "log.html",
+];
+
+/// A kind of change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Change {
+    // Named from a file's path, before anything is assembled.
+    /// A file in a guide's folder came, went or changed (a step, guide.yaml, a translation, a
+    /// picture): that guide is assembled again, and patching says which kinds below it was.
+    GuideFiles(String),
+    /// `site.yaml`, `site.<lang>.yaml` or another file outside `guides/` (a logo): the site's
+    /// settings reach every page.
+    Settings,
+    /// The theme's words (`templates/i18n/`): every page's words, and the names of species and
+    /// topics the index shows.
+    ThemeWords,
+    /// A template that makes one kind of page: those pages.
+    PageTemplate(String),
+    /// `base.html`, a partial or a theme asset: every page.
+    SharedTemplate,
+
+    // Named while patching.
+    /// Something only the guide's own pages show changed: a step's text, a note, a picture's
+    /// bytes, a related guide's title.
+    Pages(String),
+    /// What the index is given about the guide changed (its card: title, summary, species,
+    /// topic, time, number of steps, ...).
+    Listed(String),
+    /// What the search is given about the guide changed (its titles, summary, step words).
+    Searched(String),
+    /// Steps, translations or pictures came, went or were renamed: its pages or copied files
+    /// come or go.
+    Reshaped(String),
+    Added(String),
+    Removed(String),
+    /// The guides changed places on the index: every part of the search moves.
+    Moved,
+    /// Only assembling every guide can say what changed (the first build, a bad folder name, a
+    /// file in a language the site lacks, a part of the search coming or going, a patch after
+    /// a failed whole run).
+    Whole,
+}
+
+impl Change {
+    /// What a changed file (relative to the site root) is, by where it lies.
+    pub(crate) fn of_path(path: &str) -> Change {
+        // A file in a guide's folder, or the folder itself (moved in or out whole).
+        if let Some(slug) = path
+            .strip_prefix("content/guides/")
+            .map(|r| r.split_once('/').map_or(r, |(slug, _)| slug))
+            .filter(|slug| !slug.is_empty())
+        {
+            return Change::GuideFiles(slug.to_string());
+        }
+        match path.strip_prefix("templates/") {
+            Some(name) if name == "i18n" || name.starts_with("i18n/") => Change::ThemeWords,
+            Some(name) if PAGE_TEMPLATES.contains(&name) => Change::PageTemplate(name.to_string()),
+            Some(_) => Change::SharedTemplate,
+            // The whole templates/ folder came or went.
+            None if path == "templates" => Change::ThemeWords,
+            None => Change::Settings,
+        }
+    }
+}
+
+/// The guides to assemble again, or `None` for every guide.
+pub(crate) fn to_assemble(changes: &[Change]) -> Option<BTreeSet<String>> {
+    let mut guides = BTreeSet::new();
+    for change in changes {
+        match change {
+            Change::GuideFiles(slug) => {
+                guides.insert(slug.clone());
+            }
+            // The settings and the words reach into every guide (links, languages, names).
+            Change::Settings | Change::ThemeWords | Change::Whole => return None,
+            _ => {}
+        }
+    }
+    Some(guides)
+}
+
+/// What a rebuild renders again, made from the changes.
+#[derive(Debug, Default)]
+pub(crate) struct Redo {
+    /// Every page and file.
+    pub all: bool,
+    /// The templates must be compiled again.
+    pub templates: bool,
+    /// Page templates whose pages are rendered again.
+    pub page_templates: BTreeSet<String>,
+    /// Guides whose pages and pictures are rendered again (a removed one's old files go).
+    pub guides: BTreeSet<String>,
+    /// Some guide's pages or copied files came or went, or guides changed places: the plan is
+    /// made again (and the sitemap with it, if its pages differ).
+    pub plan: bool,
+    /// Pages of these guides came or went: their old files are looked for.
+    pub gone: bool,
+    /// Each language's index.
+    pub index: bool,
+    /// Every part of the search.
+    pub search_all: bool,
+    /// The parts of the search holding these guides.
+    pub searched: BTreeSet<String>,
+}
+
+impl Redo {
+    pub(crate) fn of(changes: &[Change]) -> Redo {
+        let mut redo = Redo::default();
+        for change in changes {
+            match change {
+                // Assembly names what changed in a guide's folder; the name alone says nothing.
+                Change::GuideFiles(_) => {}
+                Change::Settings | Change::ThemeWords | Change::SharedTemplate | Change::Whole => {
+                    redo.all = true;
+                    redo.templates = true;
+                }
+                Change::PageTemplate(name) => {
+                    redo.templates = true;
+                    redo.page_templates.insert(name.clone());
+                }
+                Change::Pages(slug) => {
+                    redo.guides.insert(slug.clone());
+                }
+                Change::Listed(slug) => {
+                    redo.guides.insert(slug.clone());
+                    redo.index = true;
+                }
+                Change::Searched(slug) => {
+                    redo.guides.insert(slug.clone());
+                    redo.searched.insert(slug.clone());
+                }
+                Change::Reshaped(slug) => {
+                    redo.guides.insert(slug.clone());
+                    redo.plan = true;
+                    redo.gone = true;
+                }
+                Change::Added(slug) | Change::Removed(slug) => {
+                    redo.guides.insert(slug.clone());
+                    (redo.plan, redo.gone, redo.index, redo.search_all) = (true, true, true, true);
+                }
+                Change::Moved => {
+                    (redo.plan, redo.index, redo.search_all) = (true, true, true);
+                }
+            }
+        }
+        redo
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_named_by_where_they_lie() {
+        let of = Change::of_path;
+        assert_eq!(
+            of("content/guides/leash/steps/01-a.md"),
+            Change::GuideFiles("leash".into())
+        );
+        assert_eq!(
+            of("content/guides/leash"),
+            Change::GuideFiles("leash".into())
+        );
+        assert_eq!(of("content/guides"), Change::Settings);
+        assert_eq!(of("content/site.yaml"), Change::Settings);
+        assert_eq!(of("templates/i18n/es.yaml"), Change::ThemeWords);
+        assert_eq!(of("templates/i18n"), Change::ThemeWords);
+        assert_eq!(of("templates"), Change::ThemeWords);
+        assert_eq!(
+            of("templates/step.html"),
+            Change::PageTemplate("step.html".into())
+        );
+        assert_eq!(of("templates/partials/head.html"), Change::SharedTemplate);
+    }
+
+    #[test]
+    fn a_listing_change_renders_the_index_and_a_move_every_search_part() {
+        let listed = Redo::of(&[Change::Listed("a".into())]);
+        assert!(listed.index && !listed.plan && !listed.all);
+        let moved = Redo::of(&[Change::Pages("a".into()), Change::Moved]);
+        assert!(moved.index && moved.search_all && moved.plan && !moved.gone);
+        assert!(Redo::of(&[Change::ThemeWords]).all);
+        assert_eq!(to_assemble(&[Change::Settings]), None);
+    }
+}
