@@ -66,6 +66,10 @@ pub(crate) mod asset {
     pub(crate) const LIBRARY_SCRIPT: &str = "assets/library.js";
 }
 
+/// The file a web server answers with for a folder's address (`guides/leash/`), and the name
+/// of every folder's own page.
+pub(crate) const FOLDER_INDEX: &str = "index.html";
+
 /// A file's path in the output folder, `/`-separated and relative to it. Made only by the
 /// constructors below, so that no other module spells out where a file goes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -74,7 +78,7 @@ pub(crate) struct OutputPath(String);
 impl OutputPath {
     /// A language's index of every guide.
     pub(crate) fn index(lang: Lang) -> OutputPath {
-        OutputPath(format!("{}index.html", lang.folder()))
+        OutputPath(format!("{}{FOLDER_INDEX}", lang.folder()))
     }
 
     /// The "page not found" page, one for the whole site, at the top (web hosts look for it
@@ -214,7 +218,7 @@ impl OutputPath {
     /// The file's web address under `base_url` (which ends with `/`). An `index.html` is
     /// addressed by its folder, as web servers serve it.
     pub(crate) fn address(&self, base_url: &str) -> String {
-        let path = self.0.strip_suffix("index.html").unwrap_or(&self.0);
+        let path = self.0.strip_suffix(FOLDER_INDEX).unwrap_or(&self.0);
         format!("{base_url}{path}")
     }
 }

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use tiny_http::{Header, Method, Request, Response, Server};
 
+use crate::output::paths::{FOLDER_INDEX, OutputPath};
 use crate::serve::session::Files;
 
 /// Where the live-reload script and the event stream are served; no site file starts with `__`.
@@ -123,10 +124,11 @@ fn handle(request: Request, hub: &Hub, bound: SocketAddr) {
         return;
     }
     let found = site_path(&url).and_then(|p| files.get(p.as_str()).map(|b| (p, b)));
+    let not_found = OutputPath::not_found();
     let response = match found {
         Some((path, bytes)) => file_response(200, &path, with_client(&path, bytes)),
-        None => match files.get("404.html") {
-            Some(page) => file_response(404, "404.html", with_client("404.html", page)),
+        None => match files.get(not_found.as_str()) {
+            Some(page) => file_response(404, &not_found, with_client(&not_found, page)),
             None => text(404, "Not found.\n"),
         },
     };
@@ -159,7 +161,7 @@ pub fn site_path(url: &str) -> Option<String> {
         if !key.is_empty() {
             key.push('/');
         }
-        key.push_str("index.html");
+        key.push_str(FOLDER_INDEX);
     }
     Some(key)
 }
