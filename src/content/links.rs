@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::content::markdown::{Target, Unresolved};
+use crate::content::names;
 use crate::output::paths::{Lang, OutputPath};
 
 /// What exists in the site, for checking links before anything is rendered.
@@ -71,10 +72,8 @@ impl SiteIndex {
         if let Some((guide, step)) = self.step_files.get(&target) {
             return Ok(self.page(from, guide, Some(step), fragment));
         }
-        if let Some(guide) = target
-            .strip_prefix("content/guides/")
-            .and_then(|t| t.strip_suffix("/guide.yaml"))
-            .filter(|g| self.guides.contains_key(*g))
+        if let Some(guide) = names::guide_of(&target)
+            .filter(|g| self.guides.contains_key(*g) && target == names::guide_file(g))
         {
             return Ok(self.page(from, guide, None, fragment));
         }

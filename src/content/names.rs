@@ -19,6 +19,14 @@ pub(crate) fn guide_file(slug: &str) -> String {
     format!("content/guides/{slug}/guide.yaml")
 }
 
+/// The guide whose folder holds `path` (a file in it, or the folder itself), as loading and
+/// watching name paths (relative to the site's folder).
+pub(crate) fn guide_of(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("content/guides/")?;
+    let slug = rest.split_once('/').map_or(rest, |(slug, _)| slug);
+    (!slug.is_empty()).then_some(slug)
+}
+
 /// The folder of a guide's step files.
 pub(crate) fn steps_folder(slug: &str) -> String {
     format!("content/guides/{slug}/steps")

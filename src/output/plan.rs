@@ -46,6 +46,27 @@ impl PageKind {
         }
     }
 
+    /// Every kind, for questions about all of them (the numbers inside are placeholders).
+    const ALL: [PageKind; 11] = [
+        PageKind::Index,
+        PageKind::NotFound,
+        PageKind::Overview,
+        PageKind::Step(0),
+        PageKind::Checklist,
+        PageKind::Handout,
+        PageKind::Log,
+        PageKind::Sitemap,
+        PageKind::Robots,
+        PageKind::Manifest,
+        PageKind::SearchIndex(0),
+    ];
+
+    /// Whether the theme file `name` is the template of one kind of page (rather than a base,
+    /// a partial or an asset, which any page may use).
+    pub fn is_page_template(name: &str) -> bool {
+        PageKind::ALL.iter().any(|k| k.template() == name)
+    }
+
     /// A page a person reads (and may print), as opposed to a file for machines.
     pub fn is_html(self) -> bool {
         !matches!(

@@ -5,16 +5,8 @@
 
 use std::collections::BTreeSet;
 
-/// Templates that make one kind of page each.
-const PAGE_TEMPLATES: &[&str] = &[
-    "index.html",
-    "404.html",
-    "guide.html",
-    "step.html",
-    "checklist.html",
-    "handout.html",
-    "log.html",
-];
+use crate::content::names;
+use crate::output::plan::PageKind;
 
 /// A kind of change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,16 +52,14 @@ impl Change {
     /// What a changed file (relative to the site root) is, by where it lies.
     pub(crate) fn of_path(path: &str) -> Change {
         // A file in a guide's folder, or the folder itself (moved in or out whole).
-        if let Some(slug) = path
-            .strip_prefix("content/guides/")
-            .map(|r| r.split_once('/').map_or(r, |(slug, _)| slug))
-            .filter(|slug| !slug.is_empty())
-        {
+        if let Some(slug) = names::guide_of(path) {
             return Change::GuideFiles(slug.to_string());
         }
         match path.strip_prefix("templates/") {
             Some(name) if name == "i18n" || name.starts_with("i18n/") => Change::ThemeWords,
-            Some(name) if PAGE_TEMPLATES.contains(&name) => Change::PageTemplate(name.to_string()),
+            Some(name) if PageKind::is_page_template(name) => {
+                Change::PageTemplate(name.to_string())
+            }
             Some(_) => Change::SharedTemplate,
             // The whole templates/ folder came or went.
             None if path == "templates" => Change::ThemeWords,

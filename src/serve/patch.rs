@@ -19,8 +19,10 @@ use crate::content::guide::{Env, StepFile};
 use crate::content::links::SiteIndex;
 use crate::content::load::LoadedSite;
 use crate::content::model::{Guide, Site};
+use crate::content::names;
 use crate::content::placement::{self, GuideFiles, Place, Shape};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::output::paths::OutputPath;
 use crate::output::render::Listing;
 
 /// What one run leaves for the next.
@@ -140,7 +142,7 @@ fn lay_out_again<'a>(
 ) -> Option<(Vec<LaidOut<'a>>, Vec<&'a str>)> {
     let known = |lang: &str| languages[1..].iter().any(|l| l == lang);
     let files_of = |slug: &str| {
-        let prefix = format!("content/guides/{slug}/");
+        let prefix = format!("{}/", names::guide_folder(slug));
         let mut files = GuideFiles::default();
         let mut any = false;
         for (path, bytes) in loaded
@@ -202,7 +204,7 @@ fn lay_out_again<'a>(
             .map(|(slug, _)| slug)
             .filter(|slug| !changed.contains(*slug))
             .filter(|slug| {
-                let prefix = format!("content/guides/{slug}/");
+                let prefix = format!("{}/", names::guide_folder(slug));
                 loaded
                     .content
                     .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
@@ -331,7 +333,7 @@ fn swap_in(
         };
         // The folder's pictures, in the sorted list of copied files, replaced by what is there
         // now. Copies are planned by their place in the list: if that moves, so do the pages.
-        let prefix = format!("guides/{slug}/");
+        let prefix = OutputPath::guide_folder(slug);
         let start = site
             .files
             .partition_point(|(p, _)| p.as_str() < prefix.as_str());
@@ -340,7 +342,7 @@ fn swap_in(
             .iter()
             .filter_map(|path| {
                 let bytes = loaded.content.get(path)?.clone();
-                Some((path["content/".len()..].to_string(), bytes))
+                Some((OutputPath::content_file(path).into(), bytes))
             })
             .collect();
         if !site.files[start..end]
