@@ -69,11 +69,12 @@ const WORDS: &[&str] = &[
     "it",
 ];
 
-/// A tiny deterministic generator (SplitMix64); statistical quality does not matter here.
-struct Rng(u64);
+/// A tiny deterministic generator (SplitMix64), for synthetic sites and the tests' random
+/// edits: they need repeatable choices, not statistical quality.
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -81,15 +82,16 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+    /// A number from 0 to `n - 1`.
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
     }
 }
 
-fn paragraph(rng: &mut Rng, words: u64) -> String {
+fn paragraph(rng: &mut Rng, words: usize) -> String {
     let mut text = String::new();
     for i in 0..words {
-        let word = WORDS[rng.below(WORDS.len() as u64) as usize];
+        let word = WORDS[rng.below(WORDS.len())];
         if i % 12 == 0 {
             if i > 0 {
                 text.push_str(". ");

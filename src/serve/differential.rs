@@ -8,24 +8,15 @@ use std::path::{Path, PathBuf};
 
 use super::session::Session;
 use crate::content::load;
+use crate::synthetic::Rng;
 
-/// A small, fast, seedable generator (SplitMix64): the test needs repeatable choices, not
-/// good randomness.
-struct Rng(u64);
+/// The synthetic sites' generator, with the choices the edits need.
+trait Choose {
+    fn chance(&mut self, percent: u64) -> bool;
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T>;
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
+impl Choose for Rng {
     fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
     }
