@@ -1,27 +1,101 @@
-//! What the index page's search looks through, made once per step when the step is read, so
-//! that a rebuild of one guide does not make it again for the guides around it.
+//! The one rule that cuts text into search words. The index is cut with it when each step is
+//! read; the browser (`templates/assets/library.js`) cuts only what is typed into the search, by
+//! the same rule written in JavaScript, and then compares words. A test runs both on every
+//! character and on tricky sentences.
+//!
+//! The rule, in order:
+//! 1. Unicode compatibility decomposition (NFKD): accents come apart from their letters, and
+//!    full-width letters, ligatures and other presentation forms become ordinary letters.
+//! 2. Lower case (Unicode's default mapping, as JavaScript's `toLowerCase`).
+//! 3. Every combining mark (`General_Category=Mark`) is dropped, so "vacunacion" finds
+//!    "vacunación", "еж" finds "ёж" and "οδος" finds "οδός": people type without accents.
+//!    In scripts whose vowel signs are marks (Devanagari, Thai) this makes some words alike,
+//!    which only ever finds more, never less.
+//! 4. Final sigma `ς` becomes `σ`, so a word typed letter by letter finds its last letter.
+//! 5. Canonical composition (NFC): Hangul syllables taken apart in step 1 are whole again.
+//! 6. A word is a run of letters and digits of any script (`Alphabetic` or `Numeric`); everything
+//!    else separates words. In scripts written without spaces between words (Chinese, Japanese
+//!    kana, Thai, Lao, Khmer, Burmese) every letter is a word of its own: a run there is a whole
+//!    phrase, which no typed word would be a prefix of, while letters found one by one (every
+//!    typed letter must be in the step) find the step, at the size of one entry per distinct
+//!    letter. Korean is written with spaces and keeps its words.
 
-/// Each word of `text` once, lower-cased, in order of first use: all the index page's search
-/// needs of a step, at about half the size of its text. The text is lower-cased once and the
-/// words borrowed from it.
-pub fn words(text: &str) -> String {
-    let lower = text.to_lowercase();
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// The blocks of scripts written without spaces between words, each letter of which is a word
+/// (rule 6). `library.js` lists the same ranges.
+const ALONE: [(char, char); 9] = [
+    ('\u{0E00}', '\u{0EFF}'),     // Thai, Lao
+    ('\u{1000}', '\u{109F}'),     // Myanmar
+    ('\u{1780}', '\u{17FF}'),     // Khmer
+    ('\u{3000}', '\u{30FF}'),     // CJK symbols (々, 〇), Hiragana, Katakana
+    ('\u{31F0}', '\u{31FF}'),     // Katakana phonetic extensions
+    ('\u{3400}', '\u{4DBF}'),     // CJK extension A
+    ('\u{4E00}', '\u{9FFF}'),     // CJK unified ideographs
+    ('\u{F900}', '\u{FAFF}'),     // CJK compatibility ideographs
+    ('\u{20000}', '\u{3FFFF}'),   // CJK extensions B and after, compatibility supplement
+];
+
+fn alone(c: char) -> bool {
+    ALONE.iter().any(|&(from, to)| (from..=to).contains(&c))
+}
+
+/// Rules 1 to 5: `text` as the search compares it.
+fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        // The same result, at a fraction of the cost: nothing in ASCII decomposes or is a mark.
+        return text.to_ascii_lowercase();
+    }
+    text.nfkd()
+        .flat_map(char::to_lowercase)
+        .filter(|&c| !is_combining_mark(c))
+        .map(|c| if c == 'ς' { 'σ' } else { c })
+        .nfc()
+        .collect()
+}
+
+/// Rule 6: calls `each` with every word of folded text, in order.
+fn cut<'a>(folded: &'a str, mut each: impl FnMut(&'a str)) {
+    let mut start = None;
+    for (at, c) in folded.char_indices() {
+        let letter = c.is_alphanumeric();
+        if letter && !alone(c) {
+            start.get_or_insert(at);
+            continue;
+        }
+        if let Some(from) = start.take() {
+            each(&folded[from..at]);
+        }
+        if letter {
+            each(&folded[at..at + c.len_utf8()]);
+        }
+    }
+    if let Some(from) = start {
+        each(&folded[from..]);
+    }
+}
+
+/// The search words of `parts`, each once, in order of first use, separated by spaces: all the
+/// index page's search needs of a step or a guide, at about half the size of its text.
+pub(crate) fn words(parts: &[&str]) -> String {
+    let folded: Vec<String> = parts.iter().map(|p| fold(p)).collect();
+    let size: usize = folded.iter().map(String::len).sum();
     // A fast hash: the words are the site's own text, not input an attacker chooses per request.
     let mut seen = std::collections::HashSet::with_capacity_and_hasher(
-        lower.len() / 6,
+        size / 6,
         foldhash::fast::FixedState::default(),
     );
-    let mut out = String::with_capacity(lower.len() / 2);
-    for word in lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if seen.insert(word) {
-            if !out.is_empty() {
-                out.push(' ');
+    let mut out = String::with_capacity(size / 2);
+    for part in &folded {
+        cut(part, |word| {
+            if seen.insert(word) {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(word);
             }
-            out.push_str(word);
-        }
+        });
     }
     out
 }
@@ -33,9 +107,37 @@ mod tests {
     #[test]
     fn keeps_each_word_once_in_lower_case() {
         assert_eq!(
-            words("Let the cat sniff. The CAT sniffs; let it—«Olé» 2 times"),
-            "let the cat sniff sniffs it olé 2 times"
+            words(&["Let the cat sniff. The CAT sniffs; let it—«Olé» 2 times"]),
+            "let the cat sniff sniffs it ole 2 times"
         );
-        assert_eq!(words(" ... "), "");
+        assert_eq!(words(&[" ... ", ""]), "");
+        assert_eq!(words(&["Cat harness", "the harness"]), "cat harness the");
+    }
+
+    #[test]
+    fn cuts_every_script_and_folds_accents() {
+        let cases = [
+            // Spanish: accents and ñ fold, so an unaccented word finds the accented one.
+            ("Vacunación del PERRO pequeño", "vacunacion del perro pequeno"),
+            // Russian: lower case, ё as е, й as и.
+            ("Ошейник и ЁЖИК, чайник", "ошеиник и ежик чаиник"),
+            // Greek: accents and final sigma.
+            ("Ο ΣΚΎΛΟΣ τρώει", "ο σκυλοσ τρωει"),
+            // Chinese: every character a word, each once.
+            ("给猫咪戴上胸背带，猫咪", "给 猫 咪 戴 上 胸 背 带"),
+            // Japanese: kana and kanji one by one, full-width Latin as Latin.
+            ("ハーネスをＣＡＴに", "ハ ー ネ ス を cat に"),
+            // Korean keeps its words, as whole syllables.
+            ("고양이 하네스", "고양이 하네스"),
+            // Digits of other scripts are digits; ligatures come apart.
+            ("١٢ ﬁsh ½", "١٢ fish 1 2"),
+            // Turkish dotted capital I: lower case, then its dot dropped.
+            ("İstanbul", "istanbul"),
+            // Marks never separate words (Devanagari vowel signs are marks).
+            ("बिल्ली", "बलल"),
+        ];
+        for (text, cut) in cases {
+            assert_eq!(words(&[text]), cut, "{text}");
+        }
     }
 }

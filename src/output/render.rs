@@ -50,8 +50,9 @@ struct Topic<'a> {
 #[derive(Serialize)]
 struct SearchEntry<'a> {
     title: &'a str,
-    summary: &'a str,
     url: String,
+    /// The title's and summary's words (`search::words`).
+    words: String,
     steps: Vec<SearchStep<'a>>,
 }
 
@@ -59,8 +60,8 @@ struct SearchEntry<'a> {
 struct SearchStep<'a> {
     title: &'a str,
     url: String,
-    /// The step's words, each once, lower-case: all the search needs, at half the size.
-    text: &'a str,
+    /// The step's words, cut when it was read (`search::words`).
+    words: &'a str,
 }
 
 /// A neighbouring step, for previous/next links.
@@ -217,15 +218,15 @@ impl<'s> Language<'s> {
                 let up = if *here { "" } else { up };
                 SearchEntry {
                     title: &g.meta.title,
-                    summary: &g.meta.summary,
                     url: format!("{up}guides/{}/index.html", g.slug),
+                    words: crate::content::search::words(&[&g.meta.title, &g.meta.summary]),
                     steps: g
                         .steps
                         .iter()
                         .map(|s| SearchStep {
                             title: &s.front.title,
                             url: format!("{up}guides/{}/{}.html", g.slug, s.slug),
-                            text: s.words.as_str(),
+                            words: s.words.as_str(),
                         })
                         .collect(),
                 }
