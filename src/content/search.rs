@@ -103,6 +103,8 @@ pub(crate) fn words(parts: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::words;
+    use std::io::Write;
+    use std::process::{Command, Stdio};
 
     #[test]
     fn keeps_each_word_once_in_lower_case() {
@@ -139,5 +141,99 @@ mod tests {
         for (text, cut) in cases {
             assert_eq!(words(&[text]), cut, "{text}");
         }
+    }
+
+    /// Text where the rule's order or a character's neighbours matter.
+    const TRICKY: &[&str] = &[
+        "ΟΔΟΣ ΟΔΟΣ. Σ ΣΑ ὈΔΥΣΣΕΎΣ",
+        "e\u{301}te\u{301} E\u{301}TE\u{301} \u{301}a a\u{301}\u{302}\u{303}",
+        "\u{1100}\u{1161}\u{11A8} \u{1100}\u{1161} 각 ㄱㅏ",
+        "abc中def ｶﾀｶﾅ ﾊﾟﾝ がぱ 々〆〇 𠀀𠀁",
+        "ǅemal ǆ Ǆ ﬀ ﬃ ẞ ß ŉ İı Iİ ﬅ",
+        "ไปเที่ยวกัน ພາສາລາວ ភាសាខ្មែរ မြန်မာ",
+        "می‌خواهم क़ ক্ষ ٣٤ ⅻ Ⅻ ① ⒜ ㍱ ㋿ ℌ ℡ ™",
+        "👩‍👩‍👧 🇪🇸 1️⃣ a\u{200D}b a\u{00AD}b a\u{FE0F}",
+        "don't — l'été, 3.5kg; 10%/día",
+        "\u{0130}\u{0307} \u{03A3}\u{0301} \u{1E9E} \u{212B} \u{2126}",
+    ];
+
+    /// The rule in `library.js`, run by node on every character and on `TRICKY`, cuts as the
+    /// Rust rule does. (The browser test runs the same rule in Chromium on indexed text.)
+    #[test]
+    fn the_browser_rule_cuts_every_character_as_this_one_does() {
+        const HARNESS: &str = r#"
+var words = window.HANDOUT_SEARCH_WORDS;
+function once(text) {
+  var seen = new Set();
+  return words(text).filter(function (w) { var n = !seen.has(w); seen.add(w); return n; }).join(" ");
+}
+var out = [];
+// A character this engine's Unicode does not have yet is left out (null): its tables, not the
+// rule, would differ.
+for (var c = 0; c <= 0x10FFFF; c++) {
+  if (c < 0xD800 || c > 0xDFFF) {
+    var one = String.fromCodePoint(c);
+    out.push(/\p{Cn}/u.test(one) ? null : once(one));
+  }
+}
+JSON.parse(require("fs").readFileSync(0, "utf8")).forEach(function (t) { out.push(once(t)); });
+process.stdout.write(JSON.stringify(out));
+"#;
+        let script = format!(
+            "var window = {{}}; var document = {{ querySelector: function () {{ return null; }} }};\n{}\n{HARNESS}",
+            include_str!("../../templates/assets/library.js")
+        );
+        let child = Command::new("node")
+            .arg("-e")
+            .arg(&script)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn();
+        let mut child = match child {
+            Ok(child) => child,
+            Err(e) if std::env::var("HANDOUT_REQUIRE_BROWSER").as_deref() != Ok("1") => {
+                eprintln!("skipping the browser rule test: node does not run ({e})");
+                return;
+            }
+            Err(e) => panic!("the browser rule test needs node: {e}"),
+        };
+        let tricky = serde_json::to_string(TRICKY).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(tricky.as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "node failed");
+        let js: Vec<Option<String>> = serde_json::from_slice(&output.stdout).unwrap();
+        let inputs: Vec<String> = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .map(String::from)
+            .chain(TRICKY.iter().map(|t| t.to_string()))
+            .collect();
+        assert_eq!(js.len(), inputs.len());
+        let differ: Vec<String> = inputs
+            .iter()
+            .zip(&js)
+            .filter_map(|(text, js)| {
+                let js = js.as_ref()?;
+                let rust = words(&[text]);
+                (rust != *js).then(|| {
+                    let points: Vec<String> =
+                        text.chars().map(|c| format!("U+{:04X}", c as u32)).collect();
+                    format!("{} {text:?}: Rust {rust:?}, JavaScript {js:?}", points.join(" "))
+                })
+            })
+            .collect();
+        // Unicode 15 already has some 290,000 assigned and private-use characters.
+        let compared = js.iter().flatten().count();
+        assert!(compared > 280_000, "only {compared} characters compared");
+        assert!(
+            differ.is_empty(),
+            "{} inputs cut differently, first ones:\n{}",
+            differ.len(),
+            differ[..differ.len().min(30)].join("\n")
+        );
     }
 }
