@@ -26,15 +26,15 @@ use unicode_normalization::char::is_combining_mark;
 /// The blocks of scripts written without spaces between words, each letter of which is a word
 /// (rule 6). `library.js` lists the same ranges.
 const ALONE: [(char, char); 9] = [
-    ('\u{0E00}', '\u{0EFF}'),     // Thai, Lao
-    ('\u{1000}', '\u{109F}'),     // Myanmar
-    ('\u{1780}', '\u{17FF}'),     // Khmer
-    ('\u{3000}', '\u{30FF}'),     // CJK symbols (々, 〇), Hiragana, Katakana
-    ('\u{31F0}', '\u{31FF}'),     // Katakana phonetic extensions
-    ('\u{3400}', '\u{4DBF}'),     // CJK extension A
-    ('\u{4E00}', '\u{9FFF}'),     // CJK unified ideographs
-    ('\u{F900}', '\u{FAFF}'),     // CJK compatibility ideographs
-    ('\u{20000}', '\u{3FFFF}'),   // CJK extensions B and after, compatibility supplement
+    ('\u{0E00}', '\u{0EFF}'),   // Thai, Lao
+    ('\u{1000}', '\u{109F}'),   // Myanmar
+    ('\u{1780}', '\u{17FF}'),   // Khmer
+    ('\u{3000}', '\u{30FF}'),   // CJK symbols (々, 〇), Hiragana, Katakana
+    ('\u{31F0}', '\u{31FF}'),   // Katakana phonetic extensions
+    ('\u{3400}', '\u{4DBF}'),   // CJK extension A
+    ('\u{4E00}', '\u{9FFF}'),   // CJK unified ideographs
+    ('\u{F900}', '\u{FAFF}'),   // CJK compatibility ideographs
+    ('\u{20000}', '\u{3FFFF}'), // CJK extensions B and after, compatibility supplement
 ];
 
 fn alone(c: char) -> bool {
@@ -51,7 +51,10 @@ fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
-        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
         let start = out.len();
         out.push_str(&rest[..ascii]);
         out[start..].make_ascii_lowercase();
@@ -138,7 +141,10 @@ mod tests {
     fn cuts_every_script_and_folds_accents() {
         let cases = [
             // Spanish: accents and ñ fold, so an unaccented word finds the accented one.
-            ("Vacunación del PERRO pequeño", "vacunacion del perro pequeno"),
+            (
+                "Vacunación del PERRO pequeño",
+                "vacunacion del perro pequeno",
+            ),
             // Russian: lower case, ё as е, й as и.
             ("Ошейник и ЁЖИК, чайник", "ошеиник и ежик чаиник"),
             // Greek: accents and final sigma.
@@ -239,9 +245,14 @@ process.stdout.write(JSON.stringify(out));
                 let js = js.as_ref()?;
                 let rust = words(&[text]);
                 (rust != *js).then(|| {
-                    let points: Vec<String> =
-                        text.chars().map(|c| format!("U+{:04X}", c as u32)).collect();
-                    format!("{} {text:?}: Rust {rust:?}, JavaScript {js:?}", points.join(" "))
+                    let points: Vec<String> = text
+                        .chars()
+                        .map(|c| format!("U+{:04X}", c as u32))
+                        .collect();
+                    format!(
+                        "{} {text:?}: Rust {rust:?}, JavaScript {js:?}",
+                        points.join(" ")
+                    )
                 })
             })
             .collect();

@@ -588,9 +588,17 @@ fn the_search_finds_words_of_every_script() {
     };
     let step = |slug: &str| json!([format!("guides/many-languages/{slug}.html")]);
     assert_eq!(found("vacunación"), step("vaccines"));
-    assert_eq!(found("vacunacion pequeno"), step("vaccines"), "without accents");
+    assert_eq!(
+        found("vacunacion pequeno"),
+        step("vaccines"),
+        "without accents"
+    );
     assert_eq!(found("ошейник"), step("collar"));
-    assert_eq!(found("Оше"), step("collar"), "the start of a word, any case");
+    assert_eq!(
+        found("Оше"),
+        step("collar"),
+        "the start of a word, any case"
+    );
     assert_eq!(found("λουρί"), step("leash"));
     assert_eq!(found("ΛΟΥΡΙ"), step("leash"), "capitals without accents");
     assert_eq!(found("猫咪"), step("harness"));
