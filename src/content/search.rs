@@ -38,7 +38,8 @@ const ALONE: [(char, char); 9] = [
 ];
 
 fn alone(c: char) -> bool {
-    ALONE.iter().any(|&(from, to)| (from..=to).contains(&c))
+    // Most text is below the first block: one comparison per character there.
+    c >= ALONE[0].0 && ALONE.iter().any(|&(from, to)| (from..=to).contains(&c))
 }
 
 /// Rules 1 to 5: `text` as the search compares it.
@@ -48,6 +49,9 @@ fn alone(c: char) -> bool {
 /// so decomposition never reorders marks across it; and the only characters that compose with
 /// one before or after it are marks, which rule 3 has dropped.
 fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
@@ -79,18 +83,28 @@ fn fold(text: &str) -> String {
 /// Rule 6: calls `each` with every word of folded text, in order.
 fn cut<'a>(folded: &'a str, mut each: impl FnMut(&'a str)) {
     let mut start = None;
-    for (at, c) in folded.char_indices() {
-        let letter = c.is_alphanumeric();
-        if letter && !alone(c) {
+    let mut at = 0;
+    while let Some(&byte) = folded.as_bytes().get(at) {
+        // ASCII by its byte, the rest by its character: most text is ASCII.
+        let (letter, alone, len) = if byte.is_ascii() {
+            (byte.is_ascii_alphanumeric(), false, 1)
+        } else {
+            let Some(c) = folded[at..].chars().next() else {
+                break;
+            };
+            (c.is_alphanumeric(), alone(c), c.len_utf8())
+        };
+        if letter && !alone {
             start.get_or_insert(at);
-            continue;
+        } else {
+            if let Some(from) = start.take() {
+                each(&folded[from..at]);
+            }
+            if letter {
+                each(&folded[at..at + len]);
+            }
         }
-        if let Some(from) = start.take() {
-            each(&folded[from..at]);
-        }
-        if letter {
-            each(&folded[at..at + c.len_utf8()]);
-        }
+        at += len;
     }
     if let Some(from) = start {
         each(&folded[from..]);
