@@ -1,7 +1,8 @@
 //! The one rule that cuts text into search words. The index is cut with it when each step is
-//! read; the browser (`templates/assets/library.js`) cuts only what is typed into the search, by
-//! the same rule written in JavaScript, and then compares words. A test runs both on every
-//! character and on tricky sentences.
+//! read (a guide's title and summary when its part of the index is made); the browser
+//! (`templates/assets/library.js`) cuts only what is typed into the search, by the same rule
+//! written in JavaScript, and then compares words. A test runs both on every character and on
+//! tricky sentences; they can differ only on characters newer than one side's Unicode tables.
 //!
 //! The rule, in order:
 //! 1. Unicode compatibility decomposition (NFKD): accents come apart from their letters, and
@@ -11,7 +12,8 @@
 //!    "vacunación", "еж" finds "ёж" and "οδος" finds "οδός": people type without accents.
 //!    In scripts whose vowel signs are marks (Devanagari, Thai) this makes some words alike,
 //!    which only ever finds more, never less.
-//! 4. Final sigma `ς` becomes `σ`, so a word typed letter by letter finds its last letter.
+//! 4. Final sigma `ς` becomes `σ`: a word typed so far ends in `ς` where the text goes on
+//!    with `σ`, and capitals lower-case to either depending on what follows.
 //! 5. Canonical composition (NFC): Hangul syllables taken apart in step 1 are whole again.
 //! 6. A word is a run of letters and digits of any script (`Alphabetic` or `Numeric`); everything
 //!    else separates words. In scripts written without spaces between words (Chinese, Japanese
