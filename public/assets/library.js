@@ -3,6 +3,19 @@
 // JSON file, so it also works when the site is opened from disk.
 (function () {
   "use strict";
+  // The search's one rule for words, step by step the same as src/content/search.rs (which says
+  // why): compatibility forms and accents taken apart, lower case, every mark dropped, final
+  // sigma as sigma, Hangul put together again; a word is a run of letters and digits of any
+  // script, and in scripts written without spaces each letter is a word. A test runs this and
+  // the Rust rule on every character and compares. The index holds words already cut, so only
+  // what is typed is cut here.
+  var WORD = /(?:(?![\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u3000-\u30FF\u31F0-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{3FFFF}])[\p{Alphabetic}\p{N}])+|[\p{Alphabetic}\p{N}]/gu;
+  function words(text) {
+    return text.normalize("NFKD").toLowerCase().replace(/\p{M}/gu, "").replace(/\u03C2/g, "\u03C3")
+      .normalize("NFC").match(WORD) || [];
+  }
+  window.HANDOUT_SEARCH_WORDS = words;
+
   var form = document.querySelector("[data-library]");
   var data = window.HANDOUT_SEARCH;
   if (!form || !data) { return; }
@@ -14,11 +27,17 @@
   var chips = Array.prototype.slice.call(document.querySelectorAll("[data-topic].chip"));
   var topic = "";
 
-  function words(text) {
-    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").split(/[^a-z0-9]+/).filter(Boolean);
-  }
-  function matches(text, terms) {
-    var have = " " + words(text).join(" ") + " ";
+  // Each guide's and step's words with a space before each, made once: a typed word matches
+  // the start of a word (" " + typed).
+  var guides = data.map(function (g) {
+    return {
+      title: g.title,
+      url: g.url,
+      words: " " + g.words,
+      steps: g.steps.map(function (s) { return { title: s.title, url: s.url, words: " " + s.words }; })
+    };
+  });
+  function matches(have, terms) {
     return terms.every(function (t) { return have.indexOf(" " + t) !== -1; });
   }
 
@@ -26,10 +45,9 @@
     var terms = words(input.value);
     var hits = {};
     list.textContent = "";
-    data.forEach(function (guide) {
-      var guideText = guide.title + " " + guide.summary;
-      var stepHits = terms.length ? guide.steps.filter(function (s) { return matches(s.title + " " + s.text, terms); }) : [];
-      hits[guide.url] = !terms.length || matches(guideText, terms) || stepHits.length > 0;
+    guides.forEach(function (guide) {
+      var stepHits = terms.length ? guide.steps.filter(function (s) { return matches(s.words, terms); }) : [];
+      hits[guide.url] = !terms.length || matches(guide.words, terms) || stepHits.length > 0;
       stepHits.slice(0, 5).forEach(function (s) {
         var li = document.createElement("li");
         var a = document.createElement("a");

@@ -425,13 +425,14 @@ fn build_step(
     };
     let done_when_html = markdown::render_inline(&front.done_when, &done_source, problems);
     let text = markdown::plain_text(split.body);
+    let words = crate::content::search::words(&[&front.title, &text]);
     Some(Step {
         number: file.number,
         slug: file.slug.to_string(),
         front,
         done_when_html,
         html: body.html,
-        words: crate::content::search::words(&text),
+        words,
         text,
         substeps: body.substeps,
         lang: None,

@@ -164,7 +164,7 @@ pub struct Step {
     pub html: String,
     /// The body as plain text, for search engines' structured data.
     pub text: String,
-    /// The body's words, for the index page's search (`search::words`).
+    /// The title's and body's words, for the index page's search (`search::words`).
     #[serde(skip)]
     pub words: String,
     pub substeps: Vec<SubStep>,

@@ -51,8 +51,9 @@ struct Topic<'a> {
 #[derive(Serialize)]
 struct SearchEntry<'a> {
     title: &'a str,
-    summary: &'a str,
     url: String,
+    /// The title's and summary's words (`search::words`).
+    words: String,
     steps: Vec<SearchStep<'a>>,
 }
 
@@ -60,8 +61,8 @@ struct SearchEntry<'a> {
 struct SearchStep<'a> {
     title: &'a str,
     url: String,
-    /// The step's words, each once, lower-case: all the search needs, at half the size.
-    text: &'a str,
+    /// The step's words, cut when it was read (`search::words`).
+    words: &'a str,
 }
 
 /// A neighbouring step, for previous/next links.
@@ -215,15 +216,15 @@ impl<'s> Language<'s> {
         let lang = self.guide_lang(here);
         SearchEntry {
             title: &g.meta.title,
-            summary: &g.meta.summary,
             url: OutputPath::overview(lang, &g.slug).url_from(&index),
+            words: crate::content::search::words(&[&g.meta.title, &g.meta.summary]),
             steps: g
                 .steps
                 .iter()
                 .map(|s| SearchStep {
                     title: &s.front.title,
                     url: OutputPath::step(lang, &g.slug, &s.slug).url_from(&index),
-                    text: s.words.as_str(),
+                    words: s.words.as_str(),
                 })
                 .collect(),
         }

@@ -541,3 +541,86 @@ fn the_spanish_pages_search_count_and_switch_language() {
             .ends_with("/guides/cats-and-kittens/checklist.html")
     );
 }
+
+/// Search in any script: a Spanish, Russian, Greek or Chinese word typed into the index's search
+/// finds the step that has it, an unaccented Spanish word finds the accented one, and the
+/// browser's rule (run here in Chromium) cuts a step's text as the index (cut by the build) does.
+#[test]
+fn the_search_finds_words_of_every_script() {
+    let Some(browser) = Browser::start("the search in every script test", 1280, 900, true) else {
+        return;
+    };
+    let site = crate::helpers::TestSite::fixture("minimal");
+    let guide = "content/guides/many-languages";
+    site.write(
+        &format!("{guide}/guide.yaml"),
+        "title: Many languages\nsummary: Steps in several scripts.\nspecies: dog\ntime_needed: A day\nintro: Words of the world.\n",
+    );
+    let steps = [
+        ("01-vaccines", "Vacunas", "La vacunación del perro pequeño."),
+        ("02-collar", "Ошейник", "Наденьте ОШЕЙНИК на собаку."),
+        ("03-leash", "Λουρί", "Βάλτε το λουρί στον σκύλο."),
+        ("04-harness", "胸背带", "给猫咪戴上胸背带。"),
+        (
+            "05-tricky",
+            "ὈΔΥΣΣΕΎΣ",
+            "ΟΔΟΣ ｶﾀｶﾅ ﾊﾟﾝ ǅemal ﬃ İı ไปเที่ยวกัน ١٢ ½ l'été 3.5kg 고양이 하네스 ⅻ ℌ",
+        ),
+    ];
+    for (file, title, body) in steps {
+        site.write(
+            &format!("{guide}/steps/{file}.md"),
+            &format!("---\ntitle: {title}\ndone_when: Done.\n---\n{body}\n"),
+        );
+    }
+    site.build().success();
+    browser.goto(&file_url(&site.root().join("public/index.html")));
+    browser.wait_until(
+        "!document.querySelector('[data-library]').hidden",
+        Duration::from_secs(5),
+    );
+    let found = |typed: &str| {
+        browser.js(&format!(
+            "const i = document.getElementById('library-search'); i.value = {}; i.dispatchEvent(new Event('input'));
+             return [...document.querySelectorAll('[data-results] a')].map(a => a.getAttribute('href'));",
+            json!(typed)
+        ))
+    };
+    let step = |slug: &str| json!([format!("guides/many-languages/{slug}.html")]);
+    assert_eq!(found("vacunación"), step("vaccines"));
+    assert_eq!(
+        found("vacunacion pequeno"),
+        step("vaccines"),
+        "without accents"
+    );
+    assert_eq!(found("ошейник"), step("collar"));
+    assert_eq!(
+        found("Оше"),
+        step("collar"),
+        "the start of a word, any case"
+    );
+    assert_eq!(found("λουρί"), step("leash"));
+    assert_eq!(found("ΛΟΥΡΙ"), step("leash"), "capitals without accents");
+    assert_eq!(found("猫咪"), step("harness"));
+    assert_eq!(found("胸背带"), step("harness"));
+    assert_eq!(found("οδοσ カタカナ"), step("tricky"));
+    assert_eq!(found("ошейник λουρί"), json!([]), "every word must match");
+    let visible = browser.js(
+        "return [...document.querySelectorAll('[data-guide]')].filter(c => !c.hidden).map(c => c.querySelector('a').textContent);",
+    );
+    assert_eq!(visible, json!([]), "no guide has both words");
+
+    // Each step's words in the index, as the build cut them, against the browser's rule.
+    let indexed = browser.js(
+        "return window.HANDOUT_SEARCH.find(g => g.url === 'guides/many-languages/index.html').steps.map(s => s.words);",
+    );
+    let texts: Vec<String> = steps
+        .iter()
+        .map(|(_, title, body)| format!("{title} {body}"))
+        .collect();
+    let in_browser = browser.js(&format!(
+        "return {}.map(t => [...new Set(window.HANDOUT_SEARCH_WORDS(t))].join(' '));",
+        json!(texts)
+    ));
+    assert_eq!(indexed, in_browser);
+}
