@@ -5,6 +5,7 @@
 //! checking, serving and scaffolding all read names through this module, so they never disagree.
 
 use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 /// The site's settings, as loading names them (relative to the site's folder).
 pub(crate) const SITE_FILE: &str = "content/site.yaml";
@@ -89,16 +90,6 @@ pub(crate) fn new_step_slug(title: &str) -> String {
         Some(end) if end > 0 => cut[..end].to_string(),
         _ => slug[..NEW_SLUG_MAX].to_string(),
     }
-}
-
-/// Combining accents (U+0300–U+036F and the other combining blocks), as NFD leaves them.
-fn is_combining_mark(c: char) -> bool {
-    matches!(c,
-        '\u{0300}'..='\u{036F}'
-        | '\u{1AB0}'..='\u{1AFF}'
-        | '\u{1DC0}'..='\u{1DFF}'
-        | '\u{20D0}'..='\u{20FF}'
-        | '\u{FE20}'..='\u{FE2F}')
 }
 
 /// A BCP 47 language tag of the simple kind pages use: `en`, `es`, `pt-BR`, `zh-Hant`.
