@@ -425,7 +425,7 @@ fn site_translation(
     problems: &mut Vec<Diagnostic>,
 ) -> Option<SiteTranslation> {
     let (source, doc, translation): (String, yaml::Doc, SiteTranslation) =
-        yaml::parse_file(path, bytes, problems)?;
+        yaml::parse_file(path, bytes, &[], problems)?;
     if let Some(cta) = &translation.call_to_action {
         let node = doc.node(&["call_to_action", "url"]);
         check_address((path, &source, node), "url", &cta.url, problems);
@@ -460,18 +460,15 @@ fn site_config(
         );
         return None;
     };
-    let (source, doc, mut config): (String, yaml::Doc, SiteConfig) =
-        yaml::parse_file(FILE, bytes, problems)?;
-    problems.extend(yaml::empty_fields(
+    let (source, doc, mut config): (String, yaml::Doc, SiteConfig) = yaml::parse_file(
         FILE,
-        &source,
-        &doc,
+        bytes,
         &[(
             "name",
-            &config.name,
             "the shelter's name; it is shown on every page and printed sheet",
         )],
-    ));
+        problems,
+    )?;
     if !names::is_language_code(&config.language) {
         problems.push(
             yaml::at_value(

@@ -71,36 +71,18 @@ pub fn build_guide(
         })
         .collect();
 
-    let (text, doc, meta): (String, yaml::Doc, GuideMeta) =
-        yaml::parse_file(yaml_path, yaml_bytes, problems)?;
-    problems.extend(yaml::empty_fields(
+    let (text, doc, meta): (String, yaml::Doc, GuideMeta) = yaml::parse_file(
         yaml_path,
-        &text,
-        &doc,
+        yaml_bytes,
         &[
-            ("title", &meta.title, "the guide's title"),
-            (
-                "summary",
-                &meta.summary,
-                "a sentence or two about the guide",
-            ),
-            (
-                "species",
-                &meta.species,
-                "the animal the guide is for, such as `cat`",
-            ),
-            (
-                "time_needed",
-                &meta.time_needed,
-                "how long the training takes",
-            ),
-            (
-                "intro",
-                &meta.intro,
-                "why the guide matters and who it is for",
-            ),
+            ("title", "the guide's title"),
+            ("summary", "a sentence or two about the guide"),
+            ("species", "the animal the guide is for, such as `cat`"),
+            ("time_needed", "how long the training takes"),
+            ("intro", "why the guide matters and who it is for"),
         ],
-    ));
+        problems,
+    )?;
     // A training log is a sheet or two of rows; a huge number is a typo (found by fuzzing:
     // four billion rows exhausted memory).
     if !(1..=MAX_LOG_ROWS).contains(&meta.log_rows) {
@@ -271,27 +253,17 @@ pub fn translate_guide(
         }
     }
 
-    let (text, doc, tr): (String, yaml::Doc, GuideTranslation) =
-        yaml::parse_file(yaml_path, yaml_bytes, problems)?;
-    problems.extend(yaml::empty_fields(
+    let (text, doc, tr): (String, yaml::Doc, GuideTranslation) = yaml::parse_file(
         yaml_path,
-        &text,
-        &doc,
+        yaml_bytes,
         &[
-            ("title", &tr.title, "the guide's title"),
-            ("summary", &tr.summary, "a sentence or two about the guide"),
-            (
-                "time_needed",
-                &tr.time_needed,
-                "how long the training takes",
-            ),
-            (
-                "intro",
-                &tr.intro,
-                "why the guide matters and who it is for",
-            ),
+            ("title", "the guide's title"),
+            ("summary", "a sentence or two about the guide"),
+            ("time_needed", "how long the training takes"),
+            ("intro", "why the guide matters and who it is for"),
         ],
-    ));
+        problems,
+    )?;
     // A list left out would silently vanish from the translated pages.
     for (field, theirs, ours) in [
         (
@@ -372,26 +344,24 @@ fn build_step(
     let split = frontmatter::split(path, &text)
         .map_err(|d| problems.push(d))
         .ok()?;
-    let (doc, front) = yaml::parse::<StepFront>(path, &text, split.yaml, split.yaml_offset)
-        .map_err(|d| problems.extend(d))
-        .ok()?;
-    problems.extend(yaml::empty_fields(
+    let (doc, front) = yaml::parse::<StepFront>(
         path,
         &text,
-        &doc,
+        split.yaml,
+        split.yaml_offset,
         &[
             (
                 "title",
-                &front.title,
                 "the step's title (it is also its line on the checklist)",
             ),
             (
                 "done_when",
-                &front.done_when,
                 "what the adopter will see when it is time to move on",
             ),
         ],
-    ));
+    )
+    .map_err(|d| problems.extend(d))
+    .ok()?;
     let from = From {
         guide,
         lang: page_lang,

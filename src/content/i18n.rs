@@ -85,7 +85,7 @@ pub fn strings(
 }
 
 fn parse(file: &str, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> Strings {
-    yaml::parse_file(file, bytes, problems)
+    yaml::parse_file(file, bytes, &[], problems)
         .map(|(_, _, strings)| strings)
         .unwrap_or_default()
 }

@@ -23,12 +23,13 @@ use tree::TreeError;
 pub fn parse_file<T: DeserializeOwned>(
     file: &str,
     bytes: &[u8],
+    required: Required,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<(String, Doc, T)> {
     let text = crate::content::text::decode(file, bytes)
         .map_err(|d| problems.push(d))
         .ok()?;
-    let (doc, value) = parse(file, &text, &text, 0)
+    let (doc, value) = parse(file, &text, &text, 0, required)
         .map_err(|d| problems.extend(d))
         .ok()?;
     Some((text, doc, value))
@@ -42,13 +43,19 @@ pub fn locate_file(file: &str, bytes: &[u8]) -> Option<(String, Doc)> {
     Some((text, doc))
 }
 
+/// Text fields that must not be empty, with what to write in each (`("title", "the step's
+/// title")`): `title:` with nothing after it reads as empty text, which serde accepts.
+pub type Required<'a> = &'a [(&'a str, &'a str)];
+
 /// Parses `yaml`, which starts at byte `offset` of `source` (the whole text of `file`). All the
-/// problems are returned at once, sorted by position.
+/// problems are returned at once, sorted by position: unknown, missing and repeated fields,
+/// values of the wrong kind, and `required` fields left empty.
 pub fn parse<T: DeserializeOwned>(
     file: &str,
     source: &str,
     yaml: &str,
     offset: usize,
+    required: Required,
 ) -> Result<(Doc, T), Vec<Diagnostic>> {
     if let Some(at) = too_deep(yaml) {
         return Err(vec![
@@ -118,14 +125,18 @@ pub fn parse<T: DeserializeOwned>(
         Fault::Missing { field } => !misspelt.iter().any(|(p, m)| *p == f.path && m == field),
         _ => true,
     });
+    let empty = empty_fields(file, source, &doc, required, &faults);
     match value {
-        Some(value) if faults.is_empty() => Ok((doc, value)),
+        Some(value) if faults.is_empty() && empty.is_empty() => Ok((doc, value)),
         _ => {
             faults.sort_by_key(|f| (f.at.start, f.at.end));
-            Err(faults
+            let mut problems: Vec<Diagnostic> = faults
                 .iter()
                 .map(|f| fault_diagnostic(file, source, offset, f))
-                .collect())
+                .chain(empty)
+                .collect();
+            problems.sort_by_key(|d| (d.line, d.column));
+            Err(problems)
         }
     }
 }
@@ -454,24 +465,27 @@ fn closest<'a>(wrong: &str, names: &[&'a str]) -> Option<&'a str> {
     crate::diagnostic::closest(wrong, names.iter().copied(), 0.75)
 }
 
-/// Reports required text fields that are present but empty (`title:` with nothing after it),
-/// which are read as empty text. `fields` are (name, value, what it is used for); a field that
-/// is not in `doc` at all was reported as missing already.
-pub fn empty_fields(
+/// Required text fields that are present but empty (`title:` with nothing after it). A field
+/// not in `doc` at all is reported as missing, and one whose value is of the wrong kind as that,
+/// so neither is said twice.
+fn empty_fields(
     file: &str,
     source: &str,
     doc: &Doc,
-    fields: &[(&str, &str, &str)],
+    required: Required,
+    faults: &[Found],
 ) -> Vec<Diagnostic> {
-    fields
+    required
         .iter()
-        .filter(|(_, value, _)| value.trim().is_empty())
-        .filter_map(|(name, _, used_for)| {
-            let (at, _) = doc.node(&[name])?.mark(source);
-            Some(
+        .filter_map(|(name, used_for)| {
+            let node = doc.node(&[name])?;
+            let empty = node.text().is_some_and(|t| t.trim().is_empty());
+            let faulty = faults.iter().any(|f| f.at == node.span);
+            (empty && !faulty).then(|| {
+                let (at, _) = node.mark(source);
                 Diagnostic::at(file, source, at, 1, format!("`{name}` is empty"))
-                    .with_help(format!("after `{name}:`, write {used_for}")),
-            )
+                    .with_help(format!("after `{name}:`, write {used_for}"))
+            })
         })
         .collect()
 }
@@ -514,9 +528,14 @@ mod tests {
         rows: Option<u32>,
     }
 
+    const REQUIRED: Required = &[
+        ("title", "the step's title"),
+        ("done_when", "when to move on"),
+    ];
+
     fn errors(yaml: &str) -> Vec<Diagnostic> {
         let src = format!("---\n{yaml}---\n");
-        parse::<Front>("s.md", &src, &src[4..4 + yaml.len()], 4)
+        parse::<Front>("s.md", &src, &src[4..4 + yaml.len()], 4, REQUIRED)
             .err()
             .unwrap_or_default()
     }
@@ -533,6 +552,31 @@ mod tests {
         assert_eq!((e.line, e.column), (3, 1), "{e:?}");
         assert_eq!(e.message, "unknown field `titel`");
         assert!(e.help.unwrap().starts_with("did you mean `title`?"));
+    }
+
+    #[test]
+    fn an_empty_required_field_is_reported_with_the_others() {
+        let all = errors("title: \"\"\ntitel: B\ndone_when:\nrows: many\n");
+        let got: Vec<(usize, usize, &str)> = all
+            .iter()
+            .map(|d| (d.line, d.column, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (2, 8, "`title` is empty"),
+                (3, 1, "unknown field `titel`"),
+                (4, 11, "`done_when` is empty"),
+                (
+                    5,
+                    7,
+                    "`rows` should be a whole number, but it is the text \"many\""
+                ),
+            ]
+        );
+        // A value of the wrong kind is said once, not as empty too.
+        let all = errors("title: [a]\ndone_when: B\n");
+        assert_eq!(all.len(), 1, "{all:?}");
     }
 
     #[test]
@@ -582,7 +626,7 @@ mod tests {
             call_to_action: Option<Cta>,
         }
         let src = "call_to_action:\n  text: x\n";
-        let all = parse::<Site>("site.yaml", src, src, 0).unwrap_err();
+        let all = parse::<Site>("site.yaml", src, src, 0, &[]).unwrap_err();
         let got: Vec<(usize, usize, &str)> = all
             .iter()
             .map(|d| (d.line, d.column, d.message.as_str()))
