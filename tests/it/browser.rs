@@ -44,22 +44,39 @@ impl Browser {
             eprintln!("skipping {test}: chromedriver is not installed");
             return None;
         };
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let driver = Command::new(driver_path)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        // A free port is only free until someone takes it: tests start drivers in parallel, so
+        // a driver that exits (its port taken meanwhile) is started again on another one.
+        let mut attempts = 0;
+        let (driver, port) = loop {
+            attempts += 1;
+            let port = TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let mut driver = Command::new(&driver_path)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("chromedriver starts");
+            // Generous: on a loaded two-core machine a driver has taken over ten seconds.
+            let deadline = Instant::now() + Duration::from_secs(30);
+            let up = loop {
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    break true;
+                }
+                if driver.try_wait().ok().flatten().is_some() || Instant::now() > deadline {
+                    let _ = driver.kill();
+                    break false;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            };
+            if up {
+                break (driver, port);
+            }
+            assert!(attempts < 3, "chromedriver did not start");
+        };
         let profile = tempfile::TempDir::new().unwrap();
         let mut options = json!({
             "binary": chromium,
