@@ -257,8 +257,16 @@ fn every_save_style_reloads_the_page_once_with_the_final_text() {
         // sed replaces the body's line; the others write the whole file.
         save(&step_text(&marker));
         let data = events.expect("reload");
-        build += 1;
-        assert_eq!(data, build.to_string(), "{style}: one rebuild per save");
+        let now: u64 = data.parse().expect("a reload names its build");
+        if *style == "delete and recreate" {
+            // Two separate writes: on a busy machine this thread can be held between them for
+            // longer than the watcher's 15 ms burst, and the server then rebuilds twice. Pages
+            // are still told once, with the final text (checked below).
+            assert!(now > build, "{style}: a new build ({now} after {build})");
+        } else {
+            assert_eq!(now, build + 1, "{style}: one rebuild per save");
+        }
+        build = now;
         let page = served.get(PAGE);
         assert_eq!(page.status, 200, "{style}");
         assert!(
