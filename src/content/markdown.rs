@@ -90,6 +90,8 @@ pub fn render(
     let mut substeps = Vec::new();
     // Set inside a link to a page in another language, so its end can say which language.
     let mut link_language: Option<String> = None;
+    // Inside a `##` heading of a step, rendered as a numbered sub-step.
+    let mut in_substep = false;
     let mut i = 0;
     while i < events.len() {
         let (event, range) = &events[i];
@@ -183,7 +185,7 @@ pub fn render(
             Event::Start(Tag::Heading { level, .. })
                 if step.is_some() && *level <= HeadingLevel::H2 =>
             {
-                let (title, end) = heading_text(&events, i);
+                let (title, _) = heading_text(&events, i);
                 let step = step.as_ref().map_or((0, ""), |s| (s.number, s.slug));
                 let number = format!("{}.{}", step.0, substeps.len() + 1);
                 let id = format!("{}-{}", step.1, slugify(&title));
@@ -193,11 +195,14 @@ pub fn render(
                     )
                     .into(),
                 ));
-                out.extend(events[i + 1..end].iter().map(|(e, _)| e.clone()));
-                out.push(Event::Html("</h3>\n".into()));
                 substeps.push(SubStep { number, id, title });
-                i = end + 1;
-                continue;
+                // The heading's own text goes on through this loop, so its links and pictures
+                // are checked and rewritten like any others; its end closes the `<h3>`.
+                in_substep = true;
+            }
+            Event::End(TagEnd::Heading(_)) if in_substep => {
+                in_substep = false;
+                out.push(Event::Html("</h3>\n".into()));
             }
             Event::Start(Tag::Heading {
                 level,
@@ -459,6 +464,23 @@ mod tests {
         assert!(html.contains("href=\"resolved/guide:ok\""), "{html}");
         assert_eq!(problems.len(), 1);
         assert_eq!((problems[0].line, problems[0].column), (3, 5));
+    }
+
+    #[test]
+    fn links_and_pictures_in_sub_step_headings_are_checked_like_any_other() {
+        let (html, substeps, problems) = render_plain(
+            "## Call the [vet](guide:ok) now\n\n## See [x](guide:missing) ![a cat](cat.svg)\n",
+            false,
+        );
+        assert!(html.contains("href=\"resolved/guide:ok\""), "{html}");
+        assert!(html.contains("src=\"img/cat.svg\""), "{html}");
+        assert!(!html.contains("href=\"guide:"), "{html}");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!((problems[0].line, problems[0].column), (3, 8));
+        assert_eq!(substeps.len(), 2);
+        assert_eq!(substeps[0].title, "Call the vet now");
+        assert!(html.contains("8.1</span> Call the <a"), "{html}");
+        assert_eq!(html.matches("</h3>").count(), 2, "{html}");
     }
 
     #[test]
