@@ -199,7 +199,7 @@ impl OutputPath {
             .take_while(|(a, b)| a == b)
             .count();
         let mut url = "../".repeat(from_dirs.len() - shared);
-        url.push_str(&to[shared..].join("/"));
+        push_segments(&mut url, &to[shared..]);
         url
     }
 
@@ -207,7 +207,9 @@ impl OutputPath {
     /// (`../../../es/index.html`): how the site-wide links (home, theme, languages) have always
     /// been written. It leads to the same file as `url_from`.
     pub(crate) fn url_from_top(&self, from: &OutputPath) -> String {
-        format!("{}{}", from.up_to_top(), self.0)
+        let mut url = from.up_to_top();
+        push_segments(&mut url, &self.0.split('/').collect::<Vec<_>>());
+        url
     }
 
     /// `../` once for each folder this file is in: the way from it to the top of the output.
@@ -220,6 +222,39 @@ impl OutputPath {
     pub(crate) fn address(&self, base_url: &str) -> String {
         let path = self.0.strip_suffix(FOLDER_INDEX).unwrap_or(&self.0);
         format!("{base_url}{path}")
+    }
+}
+
+/// What a file name must not carry into a relative URL as it is: `:` (a first segment such as
+/// `javascript:x` would be read as a scheme), `#` and `?` (they would end the path), `%`,
+/// spaces, quotes and the characters URLs do not allow. Non-ASCII is encoded too.
+const URL_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'\'')
+    .add(b'#')
+    .add(b'%')
+    .add(b'?')
+    .add(b':')
+    .add(b'<')
+    .add(b'>')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// Appends `segments` to a relative URL, `/`-separated, each percent-encoded: every relative
+/// URL the site prints is made here, so none can become a link to something else.
+fn push_segments(url: &mut String, segments: &[&str]) {
+    for (i, segment) in segments.iter().enumerate() {
+        if i > 0 {
+            url.push('/');
+        }
+        url.extend(percent_encoding::utf8_percent_encode(segment, URL_SEGMENT));
     }
 }
 
@@ -251,6 +286,19 @@ impl fmt::Display for OutputPath {
 #[cfg(test)]
 mod tests {
     use super::{Lang, OutputPath as P, Printed};
+
+    #[test]
+    fn a_file_name_never_becomes_a_scheme_or_breaks_its_url() {
+        let page = P::step(Lang::Main, "leash", "harness");
+        let odd = P::content_file("content/guides/leash/javascript:alert(1)");
+        assert_eq!(odd.url_from(&page), "javascript%3Aalert(1)");
+        let odd = P::content_file("content/guides/leash/images/a #1?.svg");
+        assert_eq!(odd.url_from(&page), "images/a%20%231%3F.svg");
+        let top = P::content_file("content/javascript:x");
+        assert_eq!(top.url_from_top(&P::not_found()), "javascript%3Ax");
+        let accent = P::content_file("content/guides/leash/images/niño.svg");
+        assert_eq!(accent.url_from(&page), "images/ni%C3%B1o.svg");
+    }
 
     const ES: Lang = Lang::Translation("es");
 
