@@ -125,3 +125,49 @@ fn hostile_text_in_every_field_stays_text() {
     let handout = site.read("public/guides/second-guide/handout.html");
     assert!(handout.contains("quoted"));
 }
+
+/// Links written in a sub-step heading, and a file whose name reads like a scheme, cannot make
+/// a live link: the heading's links are checked like any other, and a relative URL never starts
+/// with `javascript:`.
+#[test]
+fn no_heading_link_or_file_name_becomes_a_live_link() {
+    let site = TestSite::fixture("library");
+    let step = "content/guides/cats-and-kittens/steps/02-first-evening.md";
+    let text = site.read(step);
+    site.write(
+        "content/guides/cats-and-kittens/javascript:parent.document.title='x'",
+        "x",
+    );
+    site.write(
+        step,
+        &format!(
+            "{text}\n## Ask [the vet](guide:cats-and-kittens) and [read this](./../javascript:parent.document.title='x')\n"
+        ),
+    );
+    site.build().success();
+    let out = site.root().join("public");
+    let links = Selector::parse("a[href]").unwrap();
+    let mut seen = 0;
+    for (path, bytes) in tree(&out) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let page = Html::parse_document(&String::from_utf8_lossy(&bytes));
+        for a in page.select(&links) {
+            let href = a.value().attr("href").unwrap_or_default();
+            assert!(
+                !href.trim().to_ascii_lowercase().starts_with("javascript:"),
+                "{path}: {href}"
+            );
+            assert!(!href.starts_with("guide:"), "{path}: unrewritten {href}");
+            if a.text().collect::<String>() == "read this" {
+                seen += 1;
+                assert!(href.contains("javascript%3A"), "{path}: {href}");
+            }
+        }
+    }
+    assert!(
+        seen >= 2,
+        "the link is on the step page and the handout: {seen}"
+    );
+}
