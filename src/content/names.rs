@@ -92,6 +92,22 @@ pub(crate) fn new_step_slug(title: &str) -> String {
     }
 }
 
+/// Why a file published as it is (a picture, a download) cannot keep its name, if it cannot:
+/// a `:` lets a browser read a link to it as a scheme (`javascript:...`), and Windows cannot
+/// hold such a name; a control character cannot be shown or typed safely.
+pub(crate) fn published_name_problem(path: &str) -> Option<&'static str> {
+    let name = file_name(path);
+    if name.contains(':') {
+        Some(
+            "a file name with `:` in it cannot be published (a browser may read it as a link of another kind)",
+        )
+    } else if path.chars().any(char::is_control) {
+        Some("a file name with a control character in it cannot be published")
+    } else {
+        None
+    }
+}
+
 /// A BCP 47 language tag of the simple kind pages use: `en`, `es`, `pt-BR`, `zh-Hant`.
 pub(crate) fn is_language_code(code: &str) -> bool {
     let mut parts = code.split('-');

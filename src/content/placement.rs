@@ -202,8 +202,16 @@ pub fn folder_name_problem(slug: &str) -> Option<Diagnostic> {
 }
 
 /// Files under `content/` that look like content in the wrong place are reported rather than
-/// copied, so a misnamed `guide.yml` or a step outside `steps/` is never silently ignored.
+/// copied, so a misnamed `guide.yml` or a step outside `steps/` is never silently ignored; so
+/// are files whose names cannot be published (`names::published_name_problem`).
 pub fn check_stray(path: &str, ext: &str, problems: &mut Vec<Diagnostic>) {
+    if let Some(problem) = names::published_name_problem(path) {
+        problems.push(
+            Diagnostic::file(path, problem)
+                .with_help("rename the file with letters, digits, `-`, `_` and `.` only"),
+        );
+        return;
+    }
     let help = match ext {
         "yml" => "rename it to end in .yaml",
         "yaml" => {
