@@ -42,11 +42,11 @@ pub fn load(root: &Path) -> Result<LoadedSite, Diagnostic> {
         root: root.to_path_buf(),
         ..Default::default()
     };
-    let (content, mut problems) = read_tree(root, "content");
+    let (content, mut problems) = read_tree(root, "content", "content");
     site.content = content;
     site.problems.append(&mut problems);
     if root.join("templates").is_dir() {
-        let (templates, mut problems) = read_tree(root, "templates");
+        let (templates, mut problems) = read_tree(root, "templates", "templates");
         site.templates = templates
             .into_iter()
             .map(|(k, v)| (k["templates/".len()..].to_string(), v))
@@ -56,12 +56,22 @@ pub fn load(root: &Path) -> Result<LoadedSite, Diagnostic> {
     Ok(site)
 }
 
-/// Reads every file under `root/dir`, skipping hidden files and folders (editor and OS litter).
-fn read_tree(root: &Path, dir: &str) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
+/// Reads every file under `root/dir`, a folder of the tree `tree` (`content` or `templates`),
+/// skipping hidden files and folders (editor and OS litter). Nothing is read that leads, through
+/// a link, outside `tree/`: not a linked file, not a linked folder (also when `dir` is one).
+fn read_tree(root: &Path, tree: &str, dir: &str) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
     let base = root.join(dir);
-    let canonical_base = base.canonicalize().unwrap_or_else(|_| base.clone());
+    let tree_base = root.join(tree);
+    let canonical_base = tree_base.canonicalize().unwrap_or(tree_base);
     let mut paths = Vec::new();
     let mut problems = Vec::new();
+    if !base
+        .canonicalize()
+        .is_ok_and(|b| b.starts_with(&canonical_base))
+    {
+        problems.push(outside(dir.to_string(), tree));
+        return (BTreeMap::new(), problems);
+    }
     let walker = WalkDir::new(&base)
         .sort_by_file_name()
         .into_iter()
@@ -77,17 +87,7 @@ fn read_tree(root: &Path, dir: &str) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnost
                             paths.push((rel, e.into_path()))
                         }
                         Ok(target) if target.starts_with(&canonical_base) => {}
-                        _ => problems.push(
-                            Diagnostic::file(
-                                rel,
-                                format!(
-                                    "this is a link to something outside `{dir}/`; it was not read"
-                                ),
-                            )
-                            .with_help(format!(
-                                "copy the file into `{dir}/` instead of linking to it"
-                            )),
-                        ),
+                        _ => problems.push(outside(rel, tree)),
                     }
                 } else {
                     paths.push((rel, e.into_path()));
@@ -117,6 +117,36 @@ fn read_tree(root: &Path, dir: &str) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnost
     (files, problems)
 }
 
+/// The problem with a file under `dir/` that is, or lies in a folder that is, a link to
+/// something outside `dir/`: it is never read, by a build or by serve.
+fn outside(rel: String, dir: &str) -> Diagnostic {
+    Diagnostic::file(
+        rel,
+        format!("this is a link to something outside `{dir}/`; it was not read"),
+    )
+    .with_help(format!(
+        "copy the file into `{dir}/` instead of linking to it"
+    ))
+}
+
+/// Reads one file of the tree `dir` (`content` or `templates`) that a watcher named, with the
+/// rule a whole read applies: through whatever links, it must lead to a file inside `dir/`.
+/// A link made while serve runs, to a file or through a linked folder, is refused the same way.
+fn read_inside(root: &Path, dir: &str, rel: &str) -> Result<Vec<u8>, Diagnostic> {
+    let base = root.join(dir);
+    let canonical_base = base.canonicalize().unwrap_or(base);
+    let full = root.join(rel);
+    match full.canonicalize() {
+        Ok(target) if target.starts_with(&canonical_base) => std::fs::read(&target)
+            .map_err(|err| Diagnostic::file(rel.to_string(), format!("cannot be read: {err}"))),
+        Ok(_) => Err(outside(rel.to_string(), dir)),
+        Err(err) => Err(Diagnostic::file(
+            rel.to_string(),
+            format!("cannot be read: {err}"),
+        )),
+    }
+}
+
 /// A path relative to the site root with `/` separators, as shown in messages.
 pub fn display_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -136,8 +166,10 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> Vec<String> {
     for rel in paths {
         // Problems reading this path before are re-judged now.
         let under = format!("{rel}/");
-        site.problems
-            .retain(|d| d.file != *rel && !d.file.starts_with(&under));
+        let about = |d: &Diagnostic| d.file == *rel || d.file.starts_with(&under);
+        let old_problems: Vec<Diagnostic> =
+            site.problems.iter().filter(|d| about(d)).cloned().collect();
+        site.problems.retain(|d| !about(d));
         let (tree, key) = match rel.split_once('/') {
             Some(("content", _)) => ("content", rel.clone()),
             Some(("templates", rest)) => ("templates", rest.to_string()),
@@ -177,7 +209,7 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> Vec<String> {
         }
         let mut now: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         if full.is_dir() {
-            let (files, problems) = read_tree(&site.root, rel);
+            let (files, problems) = read_tree(&site.root, tree, rel);
             for (k, v) in files {
                 let k = if tree == "templates" {
                     k["templates/".len()..].to_string()
@@ -188,14 +220,11 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> Vec<String> {
             }
             site.problems.extend(problems);
         } else if full.is_file() && !is_hidden(rel) {
-            match std::fs::read(&full) {
+            match read_inside(&site.root, tree, rel) {
                 Ok(bytes) => {
                     now.insert(key, bytes);
                 }
-                Err(err) => site.problems.push(Diagnostic::file(
-                    rel.clone(),
-                    format!("cannot be read: {err}"),
-                )),
+                Err(problem) => site.problems.push(problem),
             }
         }
         // Saving a file unchanged, or an editor's probe file coming and going, changes nothing.
@@ -215,6 +244,17 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> Vec<String> {
                 .map(|k| root_relative(k)),
         );
         map.extend(now);
+        // A file refused now (a link out of the tree) or no longer refused changes what the
+        // site reports, though no file it reads has changed.
+        let new_problems: Vec<&Diagnostic> = site.problems.iter().filter(|d| about(d)).collect();
+        if new_problems.len() != old_problems.len()
+            || new_problems
+                .iter()
+                .zip(&old_problems)
+                .any(|(a, b)| a.message != b.message)
+        {
+            changed.push(rel.clone());
+        }
     }
     changed.sort();
     changed.dedup();

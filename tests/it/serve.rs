@@ -904,3 +904,56 @@ fn in_a_browser_the_page_follows_edits_and_shows_then_clears_problems() {
         WAIT,
     );
 }
+
+/// A link made while serve runs is refused as a build refuses it: a linked file, a linked
+/// folder, with the build's message, nothing served or written from outside `content/`.
+#[cfg(unix)]
+#[test]
+fn links_made_while_serving_are_refused_like_in_a_build() {
+    let site = TestSite::fixture("minimal");
+    let out = site.root().join("written");
+    let served = Served::start(site.root(), &["--write", "--output", out.to_str().unwrap()]);
+    let mut events = served.events();
+    let images = "content/guides/first-guide/images";
+    std::fs::create_dir_all(site.root().join(images)).unwrap();
+    let secret = site.root().join("outside-secret.txt");
+    std::fs::write(&secret, "the foster's home address").unwrap();
+    std::os::unix::fs::symlink(&secret, site.root().join(images).join("p.txt")).unwrap();
+    let problems = events.expect("problems");
+    assert!(
+        problems.contains("a link to something outside `content/`"),
+        "{problems}"
+    );
+    assert_eq!(served.get("/guides/first-guide/images/p.txt").status, 404);
+    std::fs::remove_file(site.root().join(images).join("p.txt")).unwrap();
+    events.expect("reload");
+    let folder = site.root().join("outside-folder");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("notes.txt"), "private").unwrap();
+    std::os::unix::fs::symlink(
+        &folder,
+        site.root().join("content/guides/first-guide/linked"),
+    )
+    .unwrap();
+    let problems = events.expect("problems");
+    assert!(
+        problems.contains("content/guides/first-guide/linked"),
+        "{problems}"
+    );
+    assert_eq!(
+        served.get("/guides/first-guide/linked/notes.txt").status,
+        404
+    );
+    let written = crate::helpers::tree(&out);
+    assert!(
+        written
+            .values()
+            .all(|b| !String::from_utf8_lossy(b).contains("home address")),
+        "--write copied a linked file"
+    );
+    assert!(
+        !written
+            .keys()
+            .any(|k| k.contains("linked/") || k.ends_with("p.txt"))
+    );
+}
