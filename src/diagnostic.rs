@@ -131,10 +131,11 @@ impl Diagnostic {
 
     /// The `file:line:column` prefix that editors and terminals turn into a link.
     pub fn location(&self) -> String {
+        let file = shown(&self.file);
         if self.line == 0 {
-            self.file.clone()
+            file.into_owned()
         } else {
-            format!("{}:{}:{}", self.file, self.line, self.column)
+            format!("{file}:{}:{}", self.line, self.column)
         }
     }
 
@@ -146,22 +147,24 @@ impl Diagnostic {
             Renderer::plain()
         };
         let location = self.location();
-        let title = Level::ERROR.primary_title(&self.message);
+        let (file, message) = (shown(&self.file), shown(&self.message));
+        let help = self.help.as_deref().map(shown);
+        let title = Level::ERROR.primary_title(message.as_ref());
         let group = match &self.snippet {
             Some(line) => title.element(
                 Snippet::source(line.text.as_str())
                     .line_start(self.line)
-                    .path(self.file.as_str())
+                    .path(file.as_ref())
                     .annotation(AnnotationKind::Primary.span(line.range.clone())),
             ),
             None => {
                 // No line to show: the location goes under the title, like rustc's `-->`.
                 let mut out = renderer.render(&[Group::with_title(title)]);
                 out.push_str(&format!("\n --> {location}"));
-                if let Some(help) = &self.help {
+                if let Some(help) = &help {
                     out.push('\n');
                     out.push_str(&renderer.render(&[Group::with_title(
-                        Level::HELP.secondary_title(help.as_str()),
+                        Level::HELP.secondary_title(help.as_ref()),
                     )]));
                 }
                 return out;
@@ -173,14 +176,14 @@ impl Diagnostic {
                 Level::NOTE.secondary_title(note.message.as_str()).element(
                     Snippet::source(note.source.text.as_str())
                         .line_start(note.line)
-                        .path(self.file.as_str())
+                        .path(file.as_ref())
                         .annotation(AnnotationKind::Primary.span(note.source.range.clone())),
                 ),
             );
         }
-        if let Some(help) = &self.help {
+        if let Some(help) = &help {
             report.push(Group::with_title(
-                Level::HELP.secondary_title(help.as_str()),
+                Level::HELP.secondary_title(help.as_ref()),
             ));
         }
         renderer.render(&report)
@@ -189,12 +192,34 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location(), self.message)?;
+        write!(f, "{}: {}", self.location(), shown(&self.message))?;
         if let Some(help) = &self.help {
             write!(f, " ({help})")?;
         }
         Ok(())
     }
+}
+
+/// Text from the shelter's files (a file name, a message quoting one) as it may be printed to a
+/// terminal: control characters (ESC, BEL, ...) and the invisible marks that reorder text are
+/// shown as `\u{1b}` escapes instead of acting on the terminal, piped or not.
+pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Every problem a run found, in a stable order: by file, then position.

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use handout::cli::{Cli, Command, NewCommand, SiteArgs};
+use handout::diagnostic::shown;
 use handout::pipeline::{self, BuildOptions};
 
 fn main() -> ExitCode {
@@ -77,7 +78,7 @@ fn main() -> ExitCode {
                     "note: no translation yet, so these pages show the step in the main language:"
                 );
                 for u in &s.untranslated {
-                    println!("  {}", u.file);
+                    println!("  {}", shown(&u.file));
                 }
             }
             ExitCode::SUCCESS
@@ -110,24 +111,28 @@ fn report_created(
     match result {
         Ok(changes) => {
             for (from, to) in &changes.renamed {
-                println!("renamed {} → {}", from.display(), to.display());
+                println!(
+                    "renamed {} → {}",
+                    shown(&from.display().to_string()),
+                    shown(&to.display().to_string())
+                );
             }
             for f in &changes.relinked {
-                println!("updated the links in {}", f.display());
+                println!("updated the links in {}", shown(&f.display().to_string()));
             }
             for f in &changes.created {
-                println!("created {}", f.display());
+                println!("created {}", shown(&f.display().to_string()));
             }
             if let Some(f) = changes.to_translate.first() {
-                println!("next: translate it as {}", f.display());
+                println!("next: translate it as {}", shown(&f.display().to_string()));
                 for f in &changes.to_translate[1..] {
-                    println!("  and {}", f.display());
+                    println!("  and {}", shown(&f.display().to_string()));
                 }
             }
             if let Some(dir) = new_site {
                 println!(
                     "next: cd {} && handout serve (or handout build)",
-                    dir.display()
+                    shown(&dir.display().to_string())
                 );
             }
             if !changes.problems.is_empty() {

@@ -174,3 +174,23 @@ fn files_saved_with_a_byte_order_mark_and_windows_line_endings_simply_work() {
     assert!(page.contains("<span class=\"substep-number\">1.1</span> A sub-step"));
     assert!(!page.contains('\r'), "no carriage returns in the output");
 }
+
+/// A file name with terminal escapes (ESC, BEL) is printed as visible escapes, piped or not, so a
+/// name cannot retitle or recolour the volunteer's terminal.
+#[cfg(unix)]
+#[test]
+fn terminal_escapes_in_file_names_are_shown_not_sent() {
+    let site = crate::helpers::TestSite::fixture("minimal");
+    site.write(
+        "content/guides/first-guide/steps/\u{1b}]0;pwned\u{7}\u{1b}[31mred.md",
+        "x",
+    );
+    let run = site.handout(&["check"]);
+    run.failure(1)
+        .stderr_has("steps/\\u{1b}]0;pwned\\u{7}\\u{1b}[31mred.md");
+    assert!(
+        !run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{7}'),
+        "{:?}",
+        run.stderr
+    );
+}
