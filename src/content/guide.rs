@@ -127,19 +127,7 @@ pub fn build_guide(
         safety: &meta.safety,
     };
     let html = render_words(slug, lang, (yaml_path, &text, &doc), &words, env, problems);
-    Some(Guide {
-        slug: slug.to_string(),
-        lang: lang.to_string(),
-        meta,
-        intro_html: html.intro,
-        before_you_start_html: html.before_you_start,
-        supplies_html: html.supplies,
-        tips_html: html.tips,
-        safety_html: html.safety,
-        related_guides: Vec::new(),
-        steps: rendered_steps,
-        translations: BTreeMap::new(),
-    })
+    Some(new_guide(slug, lang, meta, html, rendered_steps))
 }
 
 /// The guide `main` in `lang`, from its translation files. A step without a translation is
@@ -305,19 +293,7 @@ pub fn translate_guide(
     meta.supplies = tr.supplies;
     meta.tips = tr.tips;
     meta.safety = tr.safety;
-    Some(Guide {
-        slug: slug.to_string(),
-        lang: lang.to_string(),
-        meta,
-        intro_html: html.intro,
-        before_you_start_html: html.before_you_start,
-        supplies_html: html.supplies,
-        tips_html: html.tips,
-        safety_html: html.safety,
-        related_guides: Vec::new(),
-        steps,
-        translations: BTreeMap::new(),
-    })
+    Some(new_guide(slug, lang, meta, html, steps))
 }
 
 struct StepSource<'a> {
@@ -517,6 +493,24 @@ fn is_iso_duration(text: &str) -> bool {
     (!date.is_empty() || time.is_some())
         && parts_ok(date, "YMWD")
         && time.is_none_or(|t| parts_ok(t, "HMS"))
+}
+
+/// A guide in one language, from its settings, their rendered markdown and its steps; related
+/// guides and translations are linked in later.
+fn new_guide(slug: &str, lang: &str, meta: GuideMeta, html: GuideHtml, steps: Vec<Step>) -> Guide {
+    Guide {
+        slug: slug.to_string(),
+        lang: lang.to_string(),
+        meta,
+        intro_html: html.intro,
+        before_you_start_html: html.before_you_start,
+        supplies_html: html.supplies,
+        tips_html: html.tips,
+        safety_html: html.safety,
+        related_guides: Vec::new(),
+        steps,
+        translations: BTreeMap::new(),
+    }
 }
 
 #[cfg(test)]

@@ -540,6 +540,13 @@ mod tests {
             .unwrap_or_default()
     }
 
+    /// Each problem's line, column and message, to compare a whole report.
+    fn positions(all: &[Diagnostic]) -> Vec<(usize, usize, &str)> {
+        all.iter()
+            .map(|d| (d.line, d.column, d.message.as_str()))
+            .collect()
+    }
+
     fn error(yaml: &str) -> Diagnostic {
         let mut all = errors(yaml);
         assert_eq!(all.len(), 1, "{all:?}");
@@ -557,10 +564,7 @@ mod tests {
     #[test]
     fn an_empty_required_field_is_reported_with_the_others() {
         let all = errors("title: \"\"\ntitel: B\ndone_when:\nrows: many\n");
-        let got: Vec<(usize, usize, &str)> = all
-            .iter()
-            .map(|d| (d.line, d.column, d.message.as_str()))
-            .collect();
+        let got = positions(&all);
         assert_eq!(
             got,
             [
@@ -627,10 +631,7 @@ mod tests {
         }
         let src = "call_to_action:\n  text: x\n";
         let all = parse::<Site>("site.yaml", src, src, 0, &[]).unwrap_err();
-        let got: Vec<(usize, usize, &str)> = all
-            .iter()
-            .map(|d| (d.line, d.column, d.message.as_str()))
-            .collect();
+        let got = positions(&all);
         assert_eq!(
             got,
             [
