@@ -192,7 +192,21 @@ fn examine(tree: &Tree, rel: &str, full: &Path, kind: std::fs::FileType) -> Foun
                     "move or copy the folder here instead of linking to it: one folder cannot be in two places on the site",
                 ),
             ),
-            Ok(meta) => Found::Refused(not_a_file(rel, tree.name, meta.file_type())),
+            Ok(meta) => Found::Refused(
+                Diagnostic::file(
+                    rel,
+                    format!(
+                        "this is a link to `{}`, which is {}, not a file; it was not read",
+                        tree.shown(&target),
+                        kind_of(meta.file_type())
+                    ),
+                )
+                .with_help(format!(
+                    "remove the link and `{}`: `{}/` holds only files and folders",
+                    tree.shown(&target),
+                    tree.name
+                )),
+            ),
             Err(err) => Found::Refused(cannot_read(rel, &err)),
         },
         Err(err) => Found::Refused(broken_link(rel, full, &err)),

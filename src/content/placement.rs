@@ -250,13 +250,8 @@ pub fn check_published(path: &str, bytes: &[u8], problems: &mut Vec<Diagnostic>)
         problems.push(Diagnostic::file(path, "this file is not used by the site").with_help(help));
         return;
     }
-    let kinds = || {
-        format!(
-            "pictures can be {}; documents, sound and video {}",
-            listed(names::PICTURE_EXTENSIONS.iter().chain(["svg"].iter())),
-            listed(names::DOWNLOAD_EXTENSIONS.iter())
-        )
-    };
+    // The common kinds; the README lists every kind that is published.
+    let kinds = "save pictures as .png, .jpg, .gif, .webp or .svg, and documents as .pdf (the README lists every kind published)";
     match names::published_kind(path) {
         Published::Picture | Published::Download => {}
         Published::Svg => problems.extend(crate::content::svg::problems(path, bytes)),
@@ -275,8 +270,7 @@ pub fn check_published(path: &str, bytes: &[u8], problems: &mut Vec<Diagnostic>)
                 ),
             )
             .with_help(format!(
-                "write the text as a step in markdown; to offer a file to download, save it as a PDF ({})",
-                kinds()
+                "write the text as a step in markdown instead; {kinds}"
             )),
         ),
         Published::Unknown => problems.push(
@@ -288,17 +282,8 @@ pub fn check_published(path: &str, bytes: &[u8], problems: &mut Vec<Diagnostic>)
                     format!("handout publishes only pictures, documents, sound and video from content/, not `.{ext}` files (a browser could take a kind it does not know for a web page)")
                 },
             )
-            .with_help(format!("{}; save the file as one of those, or remove it", kinds())),
+            .with_help(format!("{kinds}; or remove the file")),
         ),
-    }
-}
-
-/// `.a`, `.b` and `.c`.
-fn listed<'s>(exts: impl Iterator<Item = &'s &'s str>) -> String {
-    let all: Vec<String> = exts.map(|e| format!(".{e}")).collect();
-    match all.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-        _ => all.join(""),
     }
 }
 
