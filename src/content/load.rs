@@ -176,7 +176,7 @@ fn examine(tree: &Tree, rel: &str, full: &Path, kind: std::fs::FileType) -> Foun
     }
     match full.canonicalize() {
         Ok(target) if !target.starts_with(&tree.canonical) => {
-            Found::Refused(outside(rel.to_string(), tree.name))
+            Found::Refused(outside(rel.to_string(), tree.name, target.is_dir()))
         }
         Ok(target) => match std::fs::metadata(&target) {
             Ok(meta) if meta.is_file() => Found::File(target),
@@ -255,7 +255,7 @@ fn read_tree(root: &Path, tree: &str, dir: &str) -> Read {
         .canonicalize()
         .is_ok_and(|b| b.starts_with(&tree.canonical))
     {
-        read.refuse(dir.to_string(), outside(dir.to_string(), tree.name));
+        read.refuse(dir.to_string(), outside(dir.to_string(), tree.name, true));
         return read;
     }
     let walker = WalkDir::new(&base)
@@ -315,7 +315,7 @@ fn read_one(root: &Path, tree: &str, rel: &str, kind: std::fs::FileType) -> Resu
         .and_then(|p| p.canonicalize().ok())
         .is_some_and(|p| p.starts_with(&tree.canonical));
     if !parent_inside {
-        return Err(outside(rel.to_string(), tree.name));
+        return Err(outside(rel.to_string(), tree.name, false));
     }
     match examine(&tree, rel, &full, kind) {
         Found::File(path) => read_file(rel, tree.name, &path, tree.limit(rel)),
@@ -325,13 +325,15 @@ fn read_one(root: &Path, tree: &str, rel: &str, kind: std::fs::FileType) -> Resu
 
 /// The problem with a file under `dir/` that is, or lies in a folder that is, a link to
 /// something outside `dir/`: it is never read, by a build or by serve.
-fn outside(rel: String, dir: &str) -> Diagnostic {
+/// `folder` when what it leads to is a folder.
+fn outside(rel: String, dir: &str, folder: bool) -> Diagnostic {
+    let what = if folder { "folder" } else { "file" };
     Diagnostic::file(
         rel,
         format!("this is a link to something outside `{dir}/`; it was not read"),
     )
     .with_help(format!(
-        "copy the file into `{dir}/` instead of linking to it"
+        "copy the {what} into `{dir}/` instead of linking to it"
     ))
 }
 

@@ -288,15 +288,31 @@ pub fn check_published(path: &str, bytes: &[u8], problems: &mut Vec<Diagnostic>)
 }
 
 /// Two names that are one on a disk that ignores case (Windows, macOS): a site copied or
-/// published there would lose one of them, or mix them up.
+/// published there would lose one of them, or mix them up. Reported at the one with capitals.
 pub fn twin_problem(first: &str, second: &str) -> Diagnostic {
-    Diagnostic::file(
-        second,
-        format!(
-            "`{second}` and `{first}` differ only in capital letters (or accents); on Windows and macOS they are the same name, so one would be lost"
-        ),
-    )
-    .with_help("rename or remove one of them; use lower-case names")
+    let lower = |s: &str| s.to_lowercase();
+    let (at, other) = if first != lower(first) && second == lower(second) {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    if lower(first) == lower(second) {
+        Diagnostic::file(
+            at,
+            format!(
+                "`{at}` and `{other}` differ only in capital letters; on Windows and macOS they are the same name, so one would be lost"
+            ),
+        )
+        .with_help("rename or remove one of them; use lower-case names")
+    } else {
+        Diagnostic::file(
+            at,
+            format!(
+                "`{at}` and `{other}` look the same but write an accented letter differently (as one character, or as a letter and an accent); on macOS they are the same name, so one would be lost"
+            ),
+        )
+        .with_help("remove one of them, or rename it by typing its name again")
+    }
 }
 
 /// Sorts step files by their `NN-` prefix and checks it: present, unique, 1, 2, 3, ... in order.

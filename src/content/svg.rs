@@ -89,15 +89,12 @@ pub(crate) fn problems(path: &str, bytes: &[u8]) -> Vec<Diagnostic> {
     }
     let root = doc.root_element();
     if !root.tag_name().name().eq_ignore_ascii_case("svg") {
-        found.push(at_element(
-            path,
-            &source,
-            root,
-            format!(
-                "this file is named .svg but holds no SVG picture: it starts with `<{}>`",
-                root.tag_name().name()
-            ),
-        ));
+        // Not a picture at all: what is inside it does not matter.
+        let message = format!(
+            "this file is named .svg but holds no SVG picture: it starts with `<{}>`",
+            root.tag_name().name()
+        );
+        return vec![at_element(path, &source, root, message).with_help(HELP)];
     }
     for node in doc.root().descendants() {
         if let Some(pi) = node.pi()
@@ -115,13 +112,16 @@ pub(crate) fn problems(path: &str, bytes: &[u8]) -> Vec<Diagnostic> {
             element_problems(path, &source, node, &mut found);
         }
     }
+    // The rest are counted at the first of them.
     let more = found.len().saturating_sub(MOST);
-    found.truncate(MOST);
     if more > 0 {
-        found.push(Diagnostic::file(
-            path,
-            format!("and {more} more such problems in this picture"),
-        ));
+        let mut rest = found.swap_remove(MOST);
+        rest.message = match more {
+            1 => format!("one more such problem in this picture: {}", rest.message),
+            n => format!("{n} more such problems in this picture from here on, the first: {}", rest.message),
+        };
+        found.truncate(MOST);
+        found.push(rest);
     }
     found.into_iter().map(|d| d.with_help(HELP)).collect()
 }
@@ -298,7 +298,7 @@ fn not_well_formed(path: &str, source: &str, error: &roxmltree::Error) -> Diagno
     let pos = error.pos();
     let what = match error {
         E::UnexpectedCloseTag(expected, actual, _) => {
-            format!("`</{actual}>` closes `<{expected}>`")
+            format!("`<{expected}>` is never closed: `</{actual}>` comes first")
         }
         E::UnknownEntityReference(name, _) => {
             format!("`&{name};` is not known in XML (write `&amp;` for `&`)")
@@ -393,9 +393,9 @@ mod tests {
             );
         }
         assert!(found[9].starts_with("11:7 this picture points at another file"), "{found:#?}");
-        // The eleventh, the frame, is counted, not shown.
+        // The eleventh, the frame, is shown as the one more.
         assert_eq!(found.len(), 11, "{found:#?}");
-        assert_eq!(found[10], "0:0 and 1 more such problems in this picture");
+        assert!(found[10].starts_with("12:1 one more such problem in this picture: this picture holds `<iframe>`"), "{found:#?}");
     }
 
     #[test]
@@ -410,8 +410,9 @@ mod tests {
     fn a_file_that_is_not_xml_or_not_svg_is_refused() {
         let found = messages("<svg xmlns='http://www.w3.org/2000/svg'>\n<g></svg>");
         assert_eq!(found.len(), 1);
-        assert!(found[0].starts_with("2:4 this SVG picture is not well-formed XML: `</svg>` closes `<g>`"), "{found:#?}");
-        let found = messages("<html xmlns='http://www.w3.org/1999/xhtml'><body/></html>");
+        assert!(found[0].starts_with("2:4 this SVG picture is not well-formed XML: `<g>` is never closed: `</svg>` comes first"), "{found:#?}");
+        let found = messages("<html xmlns='http://www.w3.org/1999/xhtml'><body onload='x'/></html>");
+        assert_eq!(found.len(), 1, "{found:#?}");
         assert!(found[0].contains("holds no SVG picture: it starts with `<html>`"), "{found:#?}");
         assert!(messages("not xml")[0].contains("not well-formed"));
         assert!(messages("<svg>&nbsp;</svg>")[0].contains("`&nbsp;` is not known in XML"));
@@ -425,6 +426,6 @@ mod tests {
         );
         let found = messages(&svg);
         assert_eq!(found.len(), MOST + 1);
-        assert!(found[MOST].contains("and 490 more"), "{found:#?}");
+        assert!(found[MOST].contains("490 more such problems in this picture from here on"), "{found:#?}");
     }
 }

@@ -125,7 +125,9 @@ impl Theme {
                     format!("the site has no language `{stem}`, so the words in this file are never shown")
                 };
                 let rule = format!("files in templates/i18n/ are named after a language code of the site (`language` and `translations` in content/site.yaml): {list}");
-                let help = match closest(rest, shown.iter().copied(), 0.6) {
+                // Compared by language code, closely: `espanol` is not `es`, `ES` is.
+                let codes = shown.iter().filter_map(|w| w.strip_suffix(".yaml"));
+                let help = match closest(stem, codes, 0.85).map(|c| format!("{c}.yaml")) {
                     Some(near) => format!("did you mean `{near}`? {}{}", rule[..1].to_uppercase(), &rule[1..]),
                     None => rule,
                 };
