@@ -474,6 +474,10 @@ fn site_config(
 ) -> Option<SiteConfig> {
     const FILE: &str = "content/site.yaml";
     let Some(bytes) = loaded.content.get(FILE) else {
+        // One that is there but could not be read has its problem already.
+        if loaded.unread.contains(FILE) {
+            return None;
+        }
         problems.push(
             Diagnostic::file(FILE, "the site has no site.yaml").with_help(
                 "create content/site.yaml with at least `name: Your Shelter's Name` (see the README)",

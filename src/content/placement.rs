@@ -86,6 +86,8 @@ pub struct GuideFiles<'a> {
     steps: Vec<(&'a str, Option<&'a [u8]>)>,
     /// Every file of the folder, read or not, for names that clash.
     paths: Vec<&'a str>,
+    /// Its guide.yaml is there but could not be read.
+    yaml_unread: bool,
     /// Translation files, by language.
     pub translations: BTreeMap<&'a str, TranslationFiles<'a>>,
     assets: Vec<&'a str>,
@@ -157,8 +159,11 @@ impl<'a> GuideFiles<'a> {
     /// its place in the numbering, so the steps after it are not said to be misnumbered.
     pub fn add_unread(&mut self, path: &'a str, part: Part<'a>) {
         self.paths.push(path);
-        if let Part::Step = part {
-            self.steps.push((path, None));
+        match part {
+            Part::Step => self.steps.push((path, None)),
+            // Its problem says why it was not read; "no guide.yaml" would be wrong.
+            Part::Yaml => self.yaml_unread = true,
+            _ => {}
         }
     }
 
@@ -172,6 +177,7 @@ impl<'a> GuideFiles<'a> {
         let folder = names::guide_folder(slug);
         match (self.yaml, self.misnamed_yaml) {
             (Some(_), _) => {}
+            (None, _) if self.yaml_unread => {}
             (None, Some(path)) => self.problems.push(
                 Diagnostic::file(path, "the guide file must be called `guide.yaml`, not `guide.yml`")
                     .with_help("rename it to `guide.yaml`"),

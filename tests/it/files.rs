@@ -86,6 +86,10 @@ fn pipes_devices_and_links_to_them_are_reported_and_never_read() {
     mkfifo(&root.join("content/pipe-inside"));
     std::os::unix::fs::symlink("../../../pipe-inside", root.join(images).join("to-pipe.png"))
         .unwrap();
+    // A pipe where guide.yaml should be is reported as a pipe, not as a missing guide.yaml.
+    let guide_yaml = root.join("content/guides/second-guide/guide.yaml");
+    std::fs::remove_file(&guide_yaml).unwrap();
+    mkfifo(&guide_yaml);
     std::fs::create_dir_all(root.join("templates")).unwrap();
     mkfifo(&root.join("templates/step.html"));
     std::os::unix::fs::symlink("/dev/zero", root.join("templates/base.html")).unwrap();
@@ -97,6 +101,8 @@ fn pipes_devices_and_links_to_them_are_reported_and_never_read() {
         assert_reported(&run.stderr, &format!("{images}/pipe.png"), pipe);
         assert_reported(&run.stderr, "content/pipe-inside", pipe);
         assert_reported(&run.stderr, "templates/step.html", pipe);
+        assert_reported(&run.stderr, "content/guides/second-guide/guide.yaml", pipe);
+        assert!(!run.stderr.contains("no guide.yaml"), "{}", run.stderr);
         assert_reported(
             &run.stderr,
             &format!("{images}/to-pipe.png"),
@@ -105,7 +111,7 @@ fn pipes_devices_and_links_to_them_are_reported_and_never_read() {
         let outside = "this is a link to something outside";
         assert_reported(&run.stderr, &format!("{images}/zero.png"), outside);
         assert_reported(&run.stderr, "templates/base.html", outside);
-        assert!(run.stderr.contains("6 problems found"), "{}", run.stderr);
+        assert!(run.stderr.contains("7 problems found"), "{}", run.stderr);
     }
     assert!(!root.join("public").exists(), "a failed build wrote public/");
 }
