@@ -243,3 +243,26 @@ fn a_file_far_too_big_is_refused_without_being_read() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(tree(&root.join("public")).keys().all(|k| !k.ends_with(".mp4")));
 }
+
+/// Scaffolding reads the guide as a build does: a step that is a pipe stops `new step` with
+/// its problem, and nothing is renamed around it.
+#[test]
+fn new_step_stops_at_a_step_that_cannot_be_read() {
+    let site = TestSite::fixture("minimal");
+    let steps = site.root().join("content/guides/first-guide/steps");
+    mkfifo(&steps.join("04-pipe.md"));
+    let before: Vec<_> = std::fs::read_dir(&steps).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let run = bounded(handout_in(
+        site.root(),
+        &["new", "step", "first-guide", "Walk on", "--at", "2"],
+    ));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_reported(
+        &run.stderr,
+        "content/guides/first-guide/steps/04-pipe.md",
+        "this is a named pipe (FIFO), not a file",
+    );
+    let after: Vec<_> = std::fs::read_dir(&steps).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(before.len(), after.len(), "files were added or renamed: {after:?}");
+    assert!(steps.join("02-middle.md").is_file(), "02-middle.md was renamed");
+}
