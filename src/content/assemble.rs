@@ -108,7 +108,9 @@ pub(crate) fn assemble_whole(loaded: &LoadedSite, options: &Options) -> Whole {
     let outside_guides = every_path()
         .filter(|p| names::guide_of(p).is_none())
         .map(String::as_str);
-    for (first, second) in names::case_twins(outside_guides.chain(guide_folders.iter().map(String::as_str))) {
+    for (first, second) in
+        names::case_twins(outside_guides.chain(guide_folders.iter().map(String::as_str)))
+    {
         problems.push(placement::twin_problem(&first, &second));
     }
 

@@ -307,7 +307,12 @@ fn read_tree(root: &Path, tree: &str, dir: &str) -> Read {
 /// of a whole read: the folder holding it must lead inside the tree, and it must be an ordinary
 /// file or a link to one inside the tree. A link made while serve runs, to a file or through a
 /// linked folder, is refused the same way.
-fn read_one(root: &Path, tree: &str, rel: &str, kind: std::fs::FileType) -> Result<Vec<u8>, Diagnostic> {
+fn read_one(
+    root: &Path,
+    tree: &str,
+    rel: &str,
+    kind: std::fs::FileType,
+) -> Result<Vec<u8>, Diagnostic> {
     let tree = Tree::new(root, tree);
     let full = root.join(rel);
     let parent_inside = full
@@ -365,9 +370,7 @@ fn not_a_file(rel: &str, tree: &str, kind: std::fs::FileType) -> Diagnostic {
         rel,
         format!("this is {}, not a file; it was not read", kind_of(kind)),
     )
-    .with_help(format!(
-        "remove it: `{tree}/` holds only files and folders"
-    ))
+    .with_help(format!("remove it: `{tree}/` holds only files and folders"))
 }
 
 /// A file that is there but cannot be read.
@@ -395,7 +398,9 @@ fn broken_link(rel: &str, full: &Path, err: &std::io::Error) -> Diagnostic {
         ),
         LinkEnd::Loop => Diagnostic::file(
             rel,
-            format!("this link loops back on itself (its target is `{written}`), so it leads to no file"),
+            format!(
+                "this link loops back on itself (its target is `{written}`), so it leads to no file"
+            ),
         ),
         LinkEnd::Other => Diagnostic::file(rel, format!("this link cannot be followed ({err})")),
     }

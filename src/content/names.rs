@@ -217,8 +217,14 @@ pub(crate) fn is_editor_litter(name: &str) -> bool {
         || name.starts_with('.')
         || name.starts_with("~$")
         || name == "Icon\r"
-        || ["thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", "__macosx"]
-            .contains(&lower.as_str())
+        || [
+            "thumbs.db",
+            "ehthumbs.db",
+            "ehthumbs_vista.db",
+            "desktop.ini",
+            "__macosx",
+        ]
+        .contains(&lower.as_str())
         || [".swp", ".swo", ".swx", ".bck", ".tmp", ".crswap"]
             .iter()
             .any(|ext| lower.ends_with(ext))
@@ -313,7 +319,9 @@ pub(crate) fn case_twins<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<(S
         for other in spellings {
             // Under folders already named as twins, the files in them are not named again.
             let inside_named = twins.iter().any(|(a, b)| {
-                let under = |p: &str, f: &str| p.len() > f.len() && p.starts_with(f) && p.as_bytes()[f.len()] == b'/';
+                let under = |p: &str, f: &str| {
+                    p.len() > f.len() && p.starts_with(f) && p.as_bytes()[f.len()] == b'/'
+                };
                 (under(first, a) || under(first, b)) && (under(other, a) || under(other, b))
             });
             if !inside_named {
@@ -482,7 +490,13 @@ mod tests {
         ] {
             assert!(is_editor_litter(name), "{name}");
         }
-        for name in ["thumbs.svg", "desktop.ini.txt", "icon.png", "Icon", "a~$b.pdf"] {
+        for name in [
+            "thumbs.svg",
+            "desktop.ini.txt",
+            "icon.png",
+            "Icon",
+            "a~$b.pdf",
+        ] {
             assert!(!is_editor_litter(name), "{name}");
         }
     }
@@ -533,10 +547,22 @@ mod tests {
             twins,
             [
                 // Sorted by bytes: the accent written apart comes first.
-                ("content/cafe\u{301}.png".to_string(), "content/caf\u{e9}.png".to_string()),
-                ("content/guides/g/Guide.yaml".into(), "content/guides/g/guide.yaml".into()),
-                ("content/guides/g/Steps".into(), "content/guides/g/steps".into()),
-                ("content/images/Toy.svg".into(), "content/images/toy.svg".into()),
+                (
+                    "content/cafe\u{301}.png".to_string(),
+                    "content/caf\u{e9}.png".to_string()
+                ),
+                (
+                    "content/guides/g/Guide.yaml".into(),
+                    "content/guides/g/guide.yaml".into()
+                ),
+                (
+                    "content/guides/g/Steps".into(),
+                    "content/guides/g/steps".into()
+                ),
+                (
+                    "content/images/Toy.svg".into(),
+                    "content/images/toy.svg".into()
+                ),
             ]
         );
         assert!(case_twins(["content/a/b.png", "content/a/c.png"]).is_empty());

@@ -249,7 +249,9 @@ pub fn check_published(path: &str, bytes: &[u8], problems: &mut Vec<Diagnostic>)
         "yaml" => Some(
             "only content/site.yaml and content/guides/<guide>/guide.yaml are read; move or rename this file",
         ),
-        "md" => Some("steps go in content/guides/<guide>/steps/ and are named like 01-first-step.md"),
+        "md" => {
+            Some("steps go in content/guides/<guide>/steps/ and are named like 01-first-step.md")
+        }
         _ => None,
     };
     if let Some(help) = stray {
@@ -441,21 +443,33 @@ mod tests {
         let known = |_: &str| false;
         let dir = "content/guides/g/steps";
         files.add("content/guides/g/guide.yaml", b"", Part::Yaml, &known);
-        files.add("content/guides/g/steps/01-begin.md", b"x", Part::Step, &known);
+        files.add(
+            "content/guides/g/steps/01-begin.md",
+            b"x",
+            Part::Step,
+            &known,
+        );
         files.add_unread("content/guides/g/steps/02-middle.md", Part::Step);
         files.add("content/guides/g/steps/03-end.md", b"x", Part::Step, &known);
         let (steps, shape) = files.lay_out("g");
         assert_eq!(messages(&files.problems), Vec::<String>::new());
         // Only what was read is made into steps; links may still name the unread one.
         let made: Vec<&str> = steps.iter().map(|s| s.2).collect();
-        assert_eq!(made, [format!("{dir}/01-begin.md"), format!("{dir}/03-end.md")]);
+        assert_eq!(
+            made,
+            [format!("{dir}/01-begin.md"), format!("{dir}/03-end.md")]
+        );
         assert_eq!(shape.steps.len(), 3);
     }
 
     #[test]
     fn files_a_browser_runs_are_refused_and_pictures_are_not() {
         let mut problems = Vec::new();
-        for path in ["content/images/a.png", "content/files/leaflet.PDF", "content/notes.txt"] {
+        for path in [
+            "content/images/a.png",
+            "content/files/leaflet.PDF",
+            "content/notes.txt",
+        ] {
             check_published(path, b"", &mut problems);
         }
         assert_eq!(messages(&problems), Vec::<String>::new());
@@ -470,7 +484,10 @@ mod tests {
         );
         let found = messages(&problems);
         assert_eq!(found.len(), 5, "{found:#?}");
-        assert!(found[0].contains("a browser runs what a `.html` file holds"), "{found:#?}");
+        assert!(
+            found[0].contains("a browser runs what a `.html` file holds"),
+            "{found:#?}"
+        );
         assert!(found[1].contains("compressed SVG picture (.svgz) cannot be checked"));
         assert!(found[2].contains("has no extension"));
         assert!(found[3].contains("not `.webarchive` files"));

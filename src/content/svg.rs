@@ -26,22 +26,61 @@ const XML_EVENTS: &str = "http://www.w3.org/2001/xml-events";
 /// Elements that run script, hold a document of another kind, or change where links lead.
 const LIVE_ELEMENTS: &[(&str, &str)] = &[
     ("script", "a script, which a browser would run on the site"),
-    ("foreignobject", "web content, which can hold HTML and script"),
-    ("iframe", "a frame, which loads another page into the picture"),
-    ("frame", "a frame, which loads another page into the picture"),
-    ("frameset", "frames, which load other pages into the picture"),
-    ("embed", "an embedded object, which can run a program or script"),
-    ("object", "an embedded object, which can run a program or script"),
+    (
+        "foreignobject",
+        "web content, which can hold HTML and script",
+    ),
+    (
+        "iframe",
+        "a frame, which loads another page into the picture",
+    ),
+    (
+        "frame",
+        "a frame, which loads another page into the picture",
+    ),
+    (
+        "frameset",
+        "frames, which load other pages into the picture",
+    ),
+    (
+        "embed",
+        "an embedded object, which can run a program or script",
+    ),
+    (
+        "object",
+        "an embedded object, which can run a program or script",
+    ),
     ("applet", "an embedded program"),
-    ("handler", "an event handler, which a browser would run as script"),
-    ("listener", "an event listener, which a browser would run as script"),
-    ("base", "a base address, which changes where every link in it leads"),
-    ("meta", "a page setting, which can send the browser to another page"),
-    ("link", "a link to another file, which is loaded into the picture"),
+    (
+        "handler",
+        "an event handler, which a browser would run as script",
+    ),
+    (
+        "listener",
+        "an event listener, which a browser would run as script",
+    ),
+    (
+        "base",
+        "a base address, which changes where every link in it leads",
+    ),
+    (
+        "meta",
+        "a page setting, which can send the browser to another page",
+    ),
+    (
+        "link",
+        "a link to another file, which is loaded into the picture",
+    ),
 ];
 
 /// Animation elements: one that animates a link's target can turn it into a `javascript:` link.
-const ANIMATIONS: &[&str] = &["animate", "set", "animatetransform", "animatemotion", "animatecolor"];
+const ANIMATIONS: &[&str] = &[
+    "animate",
+    "set",
+    "animatetransform",
+    "animatemotion",
+    "animatecolor",
+];
 
 /// Pictures that may be embedded in an SVG as `data:` addresses: they cannot hold script.
 const RASTER_DATA: &[&str] = &[
@@ -118,7 +157,10 @@ pub(crate) fn problems(path: &str, bytes: &[u8]) -> Vec<Diagnostic> {
         let mut rest = found.swap_remove(MOST);
         rest.message = match more {
             1 => format!("one more such problem in this picture: {}", rest.message),
-            n => format!("{n} more such problems in this picture from here on, the first: {}", rest.message),
+            n => format!(
+                "{n} more such problems in this picture from here on, the first: {}",
+                rest.message
+            ),
         };
         found.truncate(MOST);
         found.push(rest);
@@ -230,8 +272,7 @@ fn script_scheme(value: &str) -> Option<&'static str> {
 /// the picture itself (`#id`) and embedded raster pictures may be named.
 fn reference_problem(value: &str) -> Option<String> {
     let read = as_browser_reads(value);
-    if read.is_empty() || read.starts_with('#') || RASTER_DATA.iter().any(|d| read.starts_with(d))
-    {
+    if read.is_empty() || read.starts_with('#') || RASTER_DATA.iter().any(|d| read.starts_with(d)) {
         None
     } else if read.starts_with("data:") {
         Some(
@@ -316,13 +357,7 @@ fn not_well_formed(path: &str, source: &str, error: &roxmltree::Error) -> Diagno
         E::UnclosedRootNode | E::UnexpectedEndOfStream | E::NoRootNode | E::NodesLimitReached => {
             Diagnostic::file(path, message)
         }
-        _ => Diagnostic::at_line_col(
-            path,
-            source,
-            pos.row as usize,
-            pos.col as usize,
-            message,
-        ),
+        _ => Diagnostic::at_line_col(path, source, pos.row as usize, pos.col as usize, message),
     }
     .with_help("open it in a drawing program and save it again as SVG, or save it as a PNG")
 }
@@ -392,10 +427,18 @@ mod tests {
                 "{start}\n{found:#?}"
             );
         }
-        assert!(found[9].starts_with("11:7 this picture points at another file"), "{found:#?}");
+        assert!(
+            found[9].starts_with("11:7 this picture points at another file"),
+            "{found:#?}"
+        );
         // The eleventh, the frame, is shown as the one more.
         assert_eq!(found.len(), 11, "{found:#?}");
-        assert!(found[10].starts_with("12:1 one more such problem in this picture: this picture holds `<iframe>`"), "{found:#?}");
+        assert!(
+            found[10].starts_with(
+                "12:1 one more such problem in this picture: this picture holds `<iframe>`"
+            ),
+            "{found:#?}"
+        );
     }
 
     #[test]
@@ -403,7 +446,10 @@ mod tests {
         let svg = "<?xml version='1.0'?>\n<!-- <!DOCTYPE x> -->\n<!DOCTYPE svg [\n<!ENTITY e 'x'>\n]>\n<svg xmlns='http://www.w3.org/2000/svg'>&e;</svg>";
         let found = messages(svg);
         assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(found[0].starts_with("3:1 this picture's DOCTYPE"), "{found:#?}");
+        assert!(
+            found[0].starts_with("3:1 this picture's DOCTYPE"),
+            "{found:#?}"
+        );
     }
 
     #[test]
@@ -411,9 +457,13 @@ mod tests {
         let found = messages("<svg xmlns='http://www.w3.org/2000/svg'>\n<g></svg>");
         assert_eq!(found.len(), 1);
         assert!(found[0].starts_with("2:4 this SVG picture is not well-formed XML: `<g>` is never closed: `</svg>` comes first"), "{found:#?}");
-        let found = messages("<html xmlns='http://www.w3.org/1999/xhtml'><body onload='x'/></html>");
+        let found =
+            messages("<html xmlns='http://www.w3.org/1999/xhtml'><body onload='x'/></html>");
         assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(found[0].contains("holds no SVG picture: it starts with `<html>`"), "{found:#?}");
+        assert!(
+            found[0].contains("holds no SVG picture: it starts with `<html>`"),
+            "{found:#?}"
+        );
         assert!(messages("not xml")[0].contains("not well-formed"));
         assert!(messages("<svg>&nbsp;</svg>")[0].contains("`&nbsp;` is not known in XML"));
     }
@@ -426,6 +476,9 @@ mod tests {
         );
         let found = messages(&svg);
         assert_eq!(found.len(), MOST + 1);
-        assert!(found[MOST].contains("490 more such problems in this picture from here on"), "{found:#?}");
+        assert!(
+            found[MOST].contains("490 more such problems in this picture from here on"),
+            "{found:#?}"
+        );
     }
 }

@@ -118,17 +118,29 @@ impl Theme {
                 let stem = rest.rsplit_once('.').map_or(rest, |(stem, _)| stem);
                 let mut shown: Vec<&str> = words_files.iter().map(|w| &w[WORDS.len()..]).collect();
                 shown.dedup();
-                let list = shown.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ");
+                let list = shown
+                    .iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let message = if words_files.contains(&format!("{WORDS}{stem}.yaml")) {
                     format!("the theme's words are read from `{stem}.yaml`, not `{rest}`")
                 } else {
-                    format!("the site has no language `{stem}`, so the words in this file are never shown")
+                    format!(
+                        "the site has no language `{stem}`, so the words in this file are never shown"
+                    )
                 };
-                let rule = format!("files in templates/i18n/ are named after a language code of the site (`language` and `translations` in content/site.yaml): {list}");
+                let rule = format!(
+                    "files in templates/i18n/ are named after a language code of the site (`language` and `translations` in content/site.yaml): {list}"
+                );
                 // Compared by language code, closely: `espanol` is not `es`, `ES` is.
                 let codes = shown.iter().filter_map(|w| w.strip_suffix(".yaml"));
                 let help = match closest(stem, codes, 0.85).map(|c| format!("{c}.yaml")) {
-                    Some(near) => format!("did you mean `{near}`? {}{}", rule[..1].to_uppercase(), &rule[1..]),
+                    Some(near) => format!(
+                        "did you mean `{near}`? {}{}",
+                        rule[..1].to_uppercase(),
+                        &rule[1..]
+                    ),
                     None => rule,
                 };
                 problems.push(Diagnostic::file(file, message).with_help(help));
@@ -138,7 +150,8 @@ impl Theme {
                     .filter_map(|(n, _)| n.strip_prefix("assets/"))
                     .find(|n| strsim::levenshtein(&rest.to_lowercase(), &n.to_lowercase()) <= 2);
                 let named = self.files.iter().any(|(other, (bytes, _))| {
-                    other != name && memchr::memmem::find(bytes, names::file_name(rest).as_bytes()).is_some()
+                    other != name
+                        && memchr::memmem::find(bytes, names::file_name(rest).as_bytes()).is_some()
                 });
                 if let Some(near) = near.filter(|_| !named) {
                     problems.push(
@@ -155,16 +168,23 @@ impl Theme {
                     .map(|(n, _)| *n)
                     .filter(|n| !n.starts_with("assets/") && !n.starts_with(WORDS));
                 let help = match closest(name, templates.clone(), 0.7) {
-                    Some(near) => format!("did you mean `{near}`? A file in templates/ replaces the built-in file of the same name; your own pieces for templates to include go in templates/{PARTIALS}"),
+                    Some(near) => format!(
+                        "did you mean `{near}`? A file in templates/ replaces the built-in file of the same name; your own pieces for templates to include go in templates/{PARTIALS}"
+                    ),
                     None => format!(
                         "a file in templates/ replaces the built-in file of the same name ({}); your own pieces for templates to include go in templates/{PARTIALS}",
-                        templates.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                        templates
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 };
                 problems.push(
                     Diagnostic::file(
                         file,
-                        format!("this theme file replaces nothing: the built-in theme has no `{name}`"),
+                        format!(
+                            "this theme file replaces nothing: the built-in theme has no `{name}`"
+                        ),
                     )
                     .with_help(help),
                 );

@@ -63,16 +63,19 @@ fn handout_in(root: &Path, args: &[&str]) -> Command {
 }
 
 fn mkfifo(path: &Path) {
-    let status = Command::new("mkfifo").arg(path).status().expect("mkfifo runs");
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
     assert!(status.success(), "mkfifo {}", path.display());
 }
 
 /// `problem` is reported for `path`: the location line names it and the message is beside it.
 #[track_caller]
 fn assert_reported(stderr: &str, path: &str, problem: &str) {
-    let found = stderr.split("\n\n").any(|block| {
-        block.contains(&format!("--> {path}\n")) && block.contains(problem)
-    });
+    let found = stderr
+        .split("\n\n")
+        .any(|block| block.contains(&format!("--> {path}\n")) && block.contains(problem));
     assert!(found, "no `{problem}` for {path} in:\n{stderr}");
 }
 
@@ -84,8 +87,11 @@ fn pipes_devices_and_links_to_them_are_reported_and_never_read() {
     mkfifo(&root.join(images).join("pipe.png"));
     std::os::unix::fs::symlink("/dev/zero", root.join(images).join("zero.png")).unwrap();
     mkfifo(&root.join("content/pipe-inside"));
-    std::os::unix::fs::symlink("../../../pipe-inside", root.join(images).join("to-pipe.png"))
-        .unwrap();
+    std::os::unix::fs::symlink(
+        "../../../pipe-inside",
+        root.join(images).join("to-pipe.png"),
+    )
+    .unwrap();
     // A pipe where guide.yaml should be is reported as a pipe, not as a missing guide.yaml.
     let guide_yaml = root.join("content/guides/second-guide/guide.yaml");
     std::fs::remove_file(&guide_yaml).unwrap();
@@ -113,7 +119,10 @@ fn pipes_devices_and_links_to_them_are_reported_and_never_read() {
         assert_reported(&run.stderr, "templates/base.html", outside);
         assert!(run.stderr.contains("7 problems found"), "{}", run.stderr);
     }
-    assert!(!root.join("public").exists(), "a failed build wrote public/");
+    assert!(
+        !root.join("public").exists(),
+        "a failed build wrote public/"
+    );
 }
 
 #[test]
@@ -142,7 +151,11 @@ fn content_or_templates_that_is_not_a_folder_is_reported() {
     std::fs::remove_file(root.join("content")).unwrap();
     std::os::unix::fs::symlink("/dev/zero", root.join("content")).unwrap();
     let run = bounded(handout_in(root, &["check"]));
-    assert_reported(&run.stderr, "content", "`content` is a device, not a folder");
+    assert_reported(
+        &run.stderr,
+        "content",
+        "`content` is a device, not a folder",
+    );
     std::fs::remove_file(root.join("content")).unwrap();
     std::os::unix::fs::symlink("gone", root.join("content")).unwrap();
     let run = bounded(handout_in(root, &["check"]));
@@ -170,7 +183,11 @@ fn as_ordinary_user(root: &Path, args: &[&str]) -> Option<Command> {
         if entry.path_is_symlink() {
             continue;
         }
-        let mode = if entry.file_type().is_dir() { 0o755 } else { 0o644 };
+        let mode = if entry.file_type().is_dir() {
+            0o755
+        } else {
+            0o644
+        };
         set_mode(entry.path(), mode);
     }
     let mut command = Command::new("setpriv");
@@ -241,7 +258,11 @@ fn a_file_far_too_big_is_refused_without_being_read() {
     std::fs::remove_file(root.join(step)).unwrap();
     let run = bounded(handout_in(root, &["build"]));
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(tree(&root.join("public")).keys().all(|k| !k.ends_with(".mp4")));
+    assert!(
+        tree(&root.join("public"))
+            .keys()
+            .all(|k| !k.ends_with(".mp4"))
+    );
 }
 
 /// Scaffolding reads the guide as a build does: a step that is a pipe stops `new step` with
@@ -251,7 +272,10 @@ fn new_step_stops_at_a_step_that_cannot_be_read() {
     let site = TestSite::fixture("minimal");
     let steps = site.root().join("content/guides/first-guide/steps");
     mkfifo(&steps.join("04-pipe.md"));
-    let before: Vec<_> = std::fs::read_dir(&steps).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let before: Vec<_> = std::fs::read_dir(&steps)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     let run = bounded(handout_in(
         site.root(),
         &["new", "step", "first-guide", "Walk on", "--at", "2"],
@@ -262,7 +286,17 @@ fn new_step_stops_at_a_step_that_cannot_be_read() {
         "content/guides/first-guide/steps/04-pipe.md",
         "this is a named pipe (FIFO), not a file",
     );
-    let after: Vec<_> = std::fs::read_dir(&steps).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(before.len(), after.len(), "files were added or renamed: {after:?}");
-    assert!(steps.join("02-middle.md").is_file(), "02-middle.md was renamed");
+    let after: Vec<_> = std::fs::read_dir(&steps)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        before.len(),
+        after.len(),
+        "files were added or renamed: {after:?}"
+    );
+    assert!(
+        steps.join("02-middle.md").is_file(),
+        "02-middle.md was renamed"
+    );
 }

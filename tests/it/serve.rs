@@ -989,7 +989,13 @@ fn files_refused_by_a_build_are_refused_while_serving() {
     };
 
     let pipe = images.join("pipe.png");
-    assert!(Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    assert!(
+        Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .unwrap()
+            .success()
+    );
     refused(&mut events, "named pipe (FIFO), not a file");
     gone(&pipe, &mut events);
 
@@ -998,16 +1004,28 @@ fn files_refused_by_a_build_are_refused_while_serving() {
     refused(&mut events, "a link to something outside `content/`");
     gone(&zero, &mut events);
 
-    site.write("content/guides/first-guide/page.html", "<script>alert(1)</script>");
+    site.write(
+        "content/guides/first-guide/page.html",
+        "<script>alert(1)</script>",
+    );
     refused(&mut events, "a browser runs what a `.html` file holds");
     assert_eq!(served.get("/guides/first-guide/page.html").status, 404);
-    gone(&root.join("content/guides/first-guide/page.html"), &mut events);
+    gone(
+        &root.join("content/guides/first-guide/page.html"),
+        &mut events,
+    );
 
     let svg = "content/guides/first-guide/images/new.svg";
-    site.write(svg, "<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>");
+    site.write(
+        svg,
+        "<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
+    );
     refused(&mut events, "event handler (`onload`)");
     assert_eq!(served.get("/guides/first-guide/images/new.svg").status, 404);
-    site.write(svg, "<svg xmlns='http://www.w3.org/2000/svg'><circle r='2'/></svg>");
+    site.write(
+        svg,
+        "<svg xmlns='http://www.w3.org/2000/svg'><circle r='2'/></svg>",
+    );
     events.expect("reload");
     assert_eq!(served.get("/guides/first-guide/images/new.svg").status, 200);
 
@@ -1017,7 +1035,10 @@ fn files_refused_by_a_build_are_refused_while_serving() {
 
     let linked = root.join("content/guides/copy");
     std::os::unix::fs::symlink("first-guide", &linked).unwrap();
-    refused(&mut events, "a link to the folder `content/guides/first-guide`");
+    refused(
+        &mut events,
+        "a link to the folder `content/guides/first-guide`",
+    );
     gone(&linked, &mut events);
 
     let video = images.join("walk.mp4");
