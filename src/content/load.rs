@@ -147,7 +147,7 @@ impl<'a> Tree<'a> {
         let text = match self.name {
             "templates" => !rel.starts_with("templates/assets/"),
             _ => matches!(
-                crate::content::placement::extension(rel)
+                crate::content::placement::extension(crate::content::names::file_name(rel))
                     .to_ascii_lowercase()
                     .as_str(),
                 "md" | "yaml" | "yml"
@@ -387,8 +387,9 @@ fn cannot_read(rel: &str, err: &std::io::Error) -> Diagnostic {
 
 /// A link whose target cannot be reached: it points to nothing, or loops back on itself.
 fn broken_link(rel: &str, full: &Path, err: &std::io::Error) -> Diagnostic {
+    // As written in the link, which is what `ls -l` shows.
     let written = std::fs::read_link(full)
-        .map(|t| display_path(Path::new(""), &t))
+        .map(|t| t.to_string_lossy().into_owned())
         .unwrap_or_default();
     let help = "remove the link, and put the file itself here if it is needed";
     match link_end(full) {
