@@ -1,8 +1,10 @@
 //! What a content file's name means, and how a name is made: step files (`NN-slug.md`, their
 //! translations `NN-slug.<lang>.md`), translated settings (`site.<lang>.yaml`,
 //! `guide.<lang>.yaml`), the slug rule for guide folders and steps, the step names a guide's own
-//! pages take, language codes, and the files editors leave beside the ones they edit. Loading,
-//! checking, serving and scaffolding all read names through this module, so they never disagree.
+//! pages take, language codes, the files editors and operating systems leave beside the ones
+//! being edited, which kinds of file may be published as they are (by extension), and which
+//! names are one on a disk that ignores case. Loading, checking, serving and scaffolding all read
+//! names through this module, so they never disagree.
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
