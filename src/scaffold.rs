@@ -184,11 +184,21 @@ pub fn new_step(
             files.add(path, bytes, part, &|_| true);
         }
     }
+    for path in site.unread.range(prefix.clone()..) {
+        if !path.starts_with(&prefix) {
+            break;
+        }
+        if let Place::Guide(_, part) = placement::place(path) {
+            files.add_unread(path, part);
+        }
+    }
     let (steps, _) = files.lay_out(guide);
-    // Numbering a guide whose step names are already wrong could not keep it whole.
+    // Numbering a guide whose step names are already wrong, or one of whose step files cannot
+    // be read (it could not be renamed with its links), could not keep it whole.
     let problems: Vec<Diagnostic> = files
         .problems
         .iter()
+        .chain(&site.problems)
         .filter(|d| d.file.starts_with(&steps_prefix))
         .cloned()
         .collect();

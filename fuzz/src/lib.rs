@@ -202,8 +202,7 @@ fn base_site() -> LoadedSite {
     LoadedSite {
         root: PathBuf::from("/fuzz-site"),
         content,
-        templates: BTreeMap::new(),
-        problems: Vec::new(),
+        ..LoadedSite::default()
     }
 }
 

@@ -85,10 +85,33 @@ pub(crate) fn assemble_whole(loaded: &LoadedSite, options: &Options) -> Whole {
                     .add(path, bytes, part, &known);
             }
             Place::Other => {
-                placement::check_stray(path, placement::extension(path), &mut problems);
+                placement::check_published(path, bytes, &mut problems);
                 index.assets.insert(path.clone());
             }
         }
+    }
+    // Files that are there but could not be read (each reported by loading) keep their names:
+    // a step keeps its number.
+    for path in &loaded.unread {
+        if let Place::Guide(slug, part) = placement::place(path) {
+            guide_files.entry(slug).or_default().add_unread(path, part);
+        }
+    }
+    // Names that are one on a disk that ignores case: inside a guide folder each folder checks
+    // its own (`GuideFiles::lay_out`, which serve runs alone); here the rest, and the guide
+    // folders' own names.
+    let every_path = || loaded.content.keys().chain(&loaded.unread);
+    let guide_folders: BTreeSet<String> = every_path()
+        .filter_map(|p| names::guide_of(p))
+        .map(names::guide_folder)
+        .collect();
+    let outside_guides = every_path()
+        .filter(|p| names::guide_of(p).is_none())
+        .map(String::as_str);
+    for (first, second) in
+        names::case_twins(outside_guides.chain(guide_folders.iter().map(String::as_str)))
+    {
+        problems.push(placement::twin_problem(&first, &second));
     }
 
     // Step order and slugs first, so links between guides can be checked while rendering.
@@ -453,6 +476,10 @@ fn site_config(
 ) -> Option<SiteConfig> {
     const FILE: &str = "content/site.yaml";
     let Some(bytes) = loaded.content.get(FILE) else {
+        // One that is there but could not be read has its problem already.
+        if loaded.unread.contains(FILE) {
+            return None;
+        }
         problems.push(
             Diagnostic::file(FILE, "the site has no site.yaml").with_help(
                 "create content/site.yaml with at least `name: Your Shelter's Name` (see the README)",

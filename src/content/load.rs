@@ -1,7 +1,7 @@
 //! Reading a site from disk: every file under `content/` and `templates/`, as bytes, keyed by
 //! its path relative to the site root. This is the only stage that reads files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -18,15 +18,40 @@ pub struct LoadedSite {
     pub content: BTreeMap<String, Vec<u8>>,
     /// The site's own theme files, keyed by their path inside `templates/`.
     pub templates: BTreeMap<String, Vec<u8>>,
+    /// Paths under `content/` that are there but were not read: a link to a folder or to
+    /// nothing, a pipe or a device, a file that cannot be read or is too big. Each has its
+    /// problem in `problems`; its name still counts, so a step keeps its number.
+    pub unread: BTreeSet<String>,
     /// Files that could not be read.
     pub problems: Vec<Diagnostic>,
 }
 
-/// A site folder must hold `content/`.
+/// The most a text file (markdown, YAML, a template) may hold: a step or a settings file is a
+/// few thousand bytes, so a file this big was saved here by mistake, and reading it whole
+/// would only slow everything down.
+pub const TEXT_LIMIT: u64 = 10 * 1000 * 1000;
+
+/// The most any other file (a picture, a PDF, a video) may hold: a web page should not make
+/// its readers download more, and the preview keeps every file in memory.
+pub const FILE_LIMIT: u64 = 100 * 1000 * 1000;
+
+/// A site folder must hold `content/`, a folder (or a link to one).
 pub fn check_root(root: &Path) -> Result<(), Diagnostic> {
-    match root.join("content").is_dir() {
-        true => Ok(()),
-        false => Err(Diagnostic::file(
+    let content = root.join("content");
+    match std::fs::metadata(&content) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(meta) => Err(Diagnostic::file(
+            "content",
+            format!(
+                "`content` is {}, not a folder, so there is no site to build",
+                kind_of(meta.file_type())
+            ),
+        )
+        .with_help("`content/` must be a folder holding site.yaml and guides/")),
+        Err(err) if std::fs::symlink_metadata(&content).is_ok() => {
+            Err(broken_link("content", &content, &err))
+        }
+        Err(_) => Err(Diagnostic::file(
             root.display().to_string(),
             "there is no `content/` folder here, so there is no site to build",
         )
@@ -42,109 +67,414 @@ pub fn load(root: &Path) -> Result<LoadedSite, Diagnostic> {
         root: root.to_path_buf(),
         ..Default::default()
     };
-    let (content, mut problems) = read_tree(root, "content", "content");
-    site.content = content;
-    site.problems.append(&mut problems);
-    if root.join("templates").is_dir() {
-        let (templates, mut problems) = read_tree(root, "templates", "templates");
-        site.templates = templates
-            .into_iter()
-            .map(|(k, v)| (k["templates/".len()..].to_string(), v))
-            .collect();
-        site.problems.append(&mut problems);
+    let content = read_tree(root, "content", "content");
+    site.content = content.files;
+    site.unread = content.unread;
+    site.problems = content.problems;
+    let templates = root.join("templates");
+    match std::fs::metadata(&templates) {
+        Ok(meta) if meta.is_dir() => {
+            let read = read_tree(root, "templates", "templates");
+            site.templates = read
+                .files
+                .into_iter()
+                .map(|(k, v)| (k["templates/".len()..].to_string(), v))
+                .collect();
+            site.problems.extend(read.problems);
+        }
+        Ok(meta) => site.problems.push(not_a_templates_folder(meta.file_type())),
+        Err(err) if std::fs::symlink_metadata(&templates).is_ok() => {
+            site.problems
+                .push(broken_link("templates", &templates, &err));
+        }
+        Err(_) => {}
     }
     Ok(site)
 }
 
+/// `templates` is there but is not a folder: the site's theme cannot be read from it.
+fn not_a_templates_folder(kind: std::fs::FileType) -> Diagnostic {
+    Diagnostic::file(
+        "templates",
+        format!(
+            "`templates` is {}, not a folder; it was not read",
+            kind_of(kind)
+        ),
+    )
+    .with_help("`templates/` must be a folder holding the site's own theme files, or not be there")
+}
+
+/// What reading a tree, or a part of one, found.
+#[derive(Default)]
+struct Read {
+    files: BTreeMap<String, Vec<u8>>,
+    unread: BTreeSet<String>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Read {
+    fn refuse(&mut self, rel: String, problem: Diagnostic) {
+        self.problems.push(problem);
+        self.unread.insert(rel);
+    }
+}
+
+/// A tree (`content` or `templates`) with its real place on disk, to tell whether a link
+/// leads inside it.
+struct Tree<'a> {
+    name: &'a str,
+    canonical: PathBuf,
+}
+
+impl<'a> Tree<'a> {
+    fn new(root: &'a Path, name: &'a str) -> Self {
+        let base = root.join(name);
+        let canonical = base.canonicalize().unwrap_or(base);
+        Tree { name, canonical }
+    }
+
+    /// `target`, a real path inside the tree, as messages name it (`content/guides/other`).
+    fn shown(&self, target: &Path) -> String {
+        match target.strip_prefix(&self.canonical) {
+            Ok(rest) if rest.as_os_str().is_empty() => self.name.to_string(),
+            Ok(rest) => format!("{}/{}", self.name, display_path(Path::new(""), rest)),
+            Err(_) => target.display().to_string(),
+        }
+    }
+
+    /// The most a file at `rel` may hold.
+    fn limit(&self, rel: &str) -> u64 {
+        let text = match self.name {
+            "templates" => !rel.starts_with("templates/assets/"),
+            _ => matches!(
+                crate::content::placement::extension(crate::content::names::file_name(rel))
+                    .to_ascii_lowercase()
+                    .as_str(),
+                "md" | "yaml" | "yml"
+            ),
+        };
+        if text { TEXT_LIMIT } else { FILE_LIMIT }
+    }
+}
+
+/// What is at one path, not yet followed: the file to read (itself, or what a link inside the
+/// tree leads to), or why nothing is read there. Folders are not looked at here.
+enum Found {
+    File(PathBuf),
+    Refused(Diagnostic),
+}
+
+/// Looks at `full` (shown as `rel`), of type `kind` as the folder listing says (a link not
+/// followed). Only ordinary files are read: a pipe or a device would never end (`/dev/zero`),
+/// and a link must lead to an ordinary file inside the tree.
+fn examine(tree: &Tree, rel: &str, full: &Path, kind: std::fs::FileType) -> Found {
+    if kind.is_file() {
+        return Found::File(full.to_path_buf());
+    }
+    if !kind.is_symlink() {
+        return Found::Refused(not_a_file(rel, tree.name, kind));
+    }
+    match full.canonicalize() {
+        Ok(target) if !target.starts_with(&tree.canonical) => {
+            Found::Refused(outside(rel.to_string(), tree.name, target.is_dir()))
+        }
+        Ok(target) => match std::fs::metadata(&target) {
+            Ok(meta) if meta.is_file() => Found::File(target),
+            Ok(meta) if meta.is_dir() => Found::Refused(
+                Diagnostic::file(
+                    rel,
+                    format!(
+                        "this is a link to the folder `{}`; linked folders are not read",
+                        tree.shown(&target)
+                    ),
+                )
+                .with_help(
+                    "move or copy the folder here instead of linking to it: one folder cannot be in two places on the site",
+                ),
+            ),
+            Ok(meta) => Found::Refused(
+                Diagnostic::file(
+                    rel,
+                    format!(
+                        "this is a link to `{}`, which is {}, not a file; it was not read",
+                        tree.shown(&target),
+                        kind_of(meta.file_type())
+                    ),
+                )
+                .with_help(format!(
+                    "remove the link and `{}`: `{}/` holds only files and folders",
+                    tree.shown(&target),
+                    tree.name
+                )),
+            ),
+            Err(err) => Found::Refused(cannot_read(rel, &err)),
+        },
+        Err(err) => Found::Refused(broken_link(rel, full, &err)),
+    }
+}
+
+/// Reads the ordinary file at `path` (shown as `rel`), at most `limit` bytes. It is opened
+/// without waiting, and checked again once open: a file swapped for a pipe meanwhile is
+/// refused rather than waited on.
+fn read_file(rel: &str, tree_name: &str, path: &Path, limit: u64) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options.open(path).map_err(|err| cannot_read(rel, &err))?;
+    let meta = file.metadata().map_err(|err| cannot_read(rel, &err))?;
+    if !meta.is_file() {
+        return Err(not_a_file(rel, tree_name, meta.file_type()));
+    }
+    if meta.len() > limit {
+        return Err(too_big(rel, meta.len(), limit));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| cannot_read(rel, &err))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(rel, bytes.len() as u64, limit));
+    }
+    Ok(bytes)
+}
+
 /// Reads every file under `root/dir`, a folder of the tree `tree` (`content` or `templates`),
 /// skipping hidden files and folders (editor and OS litter). Nothing is read that leads, through
-/// a link, outside `tree/`: not a linked file, not a linked folder (also when `dir` is one).
-fn read_tree(root: &Path, tree: &str, dir: &str) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
+/// a link, outside `tree/` (not a linked file, not a linked folder, also when `dir` is one), nor
+/// anything but ordinary files.
+fn read_tree(root: &Path, tree: &str, dir: &str) -> Read {
+    let tree = Tree::new(root, tree);
     let base = root.join(dir);
-    let tree_base = root.join(tree);
-    let canonical_base = tree_base.canonicalize().unwrap_or(tree_base);
-    let mut paths = Vec::new();
-    let mut problems = Vec::new();
+    let mut read = Read::default();
     if !base
         .canonicalize()
-        .is_ok_and(|b| b.starts_with(&canonical_base))
+        .is_ok_and(|b| b.starts_with(&tree.canonical))
     {
-        problems.push(outside(dir.to_string(), tree));
-        return (BTreeMap::new(), problems);
+        read.refuse(dir.to_string(), outside(dir.to_string(), tree.name, true));
+        return read;
     }
     let walker = WalkDir::new(&base)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_editor_litter(&e.file_name().to_string_lossy()));
+    let mut paths = Vec::new();
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_dir() => {}
             Ok(e) => {
                 let rel = display_path(root, e.path());
-                if e.path_is_symlink() {
-                    match e.path().canonicalize() {
-                        Ok(target) if target.starts_with(&canonical_base) && target.is_file() => {
-                            paths.push((rel, e.into_path()))
-                        }
-                        Ok(target) if target.starts_with(&canonical_base) => {}
-                        _ => problems.push(outside(rel, tree)),
-                    }
-                } else {
-                    paths.push((rel, e.into_path()));
+                match examine(&tree, &rel, e.path(), e.file_type()) {
+                    Found::File(path) => paths.push((rel, path)),
+                    Found::Refused(problem) => read.refuse(rel, problem),
                 }
             }
             Err(err) => {
                 let path = err
                     .path()
                     .map_or_else(|| dir.to_string(), |p| display_path(root, p));
-                problems.push(Diagnostic::file(path, format!("cannot be read: {err}")));
+                let problem = match err.io_error() {
+                    Some(io) => cannot_read(&path, io),
+                    None => Diagnostic::file(&path, format!("cannot be read: {err}")),
+                };
+                read.problems.push(problem);
             }
         }
     }
-    let read: Vec<_> = paths
+    let results: Vec<_> = paths
         .into_par_iter()
-        .map(|(rel, path)| (std::fs::read(&path), rel))
+        .map(|(rel, path)| {
+            let bytes = read_file(&rel, tree.name, &path, tree.limit(&rel));
+            (rel, bytes)
+        })
         .collect();
-    let mut files = BTreeMap::new();
-    for (result, rel) in read {
+    for (rel, result) in results {
         match result {
             Ok(bytes) => {
-                files.insert(rel, bytes);
+                read.files.insert(rel, bytes);
             }
-            Err(err) => problems.push(Diagnostic::file(rel, format!("cannot be read: {err}"))),
+            Err(problem) => read.refuse(rel, problem),
         }
     }
-    (files, problems)
+    read
+}
+
+/// Reads the one path `rel` of the tree `tree` that a watcher named, not a folder, by the rules
+/// of a whole read: the folder holding it must lead inside the tree, and it must be an ordinary
+/// file or a link to one inside the tree. A link made while serve runs, to a file or through a
+/// linked folder, is refused the same way.
+fn read_one(
+    root: &Path,
+    tree: &str,
+    rel: &str,
+    kind: std::fs::FileType,
+) -> Result<Vec<u8>, Diagnostic> {
+    let tree = Tree::new(root, tree);
+    let full = root.join(rel);
+    let parent_inside = full
+        .parent()
+        .and_then(|p| p.canonicalize().ok())
+        .is_some_and(|p| p.starts_with(&tree.canonical));
+    if !parent_inside {
+        return Err(outside(rel.to_string(), tree.name, false));
+    }
+    match examine(&tree, rel, &full, kind) {
+        Found::File(path) => read_file(rel, tree.name, &path, tree.limit(rel)),
+        Found::Refused(problem) => Err(problem),
+    }
 }
 
 /// The problem with a file under `dir/` that is, or lies in a folder that is, a link to
 /// something outside `dir/`: it is never read, by a build or by serve.
-fn outside(rel: String, dir: &str) -> Diagnostic {
+/// `folder` when what it leads to is a folder.
+fn outside(rel: String, dir: &str, folder: bool) -> Diagnostic {
+    let what = if folder { "folder" } else { "file" };
     Diagnostic::file(
         rel,
         format!("this is a link to something outside `{dir}/`; it was not read"),
     )
     .with_help(format!(
-        "copy the file into `{dir}/` instead of linking to it"
+        "copy the {what} into `{dir}/` instead of linking to it"
     ))
 }
 
-/// Reads one file of the tree `dir` (`content` or `templates`) that a watcher named, with the
-/// rule a whole read applies: through whatever links, it must lead to a file inside `dir/`.
-/// A link made while serve runs, to a file or through a linked folder, is refused the same way.
-fn read_inside(root: &Path, dir: &str, rel: &str) -> Result<Vec<u8>, Diagnostic> {
-    let base = root.join(dir);
-    let canonical_base = base.canonicalize().unwrap_or(base);
-    let full = root.join(rel);
-    match full.canonicalize() {
-        Ok(target) if target.starts_with(&canonical_base) => std::fs::read(&target)
-            .map_err(|err| Diagnostic::file(rel.to_string(), format!("cannot be read: {err}"))),
-        Ok(_) => Err(outside(rel.to_string(), dir)),
-        Err(err) => Err(Diagnostic::file(
-            rel.to_string(),
-            format!("cannot be read: {err}"),
-        )),
+/// What a thing that is neither a file nor a folder is, in plain words.
+fn kind_of(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
     }
+    if kind.is_file() {
+        "a file"
+    } else {
+        "not an ordinary file"
+    }
+}
+
+/// A pipe, socket or device in the tree: reading one could wait forever or never end.
+fn not_a_file(rel: &str, tree: &str, kind: std::fs::FileType) -> Diagnostic {
+    Diagnostic::file(
+        rel,
+        format!("this is {}, not a file; it was not read", kind_of(kind)),
+    )
+    .with_help(format!("remove it: `{tree}/` holds only files and folders"))
+}
+
+/// A file that is there but cannot be read.
+fn cannot_read(rel: &str, err: &std::io::Error) -> Diagnostic {
+    let reason = match err.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::NotFound => "it was removed while handout was reading".to_string(),
+        _ => err.to_string(),
+    };
+    Diagnostic::file(rel, format!("this cannot be read ({reason})")).with_help(
+        "check its permissions: handout must be allowed to read it (or move it out of the site's folder)",
+    )
+}
+
+/// A link whose target cannot be reached: it points to nothing, or loops back on itself.
+fn broken_link(rel: &str, full: &Path, err: &std::io::Error) -> Diagnostic {
+    // As written in the link, which is what `ls -l` shows.
+    let written = std::fs::read_link(full)
+        .map(|t| t.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let help = "remove the link, and put the file itself here if it is needed";
+    match link_end(full) {
+        LinkEnd::Missing => Diagnostic::file(
+            rel,
+            format!("this link points to nothing (its target `{written}` does not exist)"),
+        ),
+        LinkEnd::Loop => Diagnostic::file(
+            rel,
+            format!(
+                "this link loops back on itself (its target is `{written}`), so it leads to no file"
+            ),
+        ),
+        LinkEnd::Other => Diagnostic::file(rel, format!("this link cannot be followed ({err})")),
+    }
+    .with_help(help)
+}
+
+/// Where following a link that cannot be resolved ends.
+enum LinkEnd {
+    /// At a name that does not exist.
+    Missing,
+    /// Back at a link already followed (or after more links than a system follows).
+    Loop,
+    /// Somewhere else (a folder on the way that cannot be read, ...).
+    Other,
+}
+
+/// Follows the link at `path` one step at a time, to say why it leads nowhere.
+fn link_end(path: &Path) -> LinkEnd {
+    // Linux gives up after 40 links in a row.
+    const MOST_LINKS: usize = 40;
+    let mut current = path.to_path_buf();
+    let mut seen = BTreeSet::new();
+    loop {
+        match std::fs::symlink_metadata(&current) {
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return LinkEnd::Missing,
+            Ok(meta) if meta.file_type().is_symlink() => {}
+            _ => return LinkEnd::Other,
+        }
+        if !seen.insert(current.clone()) || seen.len() > MOST_LINKS {
+            return LinkEnd::Loop;
+        }
+        let Ok(target) = std::fs::read_link(&current) else {
+            return LinkEnd::Other;
+        };
+        current = match current.parent() {
+            Some(dir) => dir.join(target),
+            None => target,
+        };
+    }
+}
+
+/// A file bigger than `limit`.
+fn too_big(rel: &str, size: u64, limit: u64) -> Diagnostic {
+    let text = limit == TEXT_LIMIT;
+    Diagnostic::file(
+        rel,
+        format!(
+            "this file is {}, more than the {} a {} may be; it was not read",
+            shown_size(size),
+            shown_size(limit),
+            if text { "text file" } else { "file on the site" }
+        ),
+    )
+    .with_help(if text {
+        "a step or settings file is a few thousand bytes of text: check that this is the file you meant to save here"
+    } else {
+        "a photo: save a smaller copy (a few MB is plenty on screen and on paper); a video: put it on a video site and link to it"
+    })
+}
+
+/// A size in the units people know: `3.2 GB`, `12 MB`, `900 KB`.
+fn shown_size(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "KB")];
+    for (unit, name) in UNITS {
+        if bytes >= unit {
+            let tenths = bytes * 10 / unit;
+            return match tenths % 10 {
+                0 => format!("{} {name}", tenths / 10),
+                d => format!("{}.{d} {name}", tenths / 10),
+            };
+        }
+    }
+    format!("{bytes} bytes")
 }
 
 /// A path relative to the site root with `/` separators, as shown in messages.
@@ -207,10 +537,52 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> Vec<String> {
                 removed.insert(k, v);
             }
         }
+        if tree == "content" {
+            let under_rel = format!("{rel}/");
+            site.unread
+                .retain(|p| p != rel && !p.starts_with(&under_rel));
+        }
         let mut now: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        if full.is_dir() {
-            let (files, problems) = read_tree(&site.root, tree, rel);
-            for (k, v) in files {
+        // Looked at as the folder listing shows it: a link is not followed before it is judged.
+        let kind = std::fs::symlink_metadata(&full).map(|m| m.file_type());
+        // The tree's own folder may be a link to the shelter's folder elsewhere, as at the start.
+        let tree_folder = rel == tree;
+        let read = match kind {
+            Err(_) => None,
+            Ok(_) if is_hidden(rel) => None,
+            Ok(kind) if kind.is_dir() || (tree_folder && full.is_dir()) => {
+                Some(read_tree(&site.root, tree, rel))
+            }
+            Ok(_) if tree_folder => {
+                let mut read = Read::default();
+                match std::fs::metadata(&full) {
+                    Ok(meta) if tree == "templates" => {
+                        read.problems.push(not_a_templates_folder(meta.file_type()))
+                    }
+                    Ok(meta) => read.problems.push(
+                        Diagnostic::file(
+                            "content",
+                            format!("`content` is {}, not a folder", kind_of(meta.file_type())),
+                        )
+                        .with_help("`content/` must be a folder holding site.yaml and guides/"),
+                    ),
+                    Err(err) => read.problems.push(broken_link(rel, &full, &err)),
+                }
+                Some(read)
+            }
+            Ok(kind) => {
+                let mut read = Read::default();
+                match read_one(&site.root, tree, rel, kind) {
+                    Ok(bytes) => {
+                        read.files.insert(rel.clone(), bytes);
+                    }
+                    Err(problem) => read.refuse(rel.clone(), problem),
+                }
+                Some(read)
+            }
+        };
+        if let Some(read) = read {
+            for (k, v) in read.files {
                 let k = if tree == "templates" {
                     k["templates/".len()..].to_string()
                 } else {
@@ -218,14 +590,10 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> Vec<String> {
                 };
                 now.insert(k, v);
             }
-            site.problems.extend(problems);
-        } else if full.is_file() && !is_hidden(rel) {
-            match read_inside(&site.root, tree, rel) {
-                Ok(bytes) => {
-                    now.insert(key, bytes);
-                }
-                Err(problem) => site.problems.push(problem),
+            if tree == "content" {
+                site.unread.extend(read.unread);
             }
+            site.problems.extend(read.problems);
         }
         // Saving a file unchanged, or an editor's probe file coming and going, changes nothing.
         let root_relative = |k: &str| match tree {

@@ -13,5 +13,6 @@ pub(crate) mod model;
 pub(crate) mod names;
 pub(crate) mod placement;
 pub(crate) mod search;
+pub(crate) mod svg;
 pub(crate) mod text;
 pub(crate) mod yaml;

@@ -1,8 +1,10 @@
 //! What a content file's name means, and how a name is made: step files (`NN-slug.md`, their
 //! translations `NN-slug.<lang>.md`), translated settings (`site.<lang>.yaml`,
 //! `guide.<lang>.yaml`), the slug rule for guide folders and steps, the step names a guide's own
-//! pages take, language codes, and the files editors leave beside the ones they edit. Loading,
-//! checking, serving and scaffolding all read names through this module, so they never disagree.
+//! pages take, language codes, the files editors and operating systems leave beside the ones
+//! being edited, which kinds of file may be published as they are (by extension), and which
+//! names are one on a disk that ignores case. Loading, checking, serving and scaffolding all read
+//! names through this module, so they never disagree.
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -204,17 +206,133 @@ pub(crate) fn step_file_name(stem: &str, lang: Option<&str>) -> String {
     }
 }
 
-/// Files that are not content: hidden files (`.DS_Store`, `.git`), and what editors write beside
-/// the file being edited: vim's swap files and its `4913` probe, backups ending in `~` or `.bck`,
-/// Emacs lock files (`.#name`) and temporary files. They are never read, so they can neither
-/// break a build nor trigger one.
+/// Files that are not content: hidden files (`.DS_Store`, `.git`), what editors write beside
+/// the file being edited (vim's swap files and its `4913` probe, backups ending in `~` or
+/// `.bck`, Emacs lock files `.#name`, temporary files), and what Windows, Office and macOS leave
+/// in folders by themselves (`Thumbs.db`, `desktop.ini`, Office's `~$name.docx` while a file is
+/// open, macOS's `Icon\r` and the `__MACOSX` folder of unpacked archives). They are never read,
+/// so they can neither break a build, nor be published, nor trigger a rebuild.
 pub(crate) fn is_editor_litter(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
     name == "4913"
         || name.ends_with('~')
         || name.starts_with('.')
+        || name.starts_with("~$")
+        || name == "Icon\r"
+        || [
+            "thumbs.db",
+            "ehthumbs.db",
+            "ehthumbs_vista.db",
+            "desktop.ini",
+            "__macosx",
+        ]
+        .contains(&lower.as_str())
         || [".swp", ".swo", ".swx", ".bck", ".tmp", ".crswap"]
             .iter()
-            .any(|ext| name.ends_with(ext))
+            .any(|ext| lower.ends_with(ext))
+}
+
+/// What a file published as it is from `content/` holds, by its extension (in any case):
+/// only kinds a browser shows or downloads, never runs, are published. An SVG picture is
+/// published once `content::svg` finds nothing live in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Published {
+    /// A picture (`.png`, `.jpg`, ...).
+    Picture,
+    /// An SVG picture, published only when it holds no script (`content::svg`).
+    Svg,
+    /// A document, sound or video to open or download (`.pdf`, `.mp4`, ...).
+    Download,
+    /// A file a browser runs as part of the site: a web page, a script, a style sheet with
+    /// transformations, a compressed SVG that cannot be checked.
+    Active,
+    /// Any other kind, or no extension: a web server may send it without a type, and a browser
+    /// may then guess it is a web page.
+    Unknown,
+}
+
+/// Picture extensions published as they are; `svg` is checked first.
+pub(crate) const PICTURE_EXTENSIONS: &[&str] =
+    &["png", "jpg", "jpeg", "gif", "webp", "avif", "bmp", "ico"];
+
+/// Documents, sound and video that browsers show or download without running anything.
+pub(crate) const DOWNLOAD_EXTENSIONS: &[&str] = &[
+    "pdf", "txt", "csv", "rtf", "doc", "docx", "odt", "xls", "xlsx", "ods", "ppt", "pptx", "odp",
+    "mp3", "m4a", "ogg", "oga", "wav", "mp4", "m4v", "webm", "mov",
+];
+
+/// Extensions browsers run (or that hold what they run), named in the message so a shelter
+/// knows why: web pages, scripts, XML that can carry script or a transformation, Flash,
+/// programs, and compressed SVG, which cannot be checked.
+const ACTIVE_EXTENSIONS: &[&str] = &[
+    "html", "htm", "xhtml", "xht", "shtml", "shtm", "mht", "mhtml", "hta", "js", "mjs", "cjs",
+    "jsx", "ts", "wasm", "swf", "xml", "xsl", "xslt", "svgz", "php", "asp", "aspx", "jsp", "cgi",
+    "exe", "bat", "cmd", "vbs", "ps1", "sh", "jar",
+];
+
+/// The kind of a file published from `content/`, by its extension in any case.
+pub(crate) fn published_kind(path: &str) -> Published {
+    let name = file_name(path);
+    let ext = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => ext.to_ascii_lowercase(),
+        _ => return Published::Unknown,
+    };
+    let ext = ext.as_str();
+    if ext == "svg" {
+        Published::Svg
+    } else if PICTURE_EXTENSIONS.contains(&ext) {
+        Published::Picture
+    } else if DOWNLOAD_EXTENSIONS.contains(&ext) {
+        Published::Download
+    } else if ACTIVE_EXTENSIONS.contains(&ext) {
+        Published::Active
+    } else {
+        Published::Unknown
+    }
+}
+
+/// A name as a disk that ignores case sees it (Windows, and macOS, which also treats `é` typed
+/// as one character or as `e` and an accent alike): paths equal here are one file there.
+fn folded(path: &str) -> String {
+    path.nfc().flat_map(char::to_lowercase).collect()
+}
+
+/// Paths among `paths` that are different names here but one name on a disk that ignores case
+/// (`images/Toy.svg` and `images/toy.svg`; `Steps/` and `steps/`): each pair as (first,
+/// second) in sorted order, named at the shortest part where they differ, so two folders are
+/// one pair, not one per file in them.
+pub(crate) fn case_twins<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<(String, String)> {
+    use std::collections::{BTreeMap, BTreeSet};
+    // Every path and every folder above it, by its folded form.
+    let mut seen: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for path in paths {
+        for (i, _) in path.match_indices('/') {
+            let folder = &path[..i];
+            seen.entry(folded(folder)).or_default().insert(folder);
+        }
+        seen.entry(folded(path)).or_default().insert(path);
+    }
+    let mut twins: Vec<(String, String)> = Vec::new();
+    for spellings in seen.values().filter(|s| s.len() > 1) {
+        let mut spellings = spellings.iter();
+        let Some(first) = spellings.next() else {
+            continue;
+        };
+        for other in spellings {
+            // Under folders already named as twins, the files in them are not named again.
+            let inside_named = twins.iter().any(|(a, b)| {
+                let under = |p: &str, f: &str| {
+                    p.len() > f.len() && p.starts_with(f) && p.as_bytes()[f.len()] == b'/'
+                };
+                (under(first, a) || under(first, b)) && (under(other, a) || under(other, b))
+            });
+            if !inside_named {
+                twins.push(((*first).to_string(), (*other).to_string()));
+            }
+        }
+    }
+    twins.sort();
+    twins
 }
 
 #[cfg(test)]
@@ -355,5 +473,100 @@ mod tests {
         }
         assert!(!is_editor_litter("01-a.md"));
         assert!(!is_editor_litter("guide.yaml"));
+    }
+
+    #[test]
+    fn windows_office_and_mac_litter_is_recognised_in_any_case() {
+        for name in [
+            "Thumbs.db",
+            "thumbs.db",
+            "THUMBS.DB",
+            "ehthumbs.db",
+            "desktop.ini",
+            "Desktop.ini",
+            "~$notes.docx",
+            "~$03-end.md",
+            "Icon\r",
+            "__MACOSX",
+            "~WRL0003.TMP",
+        ] {
+            assert!(is_editor_litter(name), "{name}");
+        }
+        for name in [
+            "thumbs.svg",
+            "desktop.ini.txt",
+            "icon.png",
+            "Icon",
+            "a~$b.pdf",
+        ] {
+            assert!(!is_editor_litter(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn published_files_are_pictures_and_downloads_by_extension_in_any_case() {
+        use Published::*;
+        for (path, kind) in [
+            ("content/images/a.png", Picture),
+            ("content/images/a.JPG", Picture),
+            ("content/images/a.svg", Svg),
+            ("content/images/a.SVG", Svg),
+            ("content/files/a.pdf", Download),
+            ("content/files/a.Mp4", Download),
+            ("content/a.html", Active),
+            ("content/a.HTM", Active),
+            ("content/a.xhtml", Active),
+            ("content/a.js", Active),
+            ("content/a.mjs", Active),
+            ("content/a.svgz", Active),
+            ("content/a.xml", Active),
+            ("content/a.swf", Active),
+            ("content/a.css", Unknown),
+            ("content/a.unknown", Unknown),
+            ("content/README", Unknown),
+            ("content/.png", Unknown),
+            ("content/a.pdf.html", Active),
+        ] {
+            assert_eq!(published_kind(path), kind, "{path}");
+        }
+    }
+
+    #[test]
+    fn names_one_on_a_disk_that_ignores_case_are_twins() {
+        let twins = case_twins([
+            "content/images/Toy.svg",
+            "content/images/toy.svg",
+            "content/guides/g/Steps/01-a.md",
+            "content/guides/g/Steps/02-b.md",
+            "content/guides/g/steps/01-a.md",
+            "content/guides/g/guide.yaml",
+            "content/guides/g/Guide.yaml",
+            "content/caf\u{e9}.png",
+            "content/cafe\u{301}.png",
+            "content/images/other.svg",
+        ]);
+        assert_eq!(
+            twins,
+            [
+                // Sorted by bytes: the accent written apart comes first.
+                (
+                    "content/cafe\u{301}.png".to_string(),
+                    "content/caf\u{e9}.png".to_string()
+                ),
+                (
+                    "content/guides/g/Guide.yaml".into(),
+                    "content/guides/g/guide.yaml".into()
+                ),
+                (
+                    "content/guides/g/Steps".into(),
+                    "content/guides/g/steps".into()
+                ),
+                (
+                    "content/images/Toy.svg".into(),
+                    "content/images/toy.svg".into()
+                ),
+            ]
+        );
+        assert!(case_twins(["content/a/b.png", "content/a/c.png"]).is_empty());
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::content::guide::{StepFile, TranslationFiles};
-use crate::content::names::{self, SlugProblem};
+use crate::content::names::{self, Published, SlugProblem};
 use crate::diagnostic::Diagnostic;
 
 /// Where one file under `content/` belongs.
@@ -81,7 +81,13 @@ pub fn extension(path: &str) -> &str {
 pub struct GuideFiles<'a> {
     pub yaml: Option<(&'a str, &'a [u8])>,
     misnamed_yaml: Option<&'a str>,
-    steps: Vec<(&'a str, &'a [u8])>,
+    /// Step files, with their bytes; `None` for one that is there but could not be read (its
+    /// problem is reported by loading): it still holds its number.
+    steps: Vec<(&'a str, Option<&'a [u8]>)>,
+    /// Every file of the folder, read or not, for names that clash.
+    paths: Vec<&'a str>,
+    /// Its guide.yaml is there but could not be read.
+    yaml_unread: bool,
     /// Translation files, by language.
     pub translations: BTreeMap<&'a str, TranslationFiles<'a>>,
     assets: Vec<&'a str>,
@@ -116,6 +122,7 @@ impl<'a> GuideFiles<'a> {
         part: Part<'a>,
         known: &dyn Fn(&str) -> bool,
     ) {
+        self.paths.push(path);
         match part {
             Part::Yaml => self.yaml = Some((path, bytes)),
             Part::MisnamedYaml => self.misnamed_yaml = Some(path),
@@ -132,7 +139,7 @@ impl<'a> GuideFiles<'a> {
             Part::Translation(lang) | Part::StepTranslation(_, lang) => {
                 self.unknown.push((path, lang));
             }
-            Part::Step => self.steps.push((path, bytes)),
+            Part::Step => self.steps.push((path, Some(bytes))),
             Part::NotAStep(name) => {
                 let stem = name.split('.').next().unwrap_or(name);
                 self.problems.push(
@@ -142,19 +149,35 @@ impl<'a> GuideFiles<'a> {
                 );
             }
             Part::Asset => {
-                check_stray(path, extension(path), &mut self.problems);
+                check_published(path, bytes, &mut self.problems);
                 self.assets.push(path);
             }
+        }
+    }
+
+    /// Adds a file that is there but could not be read (`LoadedSite::unread`): a step keeps
+    /// its place in the numbering, so the steps after it are not said to be misnumbered.
+    pub fn add_unread(&mut self, path: &'a str, part: Part<'a>) {
+        self.paths.push(path);
+        match part {
+            Part::Step => self.steps.push((path, None)),
+            // Its problem says why it was not read; "no guide.yaml" would be wrong.
+            Part::Yaml => self.yaml_unread = true,
+            _ => {}
         }
     }
 
     /// The folder's steps in order, and its shape. Problems with names and numbering, and a
     /// missing guide.yaml, go to `self.problems`.
     pub fn lay_out(&mut self, slug: &str) -> (Vec<StepFile<'a>>, Shape) {
-        let steps = order_steps(&self.steps, &mut self.problems);
+        let ordered = order_steps(&self.steps, &mut self.problems);
+        for (first, second) in names::case_twins(self.paths.iter().copied()) {
+            self.problems.push(twin_problem(&first, &second));
+        }
         let folder = names::guide_folder(slug);
         match (self.yaml, self.misnamed_yaml) {
             (Some(_), _) => {}
+            (None, _) if self.yaml_unread => {}
             (None, Some(path)) => self.problems.push(
                 Diagnostic::file(path, "the guide file must be called `guide.yaml`, not `guide.yml`")
                     .with_help("rename it to `guide.yaml`"),
@@ -165,8 +188,9 @@ impl<'a> GuideFiles<'a> {
                 )),
             ),
         }
+        // A step that could not be read is still one that links may name.
         let shape = Shape {
-            steps: steps
+            steps: ordered
                 .iter()
                 .map(|(_, step_slug, path, _)| ((*path).to_string(), step_slug.clone()))
                 .collect(),
@@ -183,6 +207,10 @@ impl<'a> GuideFiles<'a> {
                 .map(|(p, l)| ((*p).to_string(), (*l).to_string()))
                 .collect(),
         };
+        let steps = ordered
+            .into_iter()
+            .filter_map(|(n, step_slug, path, bytes)| Some((n, step_slug, path, bytes?)))
+            .collect();
         (steps, shape)
     }
 }
@@ -201,10 +229,13 @@ pub fn folder_name_problem(slug: &str) -> Option<Diagnostic> {
     })
 }
 
-/// Files under `content/` that look like content in the wrong place are reported rather than
-/// copied, so a misnamed `guide.yml` or a step outside `steps/` is never silently ignored; so
-/// are files whose names cannot be published (`names::published_name_problem`).
-pub fn check_stray(path: &str, ext: &str, problems: &mut Vec<Diagnostic>) {
+/// A file under `content/` published as it is (a picture, a document) is checked first: a
+/// name a browser could misread is refused (`names::published_name_problem`); what looks like
+/// content in the wrong place (a `guide.yml`, a step outside `steps/`) is reported rather than
+/// copied, so it is never silently ignored; a kind of file a browser runs (a web page, a
+/// script), or might take for a page (a kind it does not know), is refused; and an SVG picture
+/// is published only when `svg::problems` finds nothing live in it.
+pub fn check_published(path: &str, bytes: &[u8], problems: &mut Vec<Diagnostic>) {
     if let Some(problem) = names::published_name_problem(path) {
         problems.push(
             Diagnostic::file(path, problem)
@@ -212,22 +243,92 @@ pub fn check_stray(path: &str, ext: &str, problems: &mut Vec<Diagnostic>) {
         );
         return;
     }
-    let help = match ext {
-        "yml" => "rename it to end in .yaml",
-        "yaml" => {
-            "only content/site.yaml and content/guides/<guide>/guide.yaml are read; move or rename this file"
+    let ext = extension(names::file_name(path)).to_ascii_lowercase();
+    let stray = match ext.as_str() {
+        "yml" => Some("rename it to end in .yaml"),
+        "yaml" => Some(
+            "only content/site.yaml and content/guides/<guide>/guide.yaml are read; move or rename this file",
+        ),
+        "md" => {
+            Some("steps go in content/guides/<guide>/steps/ and are named like 01-first-step.md")
         }
-        "md" => "steps go in content/guides/<guide>/steps/ and are named like 01-first-step.md",
-        _ => return,
+        _ => None,
     };
-    problems.push(Diagnostic::file(path, "this file is not used by the site").with_help(help));
+    if let Some(help) = stray {
+        problems.push(Diagnostic::file(path, "this file is not used by the site").with_help(help));
+        return;
+    }
+    // The common kinds; the README lists every kind that is published.
+    let kinds = "save pictures as .png, .jpg, .gif, .webp or .svg, and documents as .pdf (the README lists every kind published)";
+    match names::published_kind(path) {
+        Published::Picture | Published::Download => {}
+        Published::Svg => problems.extend(crate::content::svg::problems(path, bytes)),
+        Published::Active if ext == "svgz" => problems.push(
+            Diagnostic::file(
+                path,
+                "a compressed SVG picture (.svgz) cannot be checked for script, so it is not published",
+            )
+            .with_help("save it as a plain .svg picture, or as a PNG"),
+        ),
+        Published::Active => problems.push(
+            Diagnostic::file(
+                path,
+                format!(
+                    "a browser runs what a `.{ext}` file holds (a web page or a script) as part of the site, so it is not published"
+                ),
+            )
+            .with_help(format!(
+                "write the text as a step in markdown instead; {kinds}"
+            )),
+        ),
+        Published::Unknown => problems.push(
+            Diagnostic::file(
+                path,
+                if ext.is_empty() || !names::file_name(path).contains('.') {
+                    "this file has no extension (such as .jpg or .pdf), so a web server may send it as a web page; it is not published".to_string()
+                } else {
+                    format!("handout publishes only pictures, documents, sound and video from content/, not `.{ext}` files (a browser could take a kind it does not know for a web page)")
+                },
+            )
+            .with_help(format!("{kinds}; or remove the file")),
+        ),
+    }
+}
+
+/// Two names that are one on a disk that ignores case (Windows, macOS): a site copied or
+/// published there would lose one of them, or mix them up. Reported at the one with capitals.
+pub fn twin_problem(first: &str, second: &str) -> Diagnostic {
+    let lower = |s: &str| s.to_lowercase();
+    let (at, other) = if first != lower(first) && second == lower(second) {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    if lower(first) == lower(second) {
+        Diagnostic::file(
+            at,
+            format!(
+                "`{at}` and `{other}` differ only in capital letters; on Windows and macOS they are the same name, so one would be lost"
+            ),
+        )
+        .with_help("rename or remove one of them; use lower-case names")
+    } else {
+        Diagnostic::file(
+            at,
+            format!(
+                "`{at}` and `{other}` look the same but write an accented letter differently (as one character, or as a letter and an accent); on macOS they are the same name, so one would be lost"
+            ),
+        )
+        .with_help("remove one of them, or rename it by typing its name again")
+    }
 }
 
 /// Sorts step files by their `NN-` prefix and checks it: present, unique, 1, 2, 3, ... in order.
+/// A step that could not be read (bytes `None`) counts like any other.
 fn order_steps<'a>(
-    files: &[(&'a str, &'a [u8])],
+    files: &[(&'a str, Option<&'a [u8]>)],
     problems: &mut Vec<Diagnostic>,
-) -> Vec<StepFile<'a>> {
+) -> Vec<(usize, String, &'a str, Option<&'a [u8]>)> {
     let mut steps = Vec::new();
     for (path, bytes) in files {
         let name = names::file_name(path);
@@ -322,5 +423,75 @@ fn suggested_slug(name: &str) -> String {
     match names::slug_of(name) {
         s if s.is_empty() => "step".to_string(),
         s => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn messages(problems: &[Diagnostic]) -> Vec<String> {
+        problems
+            .iter()
+            .map(|d| format!("{}: {}", d.file, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_step_that_could_not_be_read_keeps_its_number() {
+        let mut files = GuideFiles::default();
+        let known = |_: &str| false;
+        let dir = "content/guides/g/steps";
+        files.add("content/guides/g/guide.yaml", b"", Part::Yaml, &known);
+        files.add(
+            "content/guides/g/steps/01-begin.md",
+            b"x",
+            Part::Step,
+            &known,
+        );
+        files.add_unread("content/guides/g/steps/02-middle.md", Part::Step);
+        files.add("content/guides/g/steps/03-end.md", b"x", Part::Step, &known);
+        let (steps, shape) = files.lay_out("g");
+        assert_eq!(messages(&files.problems), Vec::<String>::new());
+        // Only what was read is made into steps; links may still name the unread one.
+        let made: Vec<&str> = steps.iter().map(|s| s.2).collect();
+        assert_eq!(
+            made,
+            [format!("{dir}/01-begin.md"), format!("{dir}/03-end.md")]
+        );
+        assert_eq!(shape.steps.len(), 3);
+    }
+
+    #[test]
+    fn files_a_browser_runs_are_refused_and_pictures_are_not() {
+        let mut problems = Vec::new();
+        for path in [
+            "content/images/a.png",
+            "content/files/leaflet.PDF",
+            "content/notes.txt",
+        ] {
+            check_published(path, b"", &mut problems);
+        }
+        assert_eq!(messages(&problems), Vec::<String>::new());
+        check_published("content/guides/g/page.html", b"<script>", &mut problems);
+        check_published("content/guides/g/images/a.svgz", b"", &mut problems);
+        check_published("content/guides/g/images/LICENSE", b"", &mut problems);
+        check_published("content/guides/g/images/a.webarchive", b"", &mut problems);
+        check_published(
+            "content/guides/g/images/a.Svg",
+            b"<svg xmlns='http://www.w3.org/2000/svg' onload='x'/>",
+            &mut problems,
+        );
+        let found = messages(&problems);
+        assert_eq!(found.len(), 5, "{found:#?}");
+        assert!(
+            found[0].contains("a browser runs what a `.html` file holds"),
+            "{found:#?}"
+        );
+        assert!(found[1].contains("compressed SVG picture (.svgz) cannot be checked"));
+        assert!(found[2].contains("has no extension"));
+        assert!(found[3].contains("not `.webarchive` files"));
+        assert!(found[4].contains("event handler (`onload`)"));
+        assert!(problems.iter().all(|d| d.help.is_some()));
     }
 }

@@ -348,7 +348,8 @@ impl Renderer {
     /// `pdfs`: the build also makes PDFs, so pages may link to them.
     pub fn new(theme: Theme, site: &Site, pdfs: bool) -> Result<Self, Vec<Diagnostic>> {
         let mut tera = new_tera();
-        let mut problems = Vec::new();
+        let languages: Vec<&str> = site.languages().collect();
+        let mut problems = theme.unused_files(&languages);
         let mut sources = Vec::new();
         for (name, bytes, _) in theme.templates() {
             match std::str::from_utf8(bytes) {

@@ -155,6 +155,16 @@ fn lay_out_again<'a>(
                 files.add(path, bytes, part, &known);
             }
         }
+        for path in loaded
+            .unread
+            .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+            .take_while(|path| path.starts_with(&prefix))
+        {
+            any = true;
+            if let Place::Guide(_, part) = placement::place(path) {
+                files.add_unread(path, part);
+            }
+        }
         any.then_some(files)
     };
     let mut laid_out = Vec::new();

@@ -79,17 +79,18 @@ pub fn watch(root: &Path, poll: bool) -> Result<(Watcher, Receiver<Report>), Dia
         )
         .with_help("try `handout serve --poll`, which checks for changes regularly instead")
     };
+    // Links are not followed: a linked folder is refused by loading anyway, and following a
+    // link to `/` or to a folder above would watch (or, polling, read) the whole disk.
+    let config = notify::Config::default().with_follow_symlinks(false);
     let mut watcher = if poll {
         // Polling compares modification times to the second, which misses a save made in the
         // same second as the last change; comparing contents does not.
-        let config = notify::Config::default()
+        let config = config
             .with_poll_interval(Duration::from_millis(300))
             .with_compare_contents(true);
         Watcher::Poll(PollWatcher::new(handler, config).map_err(problem)?)
     } else {
-        Watcher::Native(
-            RecommendedWatcher::new(handler, notify::Config::default()).map_err(problem)?,
-        )
+        Watcher::Native(RecommendedWatcher::new(handler, config).map_err(problem)?)
     };
     watcher
         .add(&root_abs.join("content"), RecursiveMode::Recursive)

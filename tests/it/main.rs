@@ -6,6 +6,7 @@ mod browser;
 mod build;
 mod content;
 mod errors;
+mod files;
 mod helpers;
 mod hostile;
 mod languages;

@@ -264,7 +264,10 @@ fn a_full_disk_is_reported_with_its_path_and_the_old_site_kept() {
     // A picture too big for what is left on the disk.
     site.write(
         "content/guides/first-guide/images/big.svg",
-        &"<!-- padding -->\n".repeat(20_000),
+        &format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\">\n{}</svg>\n",
+            "<!-- padding -->\n".repeat(20_000)
+        ),
     );
     let run = site.handout(&["build", "--output", &out_arg]);
     run.failure(1)

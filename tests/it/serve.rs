@@ -326,6 +326,10 @@ fn editor_litter_causes_no_rebuild() {
         "4913",
         "01-begin.md.bck",
         ".#01-begin.md",
+        "Thumbs.db",
+        "desktop.ini",
+        "~$01-begin.md",
+        "ehthumbs.db",
     ] {
         site.write(&format!("content/guides/first-guide/steps/{name}"), "junk");
     }
@@ -956,4 +960,96 @@ fn links_made_while_serving_are_refused_like_in_a_build() {
             .keys()
             .any(|k| k.contains("linked/") || k.ends_with("p.txt"))
     );
+}
+
+/// What a build refuses to read or publish is refused while serving too, and the server keeps
+/// answering: a pipe, a link to a device, a web page, an SVG with a script, a name that is one
+/// with another's on Windows, a linked folder, a file far too big, a misspelt theme file. Each
+/// shows its problem, and removing it (or mending it) reloads the page.
+#[cfg(unix)]
+#[test]
+fn files_refused_by_a_build_are_refused_while_serving() {
+    let site = TestSite::fixture("minimal");
+    let served = Served::start(site.root(), &[]);
+    let mut events = served.events();
+    let root = site.root();
+    let images = root.join("content/guides/first-guide/images");
+    let gone = |path: &Path, events: &mut Events| {
+        if path.is_dir() && !path.is_symlink() {
+            std::fs::remove_dir_all(path).unwrap();
+        } else {
+            std::fs::remove_file(path).unwrap();
+        }
+        events.expect("reload");
+    };
+    let refused = |events: &mut Events, what: &str| {
+        let problems = events.expect("problems");
+        assert!(problems.contains(what), "no `{what}` in {problems}");
+        assert_eq!(served.get("/").status, 200, "the server stopped answering");
+    };
+
+    let pipe = images.join("pipe.png");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .unwrap()
+            .success()
+    );
+    refused(&mut events, "named pipe (FIFO), not a file");
+    gone(&pipe, &mut events);
+
+    let zero = images.join("zero.png");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    refused(&mut events, "a link to something outside `content/`");
+    gone(&zero, &mut events);
+
+    site.write(
+        "content/guides/first-guide/page.html",
+        "<script>alert(1)</script>",
+    );
+    refused(&mut events, "a browser runs what a `.html` file holds");
+    assert_eq!(served.get("/guides/first-guide/page.html").status, 404);
+    gone(
+        &root.join("content/guides/first-guide/page.html"),
+        &mut events,
+    );
+
+    let svg = "content/guides/first-guide/images/new.svg";
+    site.write(
+        svg,
+        "<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
+    );
+    refused(&mut events, "event handler (`onload`)");
+    assert_eq!(served.get("/guides/first-guide/images/new.svg").status, 404);
+    site.write(
+        svg,
+        "<svg xmlns='http://www.w3.org/2000/svg'><circle r='2'/></svg>",
+    );
+    events.expect("reload");
+    assert_eq!(served.get("/guides/first-guide/images/new.svg").status, 200);
+
+    site.write("content/guides/first-guide/images/Toy.svg", &site.read(svg));
+    refused(&mut events, "differ only in capital letters");
+    gone(&images.join("Toy.svg"), &mut events);
+
+    let linked = root.join("content/guides/copy");
+    std::os::unix::fs::symlink("first-guide", &linked).unwrap();
+    refused(
+        &mut events,
+        "a link to the folder `content/guides/first-guide`",
+    );
+    gone(&linked, &mut events);
+
+    let video = images.join("walk.mp4");
+    std::fs::File::create(&video)
+        .unwrap()
+        .set_len(3_200_000_000)
+        .unwrap();
+    refused(&mut events, "this file is 3.2 GB");
+    gone(&video, &mut events);
+
+    site.write("templates/stpe.html", "{% extends \"base.html\" %}");
+    refused(&mut events, "did you mean `step.html`?");
+    gone(&root.join("templates/stpe.html"), &mut events);
 }
