@@ -146,6 +146,9 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let start = Instant::now();
     let output = options.output_dir();
     let one = |d: Diagnostic| Diagnostics::from(vec![d]);
+    // A site that an interrupted build left beside the output goes back first, whatever the
+    // content holds.
+    crate::output::write::put_back(&output);
     // Refuse a wrong output folder before spending time on the build.
     crate::output::write::check_output(&options.root, &output).map_err(one)?;
     // Without a browser there can be no PDFs: say so before building anything.
@@ -164,9 +167,11 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         None => Vec::new(),
     };
     // PDFs are printed from the staged site, so they go live in the same step as the pages.
+    // Their names go on the output's list of files with the pages'.
     let print = |staged: &Path| match &chromium {
-        Some(chromium) => crate::output::pdf::print_all(chromium, staged, &pdfs),
-        None => Ok(()),
+        Some(chromium) => crate::output::pdf::print_all(chromium, staged, &pdfs)
+            .map(|()| pdfs.iter().map(|(_, pdf)| pdf.to_string()).collect()),
+        None => Ok(Vec::new()),
     };
     staging.commit(&print).map_err(one)?;
     Ok(Summary {
