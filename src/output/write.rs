@@ -257,8 +257,10 @@ fn foreign_files(dir: &Path, listed: &HashSet<String>) -> std::io::Result<Vec<St
     while let Some((folder, rel)) = pending.pop() {
         let mut entries = fs::read_dir(&folder)?.collect::<Result<Vec<_>, _>>()?;
         entries.sort_by_key(|e| e.file_name());
-        if entries.is_empty() && !rel.is_empty() && !folders.contains(rel.as_str()) {
-            foreign.push(format!("{rel}/"));
+        // `rel` ends with `/` below the top; a folder the list does not lead through, left
+        // empty, is someone's too.
+        if entries.is_empty() && !rel.is_empty() && !folders.contains(&rel[..rel.len() - 1]) {
+            foreign.push(rel.clone());
         }
         for entry in entries {
             let name = entry.file_name().to_string_lossy().into_owned();
