@@ -351,8 +351,8 @@ impl Staging {
     /// the mark with the list of every file, then puts the site in place of the output.
     pub fn commit(
         mut self,
-        finish: &dyn Fn(&Path) -> Result<Vec<String>, Diagnostic>,
-    ) -> Result<(), Diagnostic> {
+        finish: &dyn Fn(&Path) -> Result<Vec<String>, Vec<Diagnostic>>,
+    ) -> Result<(), Vec<Diagnostic>> {
         let added = finish(&self.dir)?;
         let mut files =
             std::mem::take(&mut self.written.lock().unwrap_or_else(|e| e.into_inner()).files);
@@ -361,9 +361,9 @@ impl Staging {
         let unsaved = self.dir.join(format!("{MARKER}.new"));
         fs::write(&unsaved, marker::finished(&files))
             .and_then(|()| fs::rename(&unsaved, self.dir.join(MARKER)))
-            .map_err(|e| self.problem(Some(MARKER), e))?;
+            .map_err(|e| vec![self.problem(Some(MARKER), e)])?;
         stop_point("staged");
-        swap(&self.dir, &self.output)?;
+        swap(&self.dir, &self.output).map_err(|d| vec![d])?;
         self.committed = true;
         Ok(())
     }

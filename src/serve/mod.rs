@@ -166,15 +166,18 @@ fn write_good(session: &Session, root: &std::path::Path, dir: &std::path::Path) 
     if session.files.is_empty() {
         return;
     }
-    let written = Staging::begin(root, dir).and_then(|staging| {
-        session
-            .files
-            .iter()
-            .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
-        staging.commit(&|_| Ok(Vec::new()))
-    });
-    if let Err(d) = written {
-        eprint!("{}", Diagnostics::from(vec![d]).render(false));
+    let written = Staging::begin(root, dir)
+        .and_then(|staging| {
+            session
+                .files
+                .iter()
+                .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
+            Ok(staging)
+        })
+        .map_err(|d| vec![d])
+        .and_then(|staging| staging.commit(&|_| Ok(Vec::new())));
+    if let Err(problems) = written {
+        eprint!("{}", Diagnostics::from(problems).render(false));
     }
 }
 
