@@ -621,3 +621,95 @@ fn a_site_left_beside_a_missing_output_goes_back_even_if_the_next_build_fails() 
     site.build().failure(1).stderr_has("is back in place");
     assert_eq!(tree(&site.root().join("public")), old);
 }
+
+#[test]
+fn an_output_spelt_with_dots_and_slashes_is_the_same_folder() {
+    let site = TestSite::fixture("minimal");
+    site.handout(&["build", "--output", "./public/./"])
+        .success();
+    let first = tree(&site.root().join("public"));
+    site.handout(&["build", "--output", "./public/./"])
+        .success();
+    site.handout(&["build", "--output", "content/../public/"])
+        .success();
+    assert_eq!(tree(&site.root().join("public")), first);
+    assert_eq!(hidden_beside(site.root()), Vec::<String>::new());
+}
+
+/// A link named as the output stands for the folder it points to: the site is written there
+/// and the link stays a link. A link to nothing is named as such.
+#[test]
+fn a_linked_output_folder_is_written_through_the_link() {
+    let site = TestSite::fixture("minimal");
+    fs::create_dir(site.root().join("real")).unwrap();
+    std::os::unix::fs::symlink("real", site.root().join("link")).unwrap();
+    site.handout(&["build", "--output", "link"]).success();
+    site.handout(&["build", "--output", "link"]).success();
+    assert!(site.root().join("real/index.html").is_file());
+    assert!(
+        fs::symlink_metadata(site.root().join("link"))
+            .unwrap()
+            .is_symlink()
+    );
+    assert_eq!(
+        fs::read_link(site.root().join("link")).unwrap(),
+        std::path::Path::new("real")
+    );
+    std::os::unix::fs::symlink("gone", site.root().join("dangling")).unwrap();
+    site.handout(&["build", "--output", "dangling"])
+        .failure(1)
+        .stderr_has("this is a link to gone, which does not exist")
+        .stderr_has("make the folder the link points to");
+    assert!(!site.root().join("gone").exists());
+}
+
+/// A mount point cannot be replaced in one step: it is refused before building, and the message
+/// says to build into a folder inside it, which works.
+#[test]
+fn a_mount_point_is_refused_with_a_folder_inside_it_suggested() {
+    let Some(disk) = SmallDisk::new(4096) else {
+        return;
+    };
+    let site = TestSite::fixture("minimal");
+    let mount = disk.path().to_str().unwrap().to_string();
+    site.handout(&["build", "--output", &mount])
+        .failure(1)
+        .stderr_has("this folder is a mount point")
+        .stderr_has(&format!(
+            "build into a folder inside it, for example --output {mount}/site"
+        ));
+    assert_eq!(
+        fs::read_dir(disk.path()).unwrap().count(),
+        0,
+        "the mount point was written to"
+    );
+    site.handout(&["build", "--output", &format!("{mount}/site")])
+        .success();
+    assert!(disk.path().join("site/index.html").is_file());
+    // A folder of the same disk mounted elsewhere too (`mount --bind`) looks like any folder
+    // until it cannot be swapped: refused then, with the same advice, both ways of swapping.
+    fs::create_dir(disk.path().join("shared")).unwrap();
+    fs::create_dir(disk.path().join("bound")).unwrap();
+    let bound = disk.path().join("bound");
+    let ok = std::process::Command::new("mount")
+        .arg("--bind")
+        .arg(disk.path().join("shared"))
+        .arg(&bound)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "mount --bind failed where tmpfs could be mounted");
+    let bound_arg = bound.to_str().unwrap();
+    for env in [&[][..], &[("HANDOUT_TEST_TWO_RENAMES", "1")][..]] {
+        crate::helpers::handout_with(site.root(), &["build", "--output", bound_arg], env)
+            .failure(1)
+            .stderr_has("this folder is a mount point")
+            .stderr_has("--output");
+    }
+    let _ = std::process::Command::new("umount").arg(&bound).status();
+    let mut left: Vec<String> = fs::read_dir(disk.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["bound", "shared", "site"]);
+}
