@@ -231,11 +231,34 @@ fn is_mount_point(_path: &Path, _parent: &Path) -> bool {
     false
 }
 
-/// The folder's mark, `None` when it has none.
+/// The folder's mark, `None` when it has none (a link or a folder by that name is no mark). The
+/// listed names are in the form `name_key` gives.
 fn read_mark(dir: &Path) -> Option<Mark> {
+    let path = dir.join(MARKER);
+    if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
     // The one file of the output folder that is read: it says what may be replaced.
-    let bytes = fs::read(dir.join(MARKER)).ok()?;
-    Some(marker::read(&String::from_utf8_lossy(&bytes)))
+    let bytes = fs::read(&path).ok()?;
+    Some(match marker::read(&String::from_utf8_lossy(&bytes)) {
+        Mark::Listed(files) => Mark::Listed(
+            files
+                .into_iter()
+                .map(|f| name_key(&f).into_owned())
+                .collect(),
+        ),
+        Mark::Unlisted => Mark::Unlisted,
+    })
+}
+
+/// A path as compared with the list: in Unicode's composed form (NFC), since some file systems
+/// (a Mac's HFS+) hand back `niño.svg` decomposed though it was written composed.
+fn name_key(path: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    match path.is_ascii() {
+        true => std::borrow::Cow::Borrowed(path),
+        false => std::borrow::Cow::Owned(path.nfc().collect()),
+    }
 }
 
 /// What file browsers leave in any folder they show: never anyone's work, so no reason to
@@ -252,32 +275,50 @@ fn foreign_files(dir: &Path, listed: &HashSet<String>) -> std::io::Result<Vec<St
         .iter()
         .flat_map(|f| f.match_indices('/').map(move |(i, _)| &f[..i]))
         .collect();
-    let mut foreign = Vec::new();
-    let mut pending = vec![(dir.to_path_buf(), String::new())];
-    while let Some((folder, rel)) = pending.pop() {
-        let mut entries = fs::read_dir(&folder)?.collect::<Result<Vec<_>, _>>()?;
-        entries.sort_by_key(|e| e.file_name());
-        // `rel` ends with `/` below the top; a folder the list does not lead through, left
-        // empty, is someone's too.
-        if entries.is_empty() && !rel.is_empty() && !folders.contains(&rel[..rel.len() - 1]) {
-            foreign.push(rel.clone());
-        }
-        for entry in entries {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let path = format!("{rel}{name}");
-            if entry.file_type()?.is_dir() {
-                pending.push((entry.path(), format!("{path}/")));
-            } else if !(listed.contains(&path)
-                || is_browser_litter(&name)
-                || (rel.is_empty() && name == MARKER))
-            {
-                foreign.push(path);
-            }
-        }
-    }
+    let mut foreign = foreign_under(dir, "", listed, &folders)?;
     foreign.sort();
     Ok(foreign)
 }
+
+/// `foreign_files` for the folder `dir`, at `rel` (empty, or ending with `/`) in the output;
+/// sub-folders in parallel, since a large site is many thousands of files.
+fn foreign_under(
+    dir: &Path,
+    rel: &str,
+    listed: &HashSet<String>,
+    folders: &HashSet<&str>,
+) -> std::io::Result<Vec<String>> {
+    let entries = fs::read_dir(dir)?.collect::<Result<Vec<_>, _>>()?;
+    // A folder the list does not lead through, left empty, is someone's too.
+    if entries.is_empty()
+        && !rel.is_empty()
+        && !folders.contains(name_key(&rel[..rel.len() - 1]).as_ref())
+    {
+        return Ok(vec![rel.to_string()]);
+    }
+    entries
+        .par_iter()
+        .map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = format!("{rel}{name}");
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                return foreign_under(&entry.path(), &format!("{path}/"), listed, folders);
+            }
+            let ours = listed.contains(name_key(&path).as_ref())
+                || is_browser_litter(&name)
+                || (rel.is_empty() && name == MARKER && kind.is_file());
+            Ok(if ours { Vec::new() } else { vec![path] })
+        })
+        .try_reduce(Vec::new, |mut a, b| {
+            a.extend(b);
+            Ok(a)
+        })
+}
+
+/// What runs on the staged site before it goes live (printing the PDFs): it returns the files it
+/// added there, for the list.
+pub type Finish<'a> = dyn Fn(&Path) -> Result<Vec<String>, Vec<Diagnostic>> + 'a;
 
 /// A new site being written beside the output. Files go in as they are made, so a build never
 /// holds the whole site in memory; `commit` puts it in place of the output in one step. Dropped
@@ -351,7 +392,7 @@ impl Staging {
     /// the mark with the list of every file, then puts the site in place of the output.
     pub fn commit(
         mut self,
-        finish: &dyn Fn(&Path) -> Result<Vec<String>, Vec<Diagnostic>>,
+        finish: &Finish<'_>,
     ) -> Result<(), Vec<Diagnostic>> {
         let added = finish(&self.dir)?;
         let mut files =
@@ -588,8 +629,8 @@ fn remove_listed(dir: &Path, rel: &str, listed: &HashSet<String>, kept: &AtomicU
                 remove_listed(&entry.path(), &format!("{path}/"), listed, kept);
                 let _ = fs::remove_dir(entry.path());
             }
-            _ if rel.is_empty() && name == MARKER => {}
-            _ if listed.contains(&path) || is_browser_litter(&name) => {
+            Ok(t) if rel.is_empty() && name == MARKER && t.is_file() => {}
+            _ if listed.contains(name_key(&path).as_ref()) || is_browser_litter(&name) => {
                 let _ = fs::remove_file(entry.path());
             }
             _ => {
@@ -626,4 +667,84 @@ fn remove_all(dir: &Path) {
 
 fn io_problem(shown: &str, what: &str, e: std::io::Error) -> Diagnostic {
     Diagnostic::file(shown, format!("{what} {shown}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site_with_mark(dir: &Path, listed: &[&str]) {
+        for file in listed {
+            let path = dir.join(file);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "ours").unwrap();
+        }
+        let listed: Vec<String> = listed.iter().map(|f| f.to_string()).collect();
+        fs::write(dir.join(MARKER), marker::finished(&listed)).unwrap();
+    }
+
+    /// An old site is removed by its list: a file not on it stays, and a link is never followed,
+    /// even when the list names a path through it.
+    #[cfg(unix)]
+    #[test]
+    fn only_listed_files_are_removed_and_links_are_not_followed() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let outside = tmp.path().join("outside");
+        fs::create_dir(&outside).unwrap();
+        fs::write(outside.join("precious.txt"), "keep").unwrap();
+        let old = tmp.path().join("old");
+        site_with_mark(&old, &["index.html", "guides/a.html"]);
+        fs::write(old.join("notes.txt"), "mine").unwrap();
+        std::os::unix::fs::symlink(&outside, old.join("guides/link")).unwrap();
+        // The mark now also names the file behind the link.
+        let listed: Vec<String> = ["index.html", "guides/a.html", "guides/link/precious.txt"]
+            .iter()
+            .map(|f| f.to_string())
+            .collect();
+        fs::write(old.join(MARKER), marker::finished(&listed)).unwrap();
+        discard(&old, false);
+        assert_eq!(
+            fs::read_to_string(outside.join("precious.txt")).unwrap(),
+            "keep"
+        );
+        assert_eq!(fs::read_to_string(old.join("notes.txt")).unwrap(), "mine");
+        assert!(!old.join("index.html").exists());
+        assert!(!old.join("guides/a.html").exists());
+        assert!(!old.join(MARKER).exists());
+    }
+
+    /// A name handed back decomposed (as a Mac's HFS+ does) is still the listed one.
+    #[test]
+    fn a_decomposed_name_matches_its_composed_listing() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let composed = "images/ni\u{f1}o.svg";
+        let decomposed = "images/nin\u{303}o.svg";
+        fs::create_dir_all(tmp.path().join("images")).unwrap();
+        fs::write(tmp.path().join(decomposed), "x").unwrap();
+        fs::write(
+            tmp.path().join(MARKER),
+            marker::finished(&[composed.to_string()]),
+        )
+        .unwrap();
+        let Some(Mark::Listed(listed)) = read_mark(tmp.path()) else {
+            panic!("no list");
+        };
+        assert_eq!(
+            foreign_files(tmp.path(), &listed).unwrap(),
+            Vec::<String>::new()
+        );
+        fs::write(tmp.path().join("images/other.svg"), "x").unwrap();
+        assert_eq!(
+            foreign_files(tmp.path(), &listed).unwrap(),
+            ["images/other.svg"]
+        );
+    }
+
+    #[test]
+    fn paths_are_resolved_by_their_names_where_they_do_not_exist_yet() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let real = tmp.path().canonicalize().unwrap();
+        assert_eq!(resolve(&tmp.path().join("a/./b/../c/")), real.join("a/c"));
+        assert_eq!(resolve(&tmp.path().join(".")), real);
+    }
 }
