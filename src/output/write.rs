@@ -390,10 +390,7 @@ impl Staging {
 
     /// Runs `finish` on the staged site (it returns the files it added, such as PDFs), writes
     /// the mark with the list of every file, then puts the site in place of the output.
-    pub fn commit(
-        mut self,
-        finish: &Finish<'_>,
-    ) -> Result<(), Vec<Diagnostic>> {
+    pub fn commit(mut self, finish: &Finish<'_>) -> Result<(), Vec<Diagnostic>> {
         let added = finish(&self.dir)?;
         let mut files =
             std::mem::take(&mut self.written.lock().unwrap_or_else(|e| e.into_inner()).files);
