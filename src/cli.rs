@@ -120,7 +120,8 @@ pub struct SiteArgs {
     pub site: CheckArgs,
 
     /// Where to write the site [default: public/ inside the site's folder]. handout replaces
-    /// this folder whole, so it only writes to an empty folder or one it made before.
+    /// this folder whole, so it only writes to an empty folder or one it made before that holds
+    /// nothing but the files it wrote.
     #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
 

@@ -146,11 +146,14 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let start = Instant::now();
     let output = options.output_dir();
     let one = |d: Diagnostic| Diagnostics::from(vec![d]);
+    // A site that an interrupted build left beside the output goes back first, whatever the
+    // content holds.
+    crate::output::write::put_back(&output);
     // Refuse a wrong output folder before spending time on the build.
     crate::output::write::check_output(&options.root, &output).map_err(one)?;
     // Without a browser there can be no PDFs: say so before building anything.
-    let chromium = match options.pdf {
-        true => Some(crate::output::pdf::find_chromium().map_err(one)?),
+    let browser = match options.pdf {
+        true => Some(crate::output::pdf::Browser::find().map_err(one)?),
         false => None,
     };
     let ready = Ready::new(options)?;
@@ -159,16 +162,18 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let (site, plan, files) =
         ready.render(options.progress, &|path, bytes| staging.write(path, &bytes))?;
     // Each guide's printed pages in every language it has, when PDFs are asked for.
-    let pdfs = match chromium {
+    let pdfs = match browser {
         Some(_) => plan.pdfs(&site),
         None => Vec::new(),
     };
     // PDFs are printed from the staged site, so they go live in the same step as the pages.
-    let print = |staged: &Path| match &chromium {
-        Some(chromium) => crate::output::pdf::print_all(chromium, staged, &pdfs),
-        None => Ok(()),
+    // Their names go on the output's list of files with the pages'.
+    let print = |staged: &Path| match &browser {
+        Some(browser) => crate::output::pdf::print_all(browser, staged, &pdfs)
+            .map(|()| pdfs.iter().map(|(_, pdf)| pdf.to_string()).collect()),
+        None => Ok(Vec::new()),
     };
-    staging.commit(&print).map_err(one)?;
+    staging.commit(&print).map_err(Diagnostics::from)?;
     Ok(Summary {
         pdfs: pdfs.len(),
         guides: site.guides.len(),

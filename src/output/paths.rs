@@ -258,6 +258,31 @@ fn push_segments(url: &mut String, segments: &[&str]) {
     }
 }
 
+/// The bytes a `file://` address keeps as they are: letters, digits, `-._~` and the `/` between
+/// folders. Everything else is percent-encoded, so a space, `#`, `%`, `?` or an accent in a
+/// folder's name cannot end or change the address.
+const FILE_URL_KEPT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// The `file://` address of a file on this computer (`path` absolute), for the browser that
+/// prints the PDFs.
+pub(crate) fn file_url(path: &std::path::Path) -> String {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec();
+    // Windows: `C:\site\a.html` is `file:///C:/site/a.html`.
+    #[cfg(not(unix))]
+    let bytes = format!("/{}", path.to_string_lossy().replace('\\', "/")).into_bytes();
+    let encoded: String = percent_encoding::percent_encode(&bytes, FILE_URL_KEPT).collect();
+    // The drive's colon stays, as browsers expect.
+    #[cfg(not(unix))]
+    let encoded = encoded.replacen("%3A", ":", 1);
+    format!("file://{encoded}")
+}
+
 impl std::ops::Deref for OutputPath {
     type Target = str;
     fn deref(&self) -> &str {
@@ -298,6 +323,20 @@ mod tests {
         assert_eq!(top.url_from_top(&P::not_found()), "javascript%3Ax");
         let accent = P::content_file("content/guides/leash/images/niño.svg");
         assert_eq!(accent.url_from(&page), "images/ni%C3%B1o.svg");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_file_address_reaches_the_file_whatever_its_folders_are_called() {
+        let path = std::path::Path::new("/tmp/my#site 50%?/niño/a.html");
+        assert_eq!(
+            super::file_url(path),
+            "file:///tmp/my%23site%2050%25%3F/ni%C3%B1o/a.html"
+        );
+        // A name that is not UTF-8 is still the same bytes.
+        use std::os::unix::ffi::OsStrExt;
+        let odd = std::path::Path::new(std::ffi::OsStr::from_bytes(b"/tmp/a\xff/b.html"));
+        assert_eq!(super::file_url(odd), "file:///tmp/a%FF/b.html");
     }
 
     const ES: Lang = Lang::Translation("es");

@@ -1,111 +1,370 @@
 //! Writing the built site. Everything goes into a staging folder beside the output, which then
 //! replaces the output in one step, so a failed or interrupted build leaves the old site whole.
-//! The only folders ever deleted are ones that carry handout's marker file.
+//! The output carries handout's mark with the list of the files written there (`marker.rs`);
+//! a folder holding any file not on that list is never replaced, and only listed files are ever
+//! deleted.
+//!
+//! Where the system cannot exchange two folders in one step (FAT USB sticks, other systems than
+//! Linux), the old site is moved aside and the new one moved in: a build stopped between the two
+//! leaves both, whole, beside the output, and the next build puts one back before anything else.
 
+use std::collections::HashSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
+use crate::output::marker::{self, MARKER, Mark};
 
-/// Marks a folder as handout's output, safe to replace.
-pub const MARKER: &str = ".handout-output";
-const MARKER_TEXT: &str = "This folder is written by handout. The next `handout build` replaces it whole:\nkeep your own files elsewhere.\n";
+/// How many of a refused folder's own files its message names.
+const FOREIGN_SHOWN: usize = 5;
 
-/// Checks that `output` may be replaced: it is missing, empty, or a previous build's output, and
-/// it is not the site itself or a folder that holds it.
-pub fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
-    let shown = output.display().to_string();
-    let abs_output = absolute(output);
-    let abs_root = absolute(root);
-    let refuse = |why: &str| {
-        Err(
-            Diagnostic::file(&shown, format!("will not write the site here: {why}"))
-                .with_help("choose another folder with --output, for example --output public"),
+/// The output folder as the system finds it: the path asked for with `.`, `..` and links
+/// resolved, so every check and the swap act on the real folder.
+struct Output {
+    /// As given on the command line, for messages.
+    shown: String,
+    path: PathBuf,
+    parent: PathBuf,
+    /// The folder's own name, which the names of its staging and old folders start with.
+    name: String,
+}
+
+impl Output {
+    fn staging_prefix(&self) -> String {
+        format!(".{}.handout-staging-", self.name)
+    }
+
+    fn old_prefix(&self) -> String {
+        format!(".{}.handout-old-", self.name)
+    }
+
+    fn refuse(&self, why: impl std::fmt::Display) -> Diagnostic {
+        Diagnostic::file(&self.shown, format!("will not write the site here: {why}"))
+            .with_help("choose another folder with --output, for example --output public")
+    }
+
+    fn mount_point(&self) -> Diagnostic {
+        let inside = Path::new(&self.shown).join("site");
+        Diagnostic::file(
+            &self.shown,
+            "will not write the site here: this folder is a mount point (another disk, stick or share is attached at it), and a mount point cannot be replaced in one step",
         )
-    };
-    if abs_root.starts_with(&abs_output) {
-        return refuse("this folder holds the site's own files");
-    }
-    for own in ["content", "templates"] {
-        if abs_output.starts_with(abs_root.join(own)) {
-            return refuse(&format!("it is inside `{own}/`"));
-        }
-    }
-    if std::env::var_os("HOME").is_some_and(|h| absolute(Path::new(&h)) == abs_output) {
-        return refuse("it is your home folder");
-    }
-    match fs::symlink_metadata(output) {
-        Err(_) => Ok(()),
-        Ok(meta) if !meta.is_dir() => refuse("it is a file, not a folder"),
-        Ok(_) => {
-            if output.join(".git").exists() {
-                return refuse("it holds a git repository (.git)");
-            }
-            if output.join(MARKER).is_file() {
-                return Ok(());
-            }
-            let empty = fs::read_dir(output)
-                .map(|mut d| d.next().is_none())
-                .unwrap_or(false);
-            if empty {
-                Ok(())
-            } else {
-                Err(Diagnostic::file(
-                    &shown,
-                    "will not replace this folder: it has files in it and was not made by handout",
-                )
-                .with_help(format!(
-                    "handout replaces its output folder whole, so it only replaces folders it made (they hold a `{MARKER}` file). Move your files out of {shown}, or build somewhere else with --output"
-                )))
-            }
-        }
+        .with_help(format!(
+            "build into a folder inside it, for example --output {}; the site then opens from index.html in that folder",
+            inside.display()
+        ))
     }
 }
+
+/// Checks that `output` may be replaced: it is missing, empty, or a previous build's output
+/// holding only the files that build wrote, and it is not the site itself or a folder that holds
+/// it. Nothing is changed.
+pub fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    check(root, output).map(|_| ())
+}
+
+fn check(root: &Path, given: &Path) -> Result<Output, Diagnostic> {
+    let out = locate(given)?;
+    let abs_root = resolve(root);
+    if abs_root.starts_with(&out.path) {
+        return Err(out.refuse("this folder holds the site's own files"));
+    }
+    for own in ["content", "templates"] {
+        if out.path.starts_with(abs_root.join(own)) {
+            return Err(out.refuse(format!("it is inside `{own}/`")));
+        }
+    }
+    if std::env::var_os("HOME").is_some_and(|h| resolve(Path::new(&h)) == out.path) {
+        return Err(out.refuse("it is your home folder"));
+    }
+    let meta = match fs::symlink_metadata(&out.path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(io_problem(&out.shown, "cannot look at", e)),
+        Ok(meta) => meta,
+    };
+    if meta.is_symlink() {
+        // A link to something that exists was followed when the path was resolved.
+        let target = fs::read_link(&out.path).unwrap_or_default();
+        return Err(Diagnostic::file(
+            &out.shown,
+            format!(
+                "will not write the site here: this is a link to {}, which does not exist",
+                target.display()
+            ),
+        )
+        .with_help("make the folder the link points to, or give the real folder with --output"));
+    }
+    if !meta.is_dir() {
+        return Err(out.refuse("it is a file, not a folder"));
+    }
+    if is_mount_point(&out.path, &out.parent) {
+        return Err(out.mount_point());
+    }
+    if out.path.join(".git").exists() {
+        return Err(out.refuse("it holds a git repository (.git)"));
+    }
+    let mark = read_mark(&out.path);
+    let has_mark = mark.is_some();
+    let listed = match mark {
+        Some(Mark::Listed(listed)) => listed,
+        Some(Mark::Unlisted) => {
+            return Err(Diagnostic::file(
+                &out.shown,
+                format!("will not replace this folder: its `{MARKER}` mark has no list of the files handout wrote there (an older handout made it, or it was copied or changed)"),
+            )
+            .with_help(format!(
+                "if everything in {} was made by handout, delete the folder and build again; if your own files are in it, build somewhere else with --output",
+                out.shown
+            )));
+        }
+        None => HashSet::new(),
+    };
+    let foreign = foreign_files(&out.path, &listed)
+        .map_err(|e| io_problem(&out.shown, "cannot look inside", e))?;
+    if foreign.is_empty() {
+        return Ok(out);
+    }
+    let mut named: Vec<String> = foreign
+        .iter()
+        .take(FOREIGN_SHOWN)
+        .map(|f| format!("`{f}`"))
+        .collect();
+    if foreign.len() > FOREIGN_SHOWN {
+        named.push(format!("{} more", foreign.len() - FOREIGN_SHOWN));
+    }
+    let named = join_words(&named);
+    let problem = match has_mark {
+        false => Diagnostic::file(
+            &out.shown,
+            format!("will not replace this folder: it has files in it and was not made by handout: {named}"),
+        )
+        .with_help(format!(
+            "handout replaces its output folder whole, so it only replaces folders it made (they hold a `{MARKER}` file listing what it wrote). Move your files out of {}, or build somewhere else with --output",
+            out.shown
+        )),
+        true => Diagnostic::file(
+            &out.shown,
+            format!("will not replace this folder: it holds files that handout did not write there: {named}"),
+        )
+        .with_help(format!(
+            "they are not on the list of the files handout wrote (in its `{MARKER}` file), so they may be your own, copied in with the site. handout replaces its output folder whole: move them out of {}, or build somewhere else with --output",
+            out.shown
+        )),
+    };
+    Err(problem)
+}
+
+/// "a", "a and b", "a, b and c".
+fn join_words(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Finds the output folder: `given` made absolute, with `.` and `..` and every link along it
+/// resolved (a link to a folder stands for that folder; the link itself is left as it is).
+fn locate(given: &Path) -> Result<Output, Diagnostic> {
+    let shown = given.display().to_string();
+    if given.as_os_str().is_empty() {
+        return Err(
+            Diagnostic::file("--output", "the output folder's name is empty")
+                .with_help("give a folder, for example --output public"),
+        );
+    }
+    let path = resolve(given);
+    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+        return Err(Diagnostic::file(
+            &shown,
+            "will not write the site here: this is the top of the disk",
+        )
+        .with_help("choose another folder with --output, for example --output public"));
+    };
+    Ok(Output {
+        shown,
+        parent: parent.to_path_buf(),
+        name: name.to_string_lossy().into_owned(),
+        path,
+    })
+}
+
+/// `path` made absolute: its longest part that exists with links and `..` resolved by the
+/// system, the rest (which does not exist yet, so holds no link) by its names.
+fn resolve(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let parts: Vec<Component> = abs.components().collect();
+    for known in (0..=parts.len()).rev() {
+        let head: PathBuf = parts[..known].iter().collect();
+        let Ok(mut real) = head.canonicalize() else {
+            continue;
+        };
+        for part in &parts[known..] {
+            match part {
+                Component::ParentDir => {
+                    real.pop();
+                }
+                Component::CurDir => {}
+                other => real.push(other),
+            }
+        }
+        return real;
+    }
+    abs
+}
+
+#[cfg(unix)]
+fn is_mount_point(path: &Path, parent: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(path), fs::metadata(parent)) {
+        (Ok(a), Ok(b)) => a.dev() != b.dev(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_mount_point(_path: &Path, _parent: &Path) -> bool {
+    false
+}
+
+/// The folder's mark, `None` when it has none (a link or a folder by that name is no mark). The
+/// listed names are in the form `name_key` gives.
+fn read_mark(dir: &Path) -> Option<Mark> {
+    let path = dir.join(MARKER);
+    if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    // The one file of the output folder that is read: it says what may be replaced.
+    let bytes = fs::read(&path).ok()?;
+    Some(match marker::read(&String::from_utf8_lossy(&bytes)) {
+        Mark::Listed(files) => Mark::Listed(
+            files
+                .into_iter()
+                .map(|f| name_key(&f).into_owned())
+                .collect(),
+        ),
+        Mark::Unlisted => Mark::Unlisted,
+    })
+}
+
+/// A path as compared with the list: in Unicode's composed form (NFC), since some file systems
+/// (a Mac's HFS+) hand back `niño.svg` decomposed though it was written composed.
+fn name_key(path: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    match path.is_ascii() {
+        true => std::borrow::Cow::Borrowed(path),
+        false => std::borrow::Cow::Owned(path.nfc().collect()),
+    }
+}
+
+/// What file browsers leave in any folder they show: never anyone's work, so no reason to
+/// refuse a folder, and removed with the site.
+fn is_browser_litter(name: &str) -> bool {
+    matches!(name, ".DS_Store" | "Thumbs.db" | "desktop.ini") || name.starts_with("._")
+}
+
+/// The files and folders under `dir` that are not on `listed` (and not its folders, its mark or
+/// file-browser litter), sorted, `/`-separated. Links are not followed: a link is foreign unless
+/// listed, whatever it points at.
+fn foreign_files(dir: &Path, listed: &HashSet<String>) -> std::io::Result<Vec<String>> {
+    let folders: HashSet<&str> = listed
+        .iter()
+        .flat_map(|f| f.match_indices('/').map(move |(i, _)| &f[..i]))
+        .collect();
+    let mut foreign = foreign_under(dir, "", listed, &folders)?;
+    foreign.sort();
+    Ok(foreign)
+}
+
+/// `foreign_files` for the folder `dir`, at `rel` (empty, or ending with `/`) in the output;
+/// sub-folders in parallel, since a large site is many thousands of files.
+fn foreign_under(
+    dir: &Path,
+    rel: &str,
+    listed: &HashSet<String>,
+    folders: &HashSet<&str>,
+) -> std::io::Result<Vec<String>> {
+    let entries = fs::read_dir(dir)?.collect::<Result<Vec<_>, _>>()?;
+    // A folder the list does not lead through, left empty, is someone's too.
+    if entries.is_empty()
+        && !rel.is_empty()
+        && !folders.contains(name_key(&rel[..rel.len() - 1]).as_ref())
+    {
+        return Ok(vec![rel.to_string()]);
+    }
+    entries
+        .par_iter()
+        .map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = format!("{rel}{name}");
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                return foreign_under(&entry.path(), &format!("{path}/"), listed, folders);
+            }
+            let ours = listed.contains(name_key(&path).as_ref())
+                || is_browser_litter(&name)
+                || (rel.is_empty() && name == MARKER && kind.is_file());
+            Ok(if ours { Vec::new() } else { vec![path] })
+        })
+        .try_reduce(Vec::new, |mut a, b| {
+            a.extend(b);
+            Ok(a)
+        })
+}
+
+/// What runs on the staged site before it goes live (printing the PDFs): it returns the files it
+/// added there, for the list.
+pub type Finish<'a> = dyn Fn(&Path) -> Result<Vec<String>, Vec<Diagnostic>> + 'a;
 
 /// A new site being written beside the output. Files go in as they are made, so a build never
 /// holds the whole site in memory; `commit` puts it in place of the output in one step. Dropped
 /// without a commit (a failed build), it is deleted and the old site stays as it was.
 pub struct Staging {
     dir: PathBuf,
-    output: PathBuf,
+    output: Output,
     /// Held until the new site is in place: a second build waits rather than mixing output.
     _lock: fs::File,
-    /// Folders already made, so each is created once.
-    made: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// Folders already made, so each is created once, and every file written, for the mark.
+    written: Mutex<Written>,
     committed: bool,
 }
 
+#[derive(Default)]
+struct Written {
+    folders: HashSet<String>,
+    files: Vec<String>,
+}
+
 impl Staging {
-    /// Checks that `output` may be replaced, takes the lock and makes the staging folder.
+    /// Checks that `output` may be replaced, takes the lock, puts back a site that an
+    /// interrupted build left beside the output, and makes the staging folder.
     pub fn begin(root: &Path, output: &Path) -> Result<Staging, Diagnostic> {
-        check_output(root, output)?;
-        let parent = match output.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = output
-            .file_name()
-            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-        fs::create_dir_all(&parent).map_err(|e| io_problem(&parent, "cannot create", e))?;
-        let lock = lock_folder(&parent)?;
+        let out = check(root, output)?;
+        fs::create_dir_all(&out.parent).map_err(|e| io_problem(&out.shown, "cannot create", e))?;
+        let lock = lock_folder(&out.parent)?;
+        recover(&out);
         // Checked again under the lock: another build may have just written there.
-        check_output(root, output)?;
-        clean_leftovers(&parent, &name);
-        let dir = parent.join(format!(".{name}.handout-staging-{}", std::process::id()));
+        let out = check(root, output)?;
+        clean_leftovers(&out);
+        let dir = out
+            .parent
+            .join(format!("{}{}", out.staging_prefix(), std::process::id()));
         let staging = Staging {
             dir,
-            output: output.to_path_buf(),
+            output: out,
             _lock: lock,
-            made: Default::default(),
+            written: Default::default(),
             committed: false,
         };
-        if staging.dir.exists() {
-            remove_marked(&staging.dir);
+        if fs::symlink_metadata(&staging.dir).is_ok() {
+            discard(&staging.dir, true);
         }
         fs::create_dir_all(&staging.dir)
-            .and_then(|()| fs::write(staging.dir.join(MARKER), MARKER_TEXT))
+            .and_then(|()| fs::write(staging.dir.join(MARKER), marker::unfinished()))
             .map_err(|e| staging.problem(None, e))?;
         Ok(staging)
     }
@@ -113,38 +372,49 @@ impl Staging {
     /// Writes one file (`path` relative to the output, `/`-separated). Safe to call from many
     /// threads at once.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        if let Some((folder, _)) = path.rsplit_once('/') {
-            // Made under the lock, so no thread writes into a folder another is still making.
-            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
-            if !made.contains(folder) {
+        {
+            // Folders are made under the lock, so no thread writes into a folder another is
+            // still making.
+            let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((folder, _)) = path.rsplit_once('/')
+                && !written.folders.contains(folder)
+            {
                 fs::create_dir_all(self.dir.join(folder))
                     .map_err(|e| self.problem(Some(&format!("{folder}/")), e))?;
-                made.insert(folder.to_string());
+                written.folders.insert(folder.to_string());
             }
+            written.files.push(path.to_string());
         }
         fs::write(self.dir.join(path), bytes).map_err(|e| self.problem(Some(path), e))
     }
 
-    /// Runs `finish` on the staged site, then puts it in place of the output.
-    pub fn commit(
-        mut self,
-        finish: &dyn Fn(&Path) -> Result<(), Diagnostic>,
-    ) -> Result<(), Diagnostic> {
-        finish(&self.dir)?;
-        swap(&self.dir, &self.output)?;
+    /// Runs `finish` on the staged site (it returns the files it added, such as PDFs), writes
+    /// the mark with the list of every file, then puts the site in place of the output.
+    pub fn commit(mut self, finish: &Finish<'_>) -> Result<(), Vec<Diagnostic>> {
+        let added = finish(&self.dir)?;
+        let mut files =
+            std::mem::take(&mut self.written.lock().unwrap_or_else(|e| e.into_inner()).files);
+        files.extend(added);
+        // Written whole under another name, then renamed: a mark is never half a list.
+        let unsaved = self.dir.join(format!("{MARKER}.new"));
+        fs::write(&unsaved, marker::finished(&files))
+            .and_then(|()| fs::rename(&unsaved, self.dir.join(MARKER)))
+            .map_err(|e| vec![self.problem(Some(MARKER), e)])?;
+        stop_point("staged");
+        swap(&self.dir, &self.output).map_err(|d| vec![d])?;
         self.committed = true;
         Ok(())
     }
 
     fn problem(&self, file: Option<&str>, e: std::io::Error) -> Diagnostic {
-        let shown = self.output.display();
+        let shown = &self.output.shown;
         let message = match file {
             Some(file) => {
                 format!("cannot write the new site to {shown}: {e} (while writing {file})")
             }
             None => format!("cannot write the new site next to {shown}: {e}"),
         };
-        Diagnostic::file(shown.to_string(), message).with_help(
+        Diagnostic::file(shown, message).with_help(
             "the old site is unchanged; make room on the disk or make the folder writable, then build again",
         )
     }
@@ -153,50 +423,140 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            remove_marked(&self.dir);
+            discard(&self.dir, true);
         }
     }
 }
 
-/// Puts the staged site in place of `output`. On Linux the two folders are exchanged atomically;
-/// elsewhere the old one is moved aside first.
-fn swap(staging: &Path, output: &Path) -> Result<(), Diagnostic> {
-    if fs::symlink_metadata(output).is_err() {
-        return fs::rename(staging, output).map_err(|e| io_problem(output, "cannot create", e));
+/// For the tests of an interrupted build: with `HANDOUT_TEST_STOP_AT` set to a point's name the
+/// process ends there at once, cleaning nothing up, as if it were killed.
+fn stop_point(point: &str) {
+    if std::env::var_os("HANDOUT_TEST_STOP_AT").is_some_and(|p| p == point) {
+        std::process::exit(3);
+    }
+}
+
+/// Whether to swap by two renames even where the system can exchange folders in one step, as on
+/// a FAT stick (`HANDOUT_TEST_TWO_RENAMES=1`, for the tests).
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+fn two_renames_asked() -> bool {
+    std::env::var_os("HANDOUT_TEST_TWO_RENAMES").is_some_and(|v| v == "1")
+}
+
+/// Puts the staged site in place of the output. On Linux the two folders are exchanged in one
+/// step; where that is not possible the old one is moved aside first (see the module's header).
+fn swap(staging: &Path, out: &Output) -> Result<(), Diagnostic> {
+    let busy = |e: &std::io::Error| e.raw_os_error() == Some(16); // EBUSY: a mount point
+    let failed = |e: std::io::Error| match busy(&e) {
+        true => out.mount_point(),
+        false => io_problem(&out.shown, "cannot replace", e),
+    };
+    if fs::symlink_metadata(&out.path).is_err() {
+        return fs::rename(staging, &out.path)
+            .map_err(|e| io_problem(&out.shown, "cannot create", e));
     }
     #[cfg(target_os = "linux")]
-    {
+    if !two_renames_asked() {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
-        if renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
-            // `staging` now holds the previous site.
-            remove_marked(staging);
-            return Ok(());
+        match renameat_with(CWD, staging, CWD, &out.path, RenameFlags::EXCHANGE) {
+            Ok(()) => {
+                // `staging` now holds the previous site.
+                stop_point("exchanged");
+                discard(staging, false);
+                return Ok(());
+            }
+            Err(e) if e == rustix::io::Errno::BUSY => return Err(out.mount_point()),
+            // No exchange on this file system (FAT, some network shares): two renames.
+            Err(_) => {}
         }
     }
-    let old = staging.with_extension("old");
-    fs::rename(output, &old).map_err(|e| io_problem(output, "cannot replace", e))?;
-    if let Err(e) = fs::rename(staging, output) {
-        let _ = fs::rename(&old, output);
-        return Err(io_problem(output, "cannot replace", e));
+    let old = out
+        .parent
+        .join(format!("{}{}", out.old_prefix(), std::process::id()));
+    if fs::symlink_metadata(&old).is_ok() {
+        discard(&old, false);
     }
-    remove_marked(&old);
+    fs::rename(&out.path, &old).map_err(failed)?;
+    // Stopped here, the output is missing but the old site and the new are both whole beside
+    // it; the next build puts the old one back (`recover`).
+    stop_point("old-moved-aside");
+    if let Err(e) = fs::rename(staging, &out.path) {
+        let _ = fs::rename(&old, &out.path);
+        return Err(failed(e));
+    }
+    stop_point("new-moved-in");
+    discard(&old, false);
     Ok(())
+}
+
+/// Puts back the site an interrupted build left beside a missing output (see `recover`), before
+/// anything else happens: also when this build then stops at a problem in the content.
+pub fn put_back(output: &Path) {
+    let Ok(out) = locate(output) else {
+        return;
+    };
+    if fs::symlink_metadata(&out.path).is_ok() || !out.parent.is_dir() {
+        return;
+    }
+    if let Ok(_lock) = lock_folder(&out.parent) {
+        recover(&out);
+    }
+}
+
+/// When the output is missing and an interrupted build left a whole site beside it, puts that
+/// site back: the old one moved aside if there is one, else a finished new one.
+fn recover(out: &Output) {
+    if fs::symlink_metadata(&out.path).is_ok() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(&out.parent) else {
+        return;
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let (old, staging) = (out.old_prefix(), out.staging_prefix());
+    let candidates = names
+        .iter()
+        .filter(|n| n.starts_with(&old))
+        .chain(names.iter().filter(|n| n.starts_with(&staging)));
+    for name in candidates {
+        let dir = out.parent.join(name);
+        if is_whole_site(&dir) && fs::rename(&dir, &out.path).is_ok() {
+            eprintln!(
+                "note: an interrupted build had left {} missing; the whole site it left beside it is back in place",
+                out.shown
+            );
+            return;
+        }
+    }
+}
+
+/// A folder holding a finished site: a mark with a list, and every listed file there.
+fn is_whole_site(dir: &Path) -> bool {
+    let Some(Mark::Listed(listed)) = read_mark(dir) else {
+        return false;
+    };
+    fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
+        && listed
+            .par_iter()
+            .all(|f| fs::symlink_metadata(dir.join(f)).is_ok_and(|m| m.is_file()))
 }
 
 /// Locks the folder that holds the output (an advisory lock on the folder itself, so no lock
 /// file is left behind). Released when the returned handle is dropped, or the process ends.
 fn lock_folder(folder: &Path) -> Result<fs::File, Diagnostic> {
-    let handle = fs::File::open(folder).map_err(|e| io_problem(folder, "cannot open", e))?;
+    let shown = folder.display().to_string();
+    let handle = fs::File::open(folder).map_err(|e| io_problem(&shown, "cannot open", e))?;
     match handle.try_lock() {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {
-            eprintln!(
-                "another handout build is writing in {}; waiting for it to finish...",
-                folder.display()
-            );
+            eprintln!("another handout build is writing in {shown}; waiting for it to finish...");
             handle
                 .lock()
-                .map_err(|e| io_problem(folder, "cannot lock", e))?;
+                .map_err(|e| io_problem(&shown, "cannot lock", e))?;
         }
         // Some file systems cannot lock; the build goes on without the guard.
         Err(fs::TryLockError::Error(_)) => {}
@@ -204,83 +564,184 @@ fn lock_folder(folder: &Path) -> Result<fs::File, Diagnostic> {
     Ok(handle)
 }
 
-/// Removes staging folders that an interrupted build left beside the output. Only folders with
-/// the marker are touched.
-fn clean_leftovers(parent: &Path, name: &str) {
-    let prefix = format!(".{name}.handout-staging-");
-    let Ok(entries) = fs::read_dir(parent) else {
+/// Removes the staging and old folders that an interrupted build left beside the output.
+fn clean_leftovers(out: &Output) {
+    let Ok(entries) = fs::read_dir(&out.parent) else {
         return;
     };
+    let (old, staging) = (out.old_prefix(), out.staging_prefix());
     for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        if file_name.starts_with(&prefix) && entry.path().join(MARKER).is_file() {
-            remove_marked(&entry.path());
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(&staging) {
+            discard(&entry.path(), true);
+        } else if name.starts_with(&old) {
+            discard(&entry.path(), false);
         }
     }
 }
 
-/// Deletes a folder of handout's, its marker last: if the deletion is interrupted, the folder still
-/// carries the marker and the next build finishes the job. Sub-folders are deleted in parallel:
-/// a large site is many thousands of files.
-fn remove_marked(dir: &Path) {
-    if let Ok(entries) = fs::read_dir(dir) {
-        let entries: Vec<_> = entries.flatten().collect();
-        entries
-            .par_iter()
-            .filter(|e| e.file_name() != MARKER)
-            .for_each(|entry| match entry.file_type() {
-                Ok(t) if t.is_dir() => remove_tree(&entry.path()),
-                _ => {
-                    let _ = fs::remove_file(entry.path());
-                }
-            });
+/// Deletes a staging or old folder beside the output: the files its mark lists (and file-browser
+/// litter), the folders they leave empty, then the mark and the folder. `unfinished` allows a
+/// staging folder whose mark has no list yet, holding only what the build wrote, to go whole.
+/// The mark goes last: if the deletion is interrupted, the next build finishes it.
+fn discard(dir: &Path, unfinished: bool) {
+    let listed = match read_mark(dir) {
+        Some(Mark::Listed(listed)) => listed,
+        Some(Mark::Unlisted) if unfinished => {
+            remove_all(dir);
+            return;
+        }
+        // Not knowingly handout's: left alone.
+        Some(Mark::Unlisted) => return,
+        None => HashSet::new(),
+    };
+    let kept = AtomicUsize::new(0);
+    remove_listed(dir, "", &listed, &kept);
+    stop_point("old-half-removed");
+    let _ = fs::remove_file(dir.join(MARKER));
+    let _ = fs::remove_dir(dir);
+    let kept = kept.into_inner();
+    if kept > 0 {
+        eprintln!(
+            "note: {kept} file{} not written by handout appeared in the output while the build ran; kept in {}",
+            if kept == 1 { "" } else { "s" },
+            dir.display()
+        );
     }
+}
+
+/// Removes what `listed` names under `dir` (whose path in the output is `rel`), in parallel: a
+/// large site is many thousands of files. Links are removed, never followed; other files are
+/// counted in `kept` and stay.
+fn remove_listed(dir: &Path, rel: &str, listed: &HashSet<String>, kept: &AtomicUsize) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let entries: Vec<_> = entries.flatten().collect();
+    entries.par_iter().for_each(|entry| {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = format!("{rel}{name}");
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => {
+                remove_listed(&entry.path(), &format!("{path}/"), listed, kept);
+                let _ = fs::remove_dir(entry.path());
+            }
+            Ok(t) if rel.is_empty() && name == MARKER && t.is_file() => {}
+            _ if listed.contains(name_key(&path).as_ref()) || is_browser_litter(&name) => {
+                let _ = fs::remove_file(entry.path());
+            }
+            _ => {
+                kept.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    });
+}
+
+/// Deletes a staging folder that never got its list: everything in it was written by the
+/// build. Its mark goes last.
+fn remove_all(dir: &Path) {
+    fn tree(dir: &Path, top: bool) {
+        if let Ok(entries) = fs::read_dir(dir) {
+            let entries: Vec<_> = entries.flatten().collect();
+            entries
+                .par_iter()
+                .for_each(|entry| match entry.file_type() {
+                    Ok(t) if t.is_dir() => {
+                        tree(&entry.path(), false);
+                        let _ = fs::remove_dir(entry.path());
+                    }
+                    _ if top && entry.file_name() == MARKER => {}
+                    _ => {
+                        let _ = fs::remove_file(entry.path());
+                    }
+                });
+        }
+    }
+    tree(dir, true);
     let _ = fs::remove_file(dir.join(MARKER));
     let _ = fs::remove_dir(dir);
 }
 
-fn remove_tree(dir: &Path) {
-    if let Ok(entries) = fs::read_dir(dir) {
-        let entries: Vec<_> = entries.flatten().collect();
-        entries
-            .par_iter()
-            .for_each(|entry| match entry.file_type() {
-                Ok(t) if t.is_dir() => remove_tree(&entry.path()),
-                _ => {
-                    let _ = fs::remove_file(entry.path());
-                }
-            });
-    }
-    let _ = fs::remove_dir(dir);
+fn io_problem(shown: &str, what: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::file(shown, format!("{what} {shown}: {e}"))
 }
 
-fn absolute(path: &Path) -> PathBuf {
-    if let Ok(p) = path.canonicalize() {
-        return p;
-    }
-    // A folder that does not exist yet: resolve its nearest existing ancestor.
-    let base = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut existing = base.as_path();
-    let mut rest = Vec::new();
-    while let Some(parent) = existing.parent() {
-        if let Some(n) = existing.file_name() {
-            rest.push(n.to_os_string());
-        }
-        existing = parent;
-        if let Ok(p) = existing.canonicalize() {
-            let mut out = p;
-            for n in rest.iter().rev() {
-                out.push(n);
-            }
-            return out;
-        }
-    }
-    base
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn io_problem(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::file(
-        path.display().to_string(),
-        format!("{what} {}: {e}", path.display()),
-    )
+    fn site_with_mark(dir: &Path, listed: &[&str]) {
+        for file in listed {
+            let path = dir.join(file);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "ours").unwrap();
+        }
+        let listed: Vec<String> = listed.iter().map(|f| f.to_string()).collect();
+        fs::write(dir.join(MARKER), marker::finished(&listed)).unwrap();
+    }
+
+    /// An old site is removed by its list: a file not on it stays, and a link is never followed,
+    /// even when the list names a path through it.
+    #[cfg(unix)]
+    #[test]
+    fn only_listed_files_are_removed_and_links_are_not_followed() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let outside = tmp.path().join("outside");
+        fs::create_dir(&outside).unwrap();
+        fs::write(outside.join("precious.txt"), "keep").unwrap();
+        let old = tmp.path().join("old");
+        site_with_mark(&old, &["index.html", "guides/a.html"]);
+        fs::write(old.join("notes.txt"), "mine").unwrap();
+        std::os::unix::fs::symlink(&outside, old.join("guides/link")).unwrap();
+        // The mark now also names the file behind the link.
+        let listed: Vec<String> = ["index.html", "guides/a.html", "guides/link/precious.txt"]
+            .iter()
+            .map(|f| f.to_string())
+            .collect();
+        fs::write(old.join(MARKER), marker::finished(&listed)).unwrap();
+        discard(&old, false);
+        assert_eq!(
+            fs::read_to_string(outside.join("precious.txt")).unwrap(),
+            "keep"
+        );
+        assert_eq!(fs::read_to_string(old.join("notes.txt")).unwrap(), "mine");
+        assert!(!old.join("index.html").exists());
+        assert!(!old.join("guides/a.html").exists());
+        assert!(!old.join(MARKER).exists());
+    }
+
+    /// A name handed back decomposed (as a Mac's HFS+ does) is still the listed one.
+    #[test]
+    fn a_decomposed_name_matches_its_composed_listing() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let composed = "images/ni\u{f1}o.svg";
+        let decomposed = "images/nin\u{303}o.svg";
+        fs::create_dir_all(tmp.path().join("images")).unwrap();
+        fs::write(tmp.path().join(decomposed), "x").unwrap();
+        fs::write(
+            tmp.path().join(MARKER),
+            marker::finished(&[composed.to_string()]),
+        )
+        .unwrap();
+        let Some(Mark::Listed(listed)) = read_mark(tmp.path()) else {
+            panic!("no list");
+        };
+        assert_eq!(
+            foreign_files(tmp.path(), &listed).unwrap(),
+            Vec::<String>::new()
+        );
+        fs::write(tmp.path().join("images/other.svg"), "x").unwrap();
+        assert_eq!(
+            foreign_files(tmp.path(), &listed).unwrap(),
+            ["images/other.svg"]
+        );
+    }
+
+    #[test]
+    fn paths_are_resolved_by_their_names_where_they_do_not_exist_yet() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let real = tmp.path().canonicalize().unwrap();
+        assert_eq!(resolve(&tmp.path().join("a/./b/../c/")), real.join("a/c"));
+        assert_eq!(resolve(&tmp.path().join(".")), real);
+    }
 }

@@ -40,6 +40,11 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostics> {
     let one = |d: Diagnostic| Diagnostics::from(vec![d]);
     // Watching starts before the site is read, so an edit made while it loads is not missed.
     crate::content::load::check_root(&options.root).map_err(one)?;
+    // A folder --write may not replace is refused now, not at every save.
+    if let Some(dir) = &options.write {
+        crate::output::write::put_back(dir);
+        crate::output::write::check_output(&options.root, dir).map_err(one)?;
+    }
     let (mut watcher, changes) = watch::watch(&options.root, options.poll).map_err(one)?;
     let (mut session, mut outcome) =
         Session::start(&options.root, options.base_url.clone()).map_err(one)?;
@@ -161,15 +166,18 @@ fn write_good(session: &Session, root: &std::path::Path, dir: &std::path::Path) 
     if session.files.is_empty() {
         return;
     }
-    let written = Staging::begin(root, dir).and_then(|staging| {
-        session
-            .files
-            .iter()
-            .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
-        staging.commit(&|_| Ok(()))
-    });
-    if let Err(d) = written {
-        eprint!("{}", Diagnostics::from(vec![d]).render(false));
+    let written = Staging::begin(root, dir)
+        .and_then(|staging| {
+            session
+                .files
+                .iter()
+                .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
+            Ok(staging)
+        })
+        .map_err(|d| vec![d])
+        .and_then(|staging| staging.commit(&|_| Ok(Vec::new())));
+    if let Err(problems) = written {
+        eprint!("{}", Diagnostics::from(problems).render(false));
     }
 }
 

@@ -58,10 +58,16 @@ impl Run {
 
 /// Runs `handout` with `args` in `dir`.
 pub fn handout(dir: &Path, args: &[&str]) -> Run {
+    handout_with(dir, args, &[])
+}
+
+/// Runs `handout` with `args` in `dir`, with the environment variables `env` set.
+pub fn handout_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_handout"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .output()
         .expect("the handout binary runs");
     Run {

@@ -396,3 +396,323 @@ fn templates_print_the_urls_they_are_given_and_build_no_file_names() {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// The list of files in the output's mark, as the mark writes it.
+fn listed_files(out: &std::path::Path) -> Vec<String> {
+    let mark = fs::read_to_string(out.join(".handout-output")).unwrap();
+    let (_, list) = mark
+        .split_once("\nfiles written: ")
+        .expect("the mark has a list");
+    let mut lines = list.lines();
+    let count: usize = lines.next().unwrap().parse().unwrap();
+    let files: Vec<String> = lines.by_ref().take(count).map(String::from).collect();
+    assert_eq!(lines.next(), Some("end of list"));
+    files
+}
+
+#[test]
+fn the_mark_lists_every_file_the_build_wrote_and_nothing_else() {
+    let site = TestSite::fixture("minimal");
+    site.build().success();
+    let out = site.root().join("public");
+    let mut on_disk: Vec<String> = tree(&out)
+        .into_keys()
+        .filter(|f| f != ".handout-output")
+        .collect();
+    on_disk.sort();
+    assert_eq!(listed_files(&out), on_disk);
+    assert!(on_disk.contains(&"guides/first-guide/begin.html".to_string()));
+}
+
+/// `rsync -a public/ blog/` (here `cp -a`) copies the mark into a folder of someone's own
+/// files: the mark does not make that folder handout's, and nothing in it is touched.
+#[test]
+fn a_mark_copied_into_a_folder_of_other_files_does_not_let_the_build_replace_it() {
+    let site = TestSite::fixture("minimal");
+    site.build().success();
+    site.write("blog/about.html", "about us");
+    for i in 1..=7 {
+        site.write(&format!("blog/posts/{i}.html"), "a post");
+    }
+    fs::create_dir_all(site.root().join("blog/drafts")).unwrap();
+    crate::helpers::copy_dir(&site.root().join("public"), &site.root().join("blog"));
+    let before = tree(&site.root().join("blog"));
+    let run = site.handout(&["build", "--output", "blog"]);
+    run.failure(1)
+        .stderr_has("will not replace this folder: it holds files that handout did not write there: `about.html`, `drafts/`, `posts/1.html`, `posts/2.html`, `posts/3.html` and 4 more")
+        .stderr_has("move them out of blog, or build somewhere else with --output");
+    assert_eq!(tree(&site.root().join("blog")), before);
+    assert!(site.root().join("blog/drafts").is_dir());
+}
+
+#[test]
+fn a_file_added_to_the_output_stops_the_next_build_and_stays() {
+    let site = TestSite::fixture("minimal");
+    site.build().success();
+    site.write("public/guides/first-guide/my-notes.txt", "notes");
+    site.build()
+        .failure(1)
+        .stderr_has("did not write there: `guides/first-guide/my-notes.txt`\n");
+    assert_eq!(site.read("public/guides/first-guide/my-notes.txt"), "notes");
+    // Moved out, the build goes on.
+    site.remove("public/guides/first-guide/my-notes.txt");
+    site.build().success();
+}
+
+#[test]
+fn a_mark_without_a_list_is_refused_with_what_to_do() {
+    let site = TestSite::fixture("minimal");
+    // The mark of handout's output before it listed its files.
+    site.write(
+        "old/.handout-output",
+        "This folder is written by handout. The next `handout build` replaces it whole:\nkeep your own files elsewhere.\n",
+    )
+    .write("old/index.html", "an old page");
+    site.handout(&["build", "--output", "old"])
+        .failure(1)
+        .stderr_has("mark has no list of the files handout wrote there")
+        .stderr_has("if everything in old was made by handout, delete the folder and build again");
+    assert_eq!(site.read("old/index.html"), "an old page");
+}
+
+/// Finder and Windows Explorer leave files in every folder they show: they do not stop a build,
+/// and go with the old site.
+#[test]
+fn file_browser_litter_does_not_stop_a_rebuild() {
+    let site = TestSite::fixture("minimal");
+    site.build().success();
+    site.write("public/.DS_Store", "finder")
+        .write("public/guides/Thumbs.db", "explorer")
+        .write("public/guides/first-guide/desktop.ini", "explorer")
+        .write("public/._index.html", "apple double");
+    site.build().success();
+    for litter in [
+        ".DS_Store",
+        "guides/Thumbs.db",
+        "guides/first-guide/desktop.ini",
+        "._index.html",
+    ] {
+        assert!(
+            !site.root().join("public").join(litter).exists(),
+            "{litter} left"
+        );
+    }
+    // A folder holding only litter counts as empty.
+    site.write("fresh/.DS_Store", "finder");
+    site.handout(&["build", "--output", "fresh"]).success();
+}
+
+/// Names in the site's folder that start with a dot: what builds leave beside `public/`.
+fn hidden_beside(root: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The minimal fixture built into `public/`, then edited: the site before, and what its next
+/// build writes.
+fn built_then_edited() -> (TestSite, Tree, Tree) {
+    let site = TestSite::fixture("minimal");
+    site.build().success();
+    let old = tree(&site.root().join("public"));
+    let step = "content/guides/first-guide/steps/01-begin.md";
+    let text = site.read(step);
+    site.write(step, &format!("{text}\nOne more line.\n"));
+    site.handout(&["build", "--output", "next"]).success();
+    let new = tree(&site.root().join("next"));
+    fs::remove_dir_all(site.root().join("next")).unwrap();
+    assert_ne!(old, new);
+    (site, old, new)
+}
+
+type Tree = std::collections::BTreeMap<String, Vec<u8>>;
+
+/// A build stopped at each point of putting the new site in place, with the one-step exchange
+/// and with the two renames used where there is none (FAT sticks): the output is the old site
+/// or the new one, or, stopped between the two renames, missing with both whole beside it; the
+/// next build puts things right and leaves nothing behind.
+#[test]
+fn a_build_stopped_anywhere_in_the_swap_leaves_a_whole_site_and_the_next_build_recovers() {
+    let exchange: &[(&str, &str)] = &[];
+    let renames: &[(&str, &str)] = &[("HANDOUT_TEST_TWO_RENAMES", "1")];
+    let cases = [
+        (exchange, "staged"),
+        (exchange, "exchanged"),
+        (exchange, "old-half-removed"),
+        (renames, "staged"),
+        (renames, "old-moved-aside"),
+        (renames, "new-moved-in"),
+        (renames, "old-half-removed"),
+    ];
+    for (mode, point) in cases {
+        let case = format!(
+            "{point} ({})",
+            if mode.is_empty() {
+                "exchange"
+            } else {
+                "two renames"
+            }
+        );
+        let (site, old, new) = built_then_edited();
+        let public = site.root().join("public");
+        let mut env = mode.to_vec();
+        env.push(("HANDOUT_TEST_STOP_AT", point));
+        let stopped = crate::helpers::handout_with(site.root(), &["build"], &env);
+        assert_eq!(
+            stopped.code, 3,
+            "{case}: not stopped there\n{}",
+            stopped.stderr
+        );
+        if public.exists() {
+            let now = tree(&public);
+            assert!(now == old || now == new, "{case}: public/ is neither site");
+        } else {
+            assert_eq!(point, "old-moved-aside", "{case}: public/ is missing");
+            let beside: Vec<Tree> = hidden_beside(site.root())
+                .iter()
+                .map(|n| tree(&site.root().join(n)))
+                .collect();
+            assert!(
+                beside.contains(&old),
+                "{case}: the old site is not whole beside public/"
+            );
+            assert!(
+                beside.contains(&new),
+                "{case}: the new site is not whole beside public/"
+            );
+        }
+        let next = crate::helpers::handout_with(site.root(), &["build"], mode);
+        next.success();
+        if point == "old-moved-aside" {
+            assert!(
+                next.stderr.contains("is back in place"),
+                "{case}: {}",
+                next.stderr
+            );
+        }
+        assert_eq!(tree(&public), new, "{case}: the next build");
+        assert_eq!(
+            hidden_beside(site.root()),
+            Vec::<String>::new(),
+            "{case}: left behind"
+        );
+    }
+}
+
+/// Stopped between the two renames, the old site goes back even when the next build finds a
+/// mistake in the content and writes nothing else.
+#[test]
+fn a_site_left_beside_a_missing_output_goes_back_even_if_the_next_build_fails() {
+    let (site, old, _) = built_then_edited();
+    let env = [
+        ("HANDOUT_TEST_TWO_RENAMES", "1"),
+        ("HANDOUT_TEST_STOP_AT", "old-moved-aside"),
+    ];
+    assert_eq!(
+        crate::helpers::handout_with(site.root(), &["build"], &env).code,
+        3
+    );
+    assert!(!site.root().join("public").exists());
+    site.write(
+        "content/guides/first-guide/steps/01-begin.md",
+        "---\ntitle: [\n---\n",
+    );
+    site.build().failure(1).stderr_has("is back in place");
+    assert_eq!(tree(&site.root().join("public")), old);
+}
+
+#[test]
+fn an_output_spelt_with_dots_and_slashes_is_the_same_folder() {
+    let site = TestSite::fixture("minimal");
+    site.handout(&["build", "--output", "./public/./"])
+        .success();
+    let first = tree(&site.root().join("public"));
+    site.handout(&["build", "--output", "./public/./"])
+        .success();
+    site.handout(&["build", "--output", "content/../public/"])
+        .success();
+    assert_eq!(tree(&site.root().join("public")), first);
+    assert_eq!(hidden_beside(site.root()), Vec::<String>::new());
+}
+
+/// A link named as the output stands for the folder it points to: the site is written there
+/// and the link stays a link. A link to nothing is named as such.
+#[test]
+fn a_linked_output_folder_is_written_through_the_link() {
+    let site = TestSite::fixture("minimal");
+    fs::create_dir(site.root().join("real")).unwrap();
+    std::os::unix::fs::symlink("real", site.root().join("link")).unwrap();
+    site.handout(&["build", "--output", "link"]).success();
+    site.handout(&["build", "--output", "link"]).success();
+    assert!(site.root().join("real/index.html").is_file());
+    assert!(
+        fs::symlink_metadata(site.root().join("link"))
+            .unwrap()
+            .is_symlink()
+    );
+    assert_eq!(
+        fs::read_link(site.root().join("link")).unwrap(),
+        std::path::Path::new("real")
+    );
+    std::os::unix::fs::symlink("gone", site.root().join("dangling")).unwrap();
+    site.handout(&["build", "--output", "dangling"])
+        .failure(1)
+        .stderr_has("this is a link to gone, which does not exist")
+        .stderr_has("make the folder the link points to");
+    assert!(!site.root().join("gone").exists());
+}
+
+/// A mount point cannot be replaced in one step: it is refused before building, and the message
+/// says to build into a folder inside it, which works.
+#[test]
+fn a_mount_point_is_refused_with_a_folder_inside_it_suggested() {
+    let Some(disk) = SmallDisk::new(4096) else {
+        return;
+    };
+    let site = TestSite::fixture("minimal");
+    let mount = disk.path().to_str().unwrap().to_string();
+    site.handout(&["build", "--output", &mount])
+        .failure(1)
+        .stderr_has("this folder is a mount point")
+        .stderr_has(&format!(
+            "build into a folder inside it, for example --output {mount}/site"
+        ));
+    assert_eq!(
+        fs::read_dir(disk.path()).unwrap().count(),
+        0,
+        "the mount point was written to"
+    );
+    site.handout(&["build", "--output", &format!("{mount}/site")])
+        .success();
+    assert!(disk.path().join("site/index.html").is_file());
+    // A folder of the same disk mounted elsewhere too (`mount --bind`) looks like any folder
+    // until it cannot be swapped: refused then, with the same advice, both ways of swapping.
+    fs::create_dir(disk.path().join("shared")).unwrap();
+    fs::create_dir(disk.path().join("bound")).unwrap();
+    let bound = disk.path().join("bound");
+    let ok = std::process::Command::new("mount")
+        .arg("--bind")
+        .arg(disk.path().join("shared"))
+        .arg(&bound)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "mount --bind failed where tmpfs could be mounted");
+    let bound_arg = bound.to_str().unwrap();
+    for env in [&[][..], &[("HANDOUT_TEST_TWO_RENAMES", "1")][..]] {
+        crate::helpers::handout_with(site.root(), &["build", "--output", bound_arg], env)
+            .failure(1)
+            .stderr_has("this folder is a mount point")
+            .stderr_has("--output");
+    }
+    let _ = std::process::Command::new("umount").arg(&bound).status();
+    let mut left: Vec<String> = fs::read_dir(disk.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["bound", "shared", "site"]);
+}

@@ -12,7 +12,7 @@ use crate::helpers::{copy_dir, handout, repo_root};
 
 /// The Chromium to print with: the one `handout pdf` would use.
 pub fn chromium() -> Option<PathBuf> {
-    handout::output::pdf::find_chromium().ok()
+    handout::output::pdf::Browser::find().ok().map(|b| b.path)
 }
 
 /// Chromium, or `None` after saying why the test is skipped.

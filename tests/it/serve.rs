@@ -1053,3 +1053,77 @@ fn files_refused_by_a_build_are_refused_while_serving() {
     refused(&mut events, "did you mean `step.html`?");
     gone(&root.join("templates/stpe.html"), &mut events);
 }
+
+/// `--write` into a folder handout may not replace is refused before serving, as a build is.
+#[test]
+fn write_refuses_a_folder_of_other_files_before_serving() {
+    let site = TestSite::fixture("minimal");
+    site.write("blog/about.html", "about us");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handout"))
+        .args([
+            "serve", "--port", "0", "--write", "--output", "blog", "--root",
+        ])
+        .arg(site.root())
+        .current_dir(site.root())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + WAIT;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("serve --write started with a folder of other files");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("was not made by handout: `about.html`"),
+        "{stderr}"
+    );
+    assert_eq!(site.read("blog/about.html"), "about us");
+}
+
+/// A file put into public/ while serving with `--write` is never deleted: the writes stop
+/// until it is moved out, then go on.
+#[test]
+fn write_keeps_a_file_put_into_public_while_serving() {
+    let site = TestSite::fixture("minimal");
+    let served = Served::start(site.root(), &["--write"]);
+    let mut events = served.events();
+    site.write("public/notes.txt", "my notes");
+    site.write(STEP, &step_text("First edit."));
+    events.expect("reload");
+    // Rebuilds and writes take turns, so by this reload the first edit's write was tried.
+    site.write(STEP, &step_text("Second edit."));
+    events.expect("reload");
+    assert_eq!(site.read("public/notes.txt"), "my notes");
+    assert!(
+        !site
+            .read("public/guides/first-guide/begin.html")
+            .contains("First edit.")
+    );
+    site.remove("public/notes.txt");
+    site.write(STEP, &step_text("Third edit."));
+    events.expect("reload");
+    let deadline = Instant::now() + WAIT;
+    while !site
+        .read("public/guides/first-guide/begin.html")
+        .contains("Third edit.")
+    {
+        assert!(Instant::now() < deadline, "public/ was not updated");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
