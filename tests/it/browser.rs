@@ -641,3 +641,79 @@ fn the_search_finds_words_of_every_script() {
     ));
     assert_eq!(indexed, in_browser);
 }
+
+/// Serves `page` to every request on a free port of this machine, until the test ends: a page
+/// of "another site" on the same computer.
+fn other_site(page: String) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            use std::io::{Read, Write};
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                page.len()
+            );
+        }
+    });
+    port
+}
+
+/// A page served from another port of this machine tries to read the preview: its search
+/// words as a script, a picture, a page and the event stream through fetch, the page in a
+/// frame. Nothing loads; the preview's own pages still load the same files.
+#[test]
+fn another_local_page_cannot_read_the_preview() {
+    let Some(browser) = Browser::start("the preview's cross-origin test", 1280, 900, true) else {
+        return;
+    };
+    let site = crate::helpers::TestSite::fixture("minimal");
+    let served = crate::serve::Served::start(site.root(), &[]);
+    let preview = format!("http://localhost:{}", served.port);
+    // The preview itself works: its index loads the search words and the live-reload script.
+    browser.goto(&format!("{preview}/"));
+    browser.wait_until(
+        "Array.isArray(window.HANDOUT_SEARCH) && window.HANDOUT_SEARCH.length > 0",
+        Duration::from_secs(10),
+    );
+    let attack = format!(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Another site</title></head><body>
+<script>window.found = {{}};</script>
+<script src="{preview}/search-index.js" onload="found.script='read'" onerror="found.script='refused'"></script>
+<img src="{preview}/guides/first-guide/images/toy.svg" alt="" onload="found.image='read'" onerror="found.image='refused'">
+<iframe src="{preview}/guides/first-guide/begin.html" title="x"></iframe>
+<script>
+fetch("{preview}/guides/first-guide/begin.html").then(function (r) {{ return r.text(); }})
+  .then(function (t) {{ found.fetch = t.indexOf("Show the toy") >= 0 ? "read" : "empty"; }},
+        function () {{ found.fetch = "refused"; }});
+var events = new EventSource("{preview}/__handout/events");
+events.onopen = function () {{ found.events = "read"; }};
+events.onerror = function () {{ found.events = "refused"; events.close(); }};
+</script></body></html>"#
+    );
+    let port = other_site(attack);
+    browser.goto(&format!("http://127.0.0.1:{port}/"));
+    browser.wait_until(
+        "found.script && found.image && found.fetch && found.events",
+        Duration::from_secs(10),
+    );
+    let found = browser.js("return found;");
+    for what in ["script", "image", "fetch", "events"] {
+        assert_eq!(found[what], "refused", "{what}: {found}");
+    }
+    assert_eq!(
+        browser.js("return typeof window.HANDOUT_SEARCH;"),
+        "undefined",
+        "the draft's words reached the other page"
+    );
+    // The frame shows nothing of the preview (its document is Chromium's error page, which
+    // the other page cannot read either).
+    let framed = browser.js(
+        "try { return document.querySelector('iframe').contentDocument ? 'readable' : 'closed'; } catch (e) { return 'closed'; }",
+    );
+    assert_eq!(framed, "closed");
+}
