@@ -1058,3 +1058,97 @@ fn links_made_while_serving_are_refused_like_in_a_build() {
             .any(|k| k.contains("linked/") || k.ends_with("p.txt"))
     );
 }
+
+/// `content/` replaced while serving, the ways it happens: moved aside and another folder put
+/// in its place (`mv content content.bak && mv other content`, a restored backup), or deleted
+/// and made again (a `git checkout` of another branch). While it is gone the preview says so
+/// instead of showing the old pages; once it is back the new folder is read whole and
+/// watched, and the old one no longer counts.
+fn content_replaced_while_serving(extra: &[&str]) {
+    let site = TestSite::fixture("minimal");
+    let served = Served::start(site.root(), extra);
+    let mut events = served.events();
+    let content = site.root().join("content");
+    let aside = site.root().join("content.bak");
+
+    std::fs::rename(&content, &aside).unwrap();
+    let problems = events.expect("problems");
+    assert!(
+        problems.contains("the `content/` folder is gone"),
+        "{problems}"
+    );
+    let page = served.get(PAGE);
+    assert_eq!(page.status, 503, "no stale page while content/ is gone");
+    assert!(
+        page.body.contains("the `content/` folder is gone"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Show the toy."), "{}", page.body);
+
+    let other = site.root().join("other");
+    crate::helpers::copy_dir(&aside, &other);
+    std::fs::write(
+        other.join(STEP.strip_prefix("content/").unwrap()),
+        step_text("From the other folder."),
+    )
+    .unwrap();
+    std::fs::rename(&other, &content).unwrap();
+    events.expect("reload");
+    let page = served.get(PAGE);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("From the other folder."),
+        "{}",
+        page.body
+    );
+
+    // The folder now in place is watched, a new guide folder in it too; the one moved aside
+    // is not.
+    site.write(STEP, &step_text("Edited after the swap."));
+    events.expect("reload");
+    assert!(served.get(PAGE).body.contains("Edited after the swap."));
+    site.write(
+        "content/guides/new-guide/guide.yaml",
+        &site.read("content/guides/second-guide/guide.yaml"),
+    );
+    site.write(
+        "content/guides/new-guide/steps/01-only-step.md",
+        &site.read("content/guides/second-guide/steps/01-only-step.md"),
+    );
+    events.expect("reload");
+    assert_eq!(served.get("/guides/new-guide/only-step.html").status, 200);
+    std::fs::write(
+        aside.join(STEP.strip_prefix("content/").unwrap()),
+        step_text("Old folder."),
+    )
+    .unwrap();
+    events.expect_quiet(Duration::from_millis(800));
+    assert!(served.get(PAGE).body.contains("Edited after the swap."));
+
+    // Deleted, then made again from the backup.
+    std::fs::remove_dir_all(&content).unwrap();
+    let problems = events.expect("problems");
+    assert!(
+        problems.contains("the `content/` folder is gone"),
+        "{problems}"
+    );
+    assert_eq!(served.get(PAGE).status, 503);
+    crate::helpers::copy_dir(&aside, &content);
+    events.expect("reload");
+    assert!(served.get(PAGE).body.contains("Old folder."));
+    assert_eq!(served.get("/guides/new-guide/only-step.html").status, 404);
+    site.write(STEP, &step_text("Edited after the restore."));
+    events.expect("reload");
+    assert!(served.get(PAGE).body.contains("Edited after the restore."));
+}
+
+#[test]
+fn content_replaced_while_serving_is_noticed_and_watched_again() {
+    content_replaced_while_serving(&[]);
+}
+
+#[test]
+fn content_replaced_while_polling_is_noticed_too() {
+    content_replaced_while_serving(&["--poll"]);
+}
