@@ -12,6 +12,7 @@ pub(crate) mod markdown;
 pub(crate) mod model;
 pub(crate) mod names;
 pub(crate) mod placement;
+pub(crate) mod plural;
 pub(crate) mod search;
 pub(crate) mod text;
 pub(crate) mod yaml;

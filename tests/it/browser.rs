@@ -541,7 +541,7 @@ fn the_spanish_pages_search_count_and_switch_language() {
     );
     browser.click("label[for=check-quiet-room]");
     browser.wait_until(
-        &format!("{progress} === '1 de 2 completados'"),
+        &format!("{progress} === '1 de 2 completado'"),
         Duration::from_secs(5),
     );
     // The English checklist shares the ticks: the same steps, in another language.
@@ -716,4 +716,46 @@ events.onerror = function () {{ found.events = "refused"; events.close(); }};
         "try { return document.querySelector('iframe').contentDocument ? 'readable' : 'closed'; } catch (e) { return 'closed'; }",
     );
     assert_eq!(framed, "closed");
+}
+
+/// The checklist's progress line takes the plural form of the number of ticks, by the rules of
+/// the page's language, with the site's own words for a language with more forms than English.
+#[test]
+fn the_checklist_progress_says_each_count_in_its_form() {
+    let Some(browser) = Browser::start("the plural progress test", 1280, 900, true) else {
+        return;
+    };
+    let site = crate::helpers::TestSite::fixture("minimal");
+    let yaml = site
+        .read("content/site.yaml")
+        .replace("language: en", "language: ru");
+    site.write("content/site.yaml", &yaml);
+    site.write(
+        "templates/i18n/ru.yaml",
+        "progress_done_one: \"отмечен {n} из {total}\"\nprogress_done_few: \"отмечено {n} из {total} (few)\"\nprogress_done_many: \"отмечено {n} из {total} (many)\"\nprogress_done_other: \"отмечено {n} из {total} (other)\"\n",
+    );
+    site.build().success();
+    browser.goto(&file_url(
+        &site.root().join("public/guides/first-guide/checklist.html"),
+    ));
+    let progress = "document.querySelector('[data-progress-text]').textContent";
+    for (click, expected) in [
+        (None, "отмечено 0 из 6 (many)"),
+        (Some("label[for=check-begin]"), "отмечен 1 из 6"),
+        (Some("label[for=check-middle]"), "отмечено 2 из 6 (few)"),
+        (Some("label[for=check-end]"), "отмечено 3 из 6 (few)"),
+        (Some("label[for=check-before-1]"), "отмечено 4 из 6 (few)"),
+        (
+            Some("label[for=check-middle-with-a-ball]"),
+            "отмечено 5 из 6 (many)",
+        ),
+    ] {
+        if let Some(label) = click {
+            browser.click(label);
+        }
+        browser.wait_until(
+            &format!("{progress} === '{expected}'"),
+            Duration::from_secs(5),
+        );
+    }
 }
