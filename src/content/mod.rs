@@ -6,6 +6,7 @@ pub(crate) mod config;
 pub(crate) mod frontmatter;
 pub(crate) mod guide;
 pub(crate) mod i18n;
+pub(crate) mod ids;
 pub(crate) mod links;
 pub mod load;
 pub(crate) mod markdown;

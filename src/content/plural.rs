@@ -12,7 +12,7 @@ pub fn category(language: &str, n: u64) -> &'static str {
     let lower = language.to_ascii_lowercase();
     let primary = lower.split(['-', '_']).next().unwrap_or("");
     let (n10, n100) = (n % 10, n % 100);
-    let millions = n != 0 && n % 1_000_000 == 0;
+    let millions = n != 0 && n.is_multiple_of(1_000_000);
     match primary {
         // No plural forms: the same word for every count.
         "ja" | "zh" | "ko" | "th" | "vi" | "id" | "ms" | "lo" | "km" | "my" => "other",

@@ -759,3 +759,30 @@ fn the_checklist_progress_says_each_count_in_its_form() {
         );
     }
 }
+
+/// A link to a heading in another script (`#done-игра`, which the page writes percent-encoded)
+/// takes the browser to that heading, on the step's page and on the handout.
+#[test]
+fn links_to_headings_in_any_script_find_them() {
+    let Some(browser) = Browser::start("the heading links test", 1280, 900, true) else {
+        return;
+    };
+    let site = crate::helpers::TestSite::fixture("ids");
+    site.build().success();
+    let out = site.root().join("public/guides/ids");
+    for page in ["done.html", "handout.html"] {
+        browser.goto(&file_url(&out.join(page)));
+        browser.click("a[href='#done-%D0%B8%D0%B3%D1%80%D0%B0']");
+        browser.wait_until(
+            "document.querySelector(':target') && document.querySelector(':target').id === 'done-игра'",
+            Duration::from_secs(5),
+        );
+    }
+    // From the guide's overview, to the heading on the step's page.
+    browser.goto(&file_url(&out.join("index.html")));
+    browser.click("a[href='done.html#done-%D0%B8%D0%B3%D1%80%D0%B0']");
+    browser.wait_until(
+        "location.pathname.endsWith('/done.html') && document.querySelector(':target') && document.querySelector(':target').id === 'done-игра'",
+        Duration::from_secs(5),
+    );
+}
