@@ -62,14 +62,13 @@ fn main() -> ExitCode {
         Ok(s) => {
             let pdfs = match s.pdfs {
                 0 => String::new(),
-                n => format!(" and {n} PDFs"),
+                n => format!(" and {}", counted(n, "PDF", "PDFs")),
             };
             println!(
-                "{verb} {} guide{}: {} pages, {} files{pdfs} in {:.2} s",
-                s.guides,
-                if s.guides == 1 { "" } else { "s" },
-                s.pages,
-                s.files,
+                "{verb} {}: {}, {}{pdfs} in {:.2} s",
+                counted(s.guides, "guide", "guides"),
+                counted(s.pages, "page", "pages"),
+                counted(s.files, "file", "files"),
                 s.elapsed.as_secs_f64()
             );
             // Shown in the main language until translated; site.yaml can make this an error.
@@ -154,4 +153,9 @@ fn report_created(
             ExitCode::from(1)
         }
     }
+}
+
+/// A number and its noun in English, the language of the command line: "1 guide", "4 guides".
+fn counted(n: usize, one: &str, other: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { other })
 }

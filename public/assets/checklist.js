@@ -29,10 +29,18 @@
     } catch (e) { /* storage full or blocked: ticks last until the page closes */ }
   }
 
+  // The words come from the page, in its language, one per plural form ("1 of 9 done", "2 of
+  // 9 done"), with the language whose rule picks the form: the browser's own plural rules,
+  // which the build's agree with.
+  var forms = {};
+  try { forms = JSON.parse(text.getAttribute("data-forms") || "{}"); } catch (e) { forms = {}; }
+  var rule = null;
+  try { rule = new Intl.PluralRules(forms.rule || "en"); } catch (e) { rule = null; }
+
   function update() {
     var done = boxes.filter(function (b) { return b.checked; }).length;
-    // The words come from the page, in its language: "{n} of {total} done".
-    text.textContent = (text.getAttribute("data-template") || "{n} / {total}")
+    var form = rule ? rule.select(done) : (done === 1 ? "one" : "other");
+    text.textContent = (forms[form] || forms.other || "{n} / {total}")
       .replace("{n}", done).replace("{total}", boxes.length);
     bar.max = boxes.length;
     bar.value = done;

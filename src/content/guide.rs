@@ -7,8 +7,9 @@ use std::sync::Arc;
 use crate::content::config::MissingTranslation;
 use crate::content::frontmatter;
 use crate::content::i18n::Strings;
+use crate::content::ids::{self, Ids};
 use crate::content::links::{From, SiteIndex};
-use crate::content::markdown::{self, Source, StepOf};
+use crate::content::markdown::{self, IdsOf, Source, StepOf};
 use crate::content::model::{Guide, GuideMeta, GuideTranslation, Step, StepFront, Untranslated};
 use crate::content::names;
 use crate::content::text;
@@ -58,6 +59,9 @@ pub fn build_guide(
 ) -> Option<Guide> {
     let lang = env.main_language;
     let steps_dir = names::steps_folder(slug);
+    // The guide's pages show its texts together: their ids come from one book, in the order
+    // of the steps, then the guide's own text.
+    let mut book = Ids::for_guide(steps.iter().map(|(_, s, _, _)| s.as_str()));
     let rendered_steps: Vec<Step> = steps
         .iter()
         .filter_map(|(number, step_slug, path, bytes)| {
@@ -67,7 +71,7 @@ pub fn build_guide(
                 number: *number,
                 slug: step_slug,
             };
-            build_step(slug, (lang, lang), &file, env, problems)
+            build_step(slug, (lang, lang), &file, env, &mut book, problems)
         })
         .collect();
 
@@ -126,7 +130,15 @@ pub fn build_guide(
         tips: &meta.tips,
         safety: &meta.safety,
     };
-    let html = render_words(slug, lang, (yaml_path, &text, &doc), &words, env, problems);
+    let html = render_words(
+        slug,
+        lang,
+        (yaml_path, &text, &doc),
+        &words,
+        env,
+        &mut book,
+        problems,
+    );
     Some(new_guide(slug, lang, meta, html, rendered_steps))
 }
 
@@ -170,6 +182,7 @@ pub fn translate_guide(
         })
         .collect();
     let mut steps = Vec::with_capacity(main.steps.len());
+    let mut book = Ids::for_guide(main.steps.iter().map(|s| s.slug.as_str()));
     for step in &main.steps {
         let stem = stems.get(&step.number).copied().unwrap_or_default();
         let source = files.steps.get(stem).copied();
@@ -181,7 +194,7 @@ pub fn translate_guide(
                     number: step.number,
                     slug: &step.slug,
                 };
-                build_step(slug, (lang, lang), &file, env, problems)
+                build_step(slug, (lang, lang), &file, env, &mut book, problems)
             }
             None => {
                 let wanted = format!("{steps_dir}/{}", names::step_file_name(stem, Some(lang)));
@@ -212,8 +225,14 @@ pub fn translate_guide(
                         number: *number,
                         slug: step_slug,
                     };
-                    let mut step =
-                        build_step(slug, (lang, &main.lang), &file, env, &mut Vec::new())?;
+                    let mut step = build_step(
+                        slug,
+                        (lang, &main.lang),
+                        &file,
+                        env,
+                        &mut book,
+                        &mut Vec::new(),
+                    )?;
                     step.lang = Some(main.lang.clone());
                     Some(step)
                 })
@@ -283,7 +302,15 @@ pub fn translate_guide(
         tips: &tr.tips,
         safety: &tr.safety,
     };
-    let html = render_words(slug, lang, (yaml_path, &text, &doc), &words, env, problems);
+    let html = render_words(
+        slug,
+        lang,
+        (yaml_path, &text, &doc),
+        &words,
+        env,
+        &mut book,
+        problems,
+    );
     let mut meta = main.meta.clone();
     meta.title = tr.title;
     meta.summary = tr.summary;
@@ -310,6 +337,7 @@ fn build_step(
     (page_lang, text_lang): (&str, &str),
     file: &StepSource,
     env: &Env,
+    book: &mut Ids,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Step> {
     let path = file.path;
@@ -361,6 +389,10 @@ fn build_step(
             number: file.number,
             slug: file.slug,
         }),
+        IdsOf {
+            book,
+            scope: file.slug,
+        },
         problems,
     );
     let done_source = Source {
@@ -369,7 +401,16 @@ fn build_step(
             .map_or(Origin::At(split.yaml_offset), Origin::Value),
         ..body_source
     };
-    let done_when_html = markdown::render_inline(&front.done_when, &done_source, problems);
+    let done_scope = format!("{}-done", file.slug);
+    let done_when_html = markdown::render_inline(
+        &front.done_when,
+        &done_source,
+        IdsOf {
+            book,
+            scope: &done_scope,
+        },
+        problems,
+    );
     let text = markdown::plain_text(split.body);
     let words = crate::content::search::words(&[&front.title, &text]);
     Some(Step {
@@ -381,6 +422,7 @@ fn build_step(
         words,
         text,
         substeps: body.substeps,
+        check: String::new(),
         lang: None,
     })
 }
@@ -408,6 +450,7 @@ fn render_words(
     (path, text, doc): (&str, &str, &yaml::Doc),
     words: &GuideWords,
     env: &Env,
+    book: &mut Ids,
     problems: &mut Vec<Diagnostic>,
 ) -> GuideHtml {
     let dir = names::guide_folder(guide);
@@ -435,6 +478,19 @@ fn render_words(
         }
     }
     let source_at = |node| at(&base, node);
+    // The intro comes first on the pages, then the lists.
+    let intro_source = source_at(doc.node(&["intro"]));
+    let intro = markdown::render(
+        words.intro,
+        &intro_source,
+        None,
+        IdsOf {
+            book: &mut *book,
+            scope: "intro",
+        },
+        problems,
+    )
+    .html;
     let mut inline_list = |field: &str, items: &[String]| -> Vec<String> {
         let list = doc.node(&[field]);
         items
@@ -442,7 +498,12 @@ fn render_words(
             .enumerate()
             .map(|(i, item)| {
                 let node = list.and_then(|l| l.item(i));
-                markdown::render_inline(item, &source_at(node), problems)
+                let scope = format!("{}-{}", field.replace('_', "-"), i + 1);
+                let ids = IdsOf {
+                    book: &mut *book,
+                    scope: &scope,
+                };
+                markdown::render_inline(item, &source_at(node), ids, problems)
             })
             .collect()
     };
@@ -450,8 +511,6 @@ fn render_words(
     let supplies = inline_list("supplies", words.supplies);
     let tips = inline_list("tips", words.tips);
     let safety = inline_list("safety", words.safety);
-    let intro_source = source_at(doc.node(&["intro"]));
-    let intro = markdown::render(words.intro, &intro_source, None, problems).html;
     GuideHtml {
         intro,
         before_you_start,
@@ -498,7 +557,7 @@ fn is_iso_duration(text: &str) -> bool {
 /// A guide in one language, from its settings, their rendered markdown and its steps; related
 /// guides and translations are linked in later.
 fn new_guide(slug: &str, lang: &str, meta: GuideMeta, html: GuideHtml, steps: Vec<Step>) -> Guide {
-    Guide {
+    let mut guide = Guide {
         slug: slug.to_string(),
         lang: lang.to_string(),
         meta,
@@ -510,7 +569,10 @@ fn new_guide(slug: &str, lang: &str, meta: GuideMeta, html: GuideHtml, steps: Ve
         related_guides: Vec::new(),
         steps,
         translations: BTreeMap::new(),
-    }
+        before_you_start_checks: Vec::new(),
+    };
+    ids::checklist(&mut guide);
+    guide
 }
 
 #[cfg(test)]

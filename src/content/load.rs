@@ -61,6 +61,21 @@ pub fn check_root(root: &Path) -> Result<(), Diagnostic> {
     }
 }
 
+/// The problem while `content/` is gone from a site being served (moved aside, deleted, or
+/// between the two halves of a `git checkout`): one plain message instead of every file it
+/// held reported missing. `None` while it is there.
+pub fn content_gone(site: &LoadedSite) -> Option<Diagnostic> {
+    (!site.root.join("content").is_dir()).then(|| {
+        Diagnostic::file(
+            "content",
+            "the `content/` folder is gone (moved, renamed or deleted), so there is no site to show",
+        )
+        .with_help(
+            "put it back, or switch back to the branch that has it; the preview is built again as soon as `content/` is there",
+        )
+    })
+}
+
 pub fn load(root: &Path) -> Result<LoadedSite, Diagnostic> {
     check_root(root)?;
     let mut site = LoadedSite {

@@ -1,11 +1,15 @@
 //! Markdown to HTML: CommonMark plus tables, footnotes, strikethrough, task lists and GFM alerts
 //! (rendered as labelled callouts), with every link and image checked by a resolver and raw HTML
-//! shown as text unless the site allows it.
+//! shown as text unless the site allows it. Sub-step headings and footnotes get their ids from
+//! the guide's book of ids (`ids`), so that none repeats on a page that shows several texts.
 
 use std::ops::Range;
 
+use std::collections::HashMap;
+
 use pulldown_cmark::{BlockQuoteKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
+use crate::content::ids::{self, Ids};
 use crate::content::model::SubStep;
 use crate::diagnostic::Diagnostic;
 
@@ -70,12 +74,20 @@ fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// Where a text's ids come from: the book of its guide's pages, and the text's own part of
+/// them (a step's slug, `intro`, `tips-2`), which starts its footnotes' ids (`intro-fn-1`).
+pub struct IdsOf<'a> {
+    pub book: &'a mut Ids,
+    pub scope: &'a str,
+}
+
 /// Renders block markdown. Problems are appended to `problems`; the HTML is still produced so
 /// that every problem in a run can be found.
 pub fn render(
     md: &str,
     src: &Source,
     step: Option<StepOf>,
+    ids: IdsOf,
     problems: &mut Vec<Diagnostic>,
 ) -> Rendered {
     // Raw HTML becomes text first, so no later step (headings, callouts) can pass it through.
@@ -86,6 +98,7 @@ pub fn render(
             other => (other, r),
         })
         .collect();
+    let notes = footnotes(&events, ids.book, ids.scope);
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut substeps = Vec::new();
     // Set inside a link to a page in another language, so its end can say which language.
@@ -188,14 +201,21 @@ pub fn render(
                 let (title, _) = heading_text(&events, i);
                 let step = step.as_ref().map_or((0, ""), |s| (s.number, s.slug));
                 let number = format!("{}.{}", step.0, substeps.len() + 1);
-                let id = format!("{}-{}", step.1, slugify(&title));
+                let id = ids
+                    .book
+                    .claim(&format!("{}-{}", step.1, ids::heading_slug(&title)));
                 out.push(Event::Html(
                     format!(
                         "<h3 class=\"substep\" id=\"{id}\"><span class=\"substep-number\">{number}</span> "
                     )
                     .into(),
                 ));
-                substeps.push(SubStep { number, id, title });
+                substeps.push(SubStep {
+                    number,
+                    id,
+                    title,
+                    check: String::new(),
+                });
                 // The heading's own text goes on through this loop, so its links and pictures
                 // are checked and rewritten like any others; its end closes the `<h3>`.
                 in_substep = true;
@@ -231,6 +251,31 @@ pub fn render(
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 out.push(Event::Html("</aside>\n".into()));
             }
+            // Footnotes as pulldown-cmark writes them, with the ids of the guide's book instead
+            // of their labels (`[^1]` in two steps, `[^main]` beside the page's `<main>`).
+            Event::FootnoteReference(label) => {
+                let (number, id) = &notes[&note_key(label)];
+                out.push(Event::InlineHtml(
+                    format!(
+                        "<sup class=\"footnote-reference\"><a href=\"#{}\">{number}</a></sup>",
+                        escaped(id)
+                    )
+                    .into(),
+                ));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let (number, id) = &notes[&note_key(label)];
+                out.push(Event::Html(
+                    format!(
+                        "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{number}</sup>",
+                        escaped(id)
+                    )
+                    .into(),
+                ));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                out.push(Event::Html("</div>\n".into()));
+            }
             other => out.push(other.clone()),
         }
         i += 1;
@@ -243,9 +288,37 @@ pub fn render(
     }
 }
 
+/// Footnote labels match whatever their case, as in GitHub's markdown.
+fn note_key(label: &str) -> String {
+    label.to_lowercase()
+}
+
+/// Each footnote of a text by its label: its number, counted as pulldown-cmark counts them (in
+/// the order each label first appears, as a reference or a definition), and its id.
+fn footnotes(
+    events: &[(Event, Range<usize>)],
+    book: &mut Ids,
+    scope: &str,
+) -> HashMap<String, (usize, String)> {
+    let mut notes = HashMap::new();
+    for (event, _) in events {
+        let label = match event {
+            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => label,
+            _ => continue,
+        };
+        let key = note_key(label);
+        if !notes.contains_key(&key) {
+            let number = notes.len() + 1;
+            let id = book.claim(&format!("{scope}-fn-{number}"));
+            notes.insert(key, (number, id));
+        }
+    }
+    notes
+}
+
 /// Renders a one-paragraph piece of markdown (a list item in `guide.yaml`) without its `<p>`.
-pub fn render_inline(md: &str, src: &Source, problems: &mut Vec<Diagnostic>) -> String {
-    let html = render(md, src, None, problems).html;
+pub fn render_inline(md: &str, src: &Source, ids: IdsOf, problems: &mut Vec<Diagnostic>) -> String {
+    let html = render(md, src, None, ids, problems).html;
     let trimmed = html.trim_end();
     match trimmed
         .strip_prefix("<p>")
@@ -333,22 +406,6 @@ fn heading_text(events: &[(Event, Range<usize>)], start: usize) -> (String, usiz
     (text, events.len())
 }
 
-/// Lower-case ASCII words joined by hyphens, for ids.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    while slug.ends_with('-') {
-        slug.pop();
-    }
-    if slug.is_empty() { "part".into() } else { slug }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -382,6 +439,7 @@ mod tests {
             words: &words,
         };
         let mut problems = Vec::new();
+        let mut book = Ids::for_guide(["direct"]);
         let r = render(
             md,
             &src,
@@ -389,6 +447,10 @@ mod tests {
                 number: 8,
                 slug: "direct",
             }),
+            IdsOf {
+                book: &mut book,
+                scope: "direct",
+            },
             &mut problems,
         );
         (r.html, r.substeps, problems)
@@ -439,6 +501,54 @@ mod tests {
             html.contains("<h3 class=\"substep\" id=\"direct-use-your-voice\">"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn footnotes_take_ids_from_the_guide_s_book_not_their_labels() {
+        let (html, _, problems) = render_plain(
+            "Main[^main] and one[^1], main again[^MAIN], none[^nope].\n\n[^1]: One.\n[^main]: Main.\n",
+            false,
+        );
+        assert!(problems.is_empty());
+        assert!(
+            html.contains("<sup class=\"footnote-reference\"><a href=\"#direct-fn-1\">1</a></sup>"),
+            "{html}"
+        );
+        assert_eq!(html.matches("href=\"#direct-fn-1\"").count(), 2, "{html}");
+        assert!(html.contains("href=\"#direct-fn-2\">2</a>"), "{html}");
+        assert!(
+            html.contains("<div class=\"footnote-definition\" id=\"direct-fn-2\"><sup class=\"footnote-definition-label\">2</sup>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("id=\"direct-fn-1\"><sup class=\"footnote-definition-label\">1</sup>")
+        );
+        // No id is a bare label, and a label with no note stays text.
+        assert!(
+            !html.contains("id=\"main\"") && !html.contains("id=\"1\""),
+            "{html}"
+        );
+        assert!(html.contains("none[^nope]"), "{html}");
+    }
+
+    #[test]
+    fn repeated_and_non_latin_headings_get_ids_of_their_own() {
+        let (html, subs, _) = render_plain(
+            "## Практика\n\n## Практика\n\n## Игра\n\n## !!\n\n## ??\n",
+            false,
+        );
+        let ids: Vec<&str> = subs.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "direct-практика",
+                "direct-практика-2",
+                "direct-игра",
+                "direct-part",
+                "direct-part-2"
+            ]
+        );
+        assert!(html.contains("id=\"direct-практика-2\""), "{html}");
     }
 
     #[test]

@@ -129,6 +129,8 @@ pub struct Guide {
     pub meta: GuideMeta,
     pub intro_html: String,
     pub before_you_start_html: Vec<String>,
+    /// What the checklist remembers each "before you start" box by (`ids::checklist`).
+    pub before_you_start_checks: Vec<String>,
     pub supplies_html: Vec<String>,
     pub tips_html: Vec<String>,
     pub safety_html: Vec<String>,
@@ -168,6 +170,8 @@ pub struct Step {
     #[serde(skip)]
     pub words: String,
     pub substeps: Vec<SubStep>,
+    /// What the checklist remembers its box by (`ids::checklist`).
+    pub check: String,
     /// Set when the step is shown in another language than its guide, because its
     /// translation is missing.
     pub lang: Option<String>,
@@ -177,6 +181,9 @@ pub struct Step {
 #[derive(Debug, Clone, Serialize)]
 pub struct SubStep {
     pub number: String,
+    /// Its heading's id, unique on every page of its guide (`ids`).
     pub id: String,
     pub title: String,
+    /// What the checklist remembers its box by (`ids::checklist`).
+    pub check: String,
 }

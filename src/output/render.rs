@@ -792,6 +792,27 @@ fn new_tera() -> Tera {
         let text = serde_json::to_string(&v).unwrap_or_else(|_| "null".into());
         Value::safe_string(&crate::output::structured::script_safe(&text))
     });
+    // `{{ t | count(word="step_count", n=3) }}`: the word's form for that count, `{n}` filled
+    // in. A word that is not there is an error naming it, as any unknown value is.
+    tera.register_filter(
+        "count",
+        |t: &tera::Map, kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+            let word = kwargs.must_get::<&str>("word")?;
+            let n = kwargs.must_get::<u64>("n")?;
+            crate::content::i18n::counted(|k| word_of(t, k), word, n).ok_or_else(|| {
+                tera::Error::message(format!("there is no counted word `{word}` in `t`"))
+            })
+        },
+    );
+    // `{{ t | plural_forms(word="progress_done") }}`: every form of the word and the language
+    // whose rule picks among them, as JSON, for a script to pick as a count changes.
+    tera.register_filter(
+        "plural_forms",
+        |t: &tera::Map, kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+            let word = kwargs.must_get::<&str>("word")?;
+            Ok(crate::content::i18n::forms(|k| word_of(t, k), word).to_string())
+        },
+    );
     tera.register_filter(
         "css_string",
         |s: std::borrow::Cow<'_, str>, _: tera::Kwargs, _: &tera::State| {
@@ -799,6 +820,12 @@ fn new_tera() -> Tera {
         },
     );
     tera
+}
+
+/// A theme word by its key, from the page's `t`.
+fn word_of<'a>(t: &'a tera::Map, key: &str) -> Option<&'a str> {
+    t.get(&tera::value::Key::from(key.to_string()))
+        .and_then(|v| v.as_str())
 }
 
 /// Quotes text as a CSS string. `<`, `>` and `&` are escaped too, so that no text can close the

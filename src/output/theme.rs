@@ -197,3 +197,39 @@ impl Theme {
         problems
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::BUILT_IN;
+    use crate::content::ids::THEME_IDS;
+
+    /// Every id the built-in pages give their own parts is one the text's ids avoid
+    /// (`ids::THEME_IDS`), or one of the families they avoid by other means: `step-` and a
+    /// step's slug (taken in each guide's book of ids), the checklist's `check-` boxes (a page
+    /// with no heading or note of the text), the index's `species-` groups (the same).
+    #[test]
+    fn the_theme_s_own_ids_are_ones_the_text_never_takes() {
+        let mut found = 0;
+        for (name, bytes) in BUILT_IN.iter().filter(|(n, _)| n.ends_with(".html")) {
+            let text = String::from_utf8_lossy(bytes);
+            for piece in text.split("id=\"").skip(1) {
+                let id = piece.split('"').next().unwrap_or_default();
+                found += 1;
+                match id.split_once("{{") {
+                    Some((family, _)) => assert!(
+                        ["step-", "check-", "species-"].contains(&family),
+                        "{name}: id `{id}` is of a family the text's ids do not avoid"
+                    ),
+                    None => assert!(
+                        THEME_IDS.contains(&id),
+                        "{name}: id `{id}` is not in ids::THEME_IDS"
+                    ),
+                }
+            }
+        }
+        assert!(found > 15, "only {found} ids found in the templates");
+        let client = include_str!("../serve/client.js");
+        assert!(client.contains("box.id = \"handout-problems\""));
+        assert!(THEME_IDS.contains(&"handout-problems"));
+    }
+}

@@ -91,8 +91,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostics> {
     while let Some((mut paths, first)) = watch::next_batch(&changes) {
         let mut merged: Option<Outcome> = None;
         loop {
-            if paths.iter().any(|p| p == "templates") {
-                watcher.watch_templates(&options.root);
+            if watch::Report::names_a_tree(&paths) {
+                watcher.rearm(&options.root);
             }
             if let Some(outcome) = session.apply(&paths) {
                 merged = Some(merge(merged, outcome));
@@ -152,7 +152,12 @@ fn report(session: &Session, outcome: &Outcome, build: u64) {
         Some(problems) => {
             let color = crate::diagnostic::color_on_stderr();
             eprint!("{}", problems.render(color));
-            eprintln!("still serving the last good version; fix the problem and save again");
+            match session.files.is_empty() {
+                true => eprintln!("the preview shows this problem until it is fixed"),
+                false => {
+                    eprintln!("still serving the last good version; fix the problem and save again")
+                }
+            }
         }
         None => println!(
             "build {build}: {} file{} changed in {ms:.0} ms",

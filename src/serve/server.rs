@@ -1,6 +1,7 @@
 //! The preview server: answers only with files of the built site held in memory, only to
-//! requests addressed to this machine, and tells open pages to reload (or to show the latest
-//! problems) over server-sent events.
+//! requests addressed to this machine and made by its own pages (or typed in), and tells open
+//! pages to reload (or to show the latest problems) over server-sent events. Every reply says
+//! that no other site may embed, frame or read it.
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
@@ -82,10 +83,25 @@ pub fn run(server: Server, hub: Arc<Hub>, bound: SocketAddr) {
 }
 
 fn handle(request: Request, hub: &Hub, bound: SocketAddr) {
-    if !host_allowed(&request, bound) {
+    let asked = |name: &str| header_value(&request, name);
+    if !host_allowed(asked("Host").as_deref(), bound) {
         let _ = request.respond(text(
             403,
-            "This preview server only answers to localhost.\n",
+            &format!(
+                "This preview server only answers to localhost:{}.\n",
+                bound.port()
+            ),
+        ));
+        return;
+    }
+    if !fetch_allowed(
+        asked("Sec-Fetch-Site").as_deref(),
+        asked("Sec-Fetch-Mode").as_deref(),
+        asked("Sec-Fetch-Dest").as_deref(),
+    ) {
+        let _ = request.respond(text(
+            403,
+            "This preview only answers its own pages. Open it from the address `handout serve` printed.\n",
         ));
         return;
     }
@@ -166,22 +182,35 @@ pub fn site_path(url: &str) -> Option<String> {
     Some(key)
 }
 
-/// Accepts requests addressed to this machine by a loopback name or address, or to the address
-/// the server is bound to. A page on another site that resolves its own name to 127.0.0.1 (DNS
-/// rebinding) sends its own name, and is refused.
-fn host_allowed(request: &Request, bound: SocketAddr) -> bool {
-    let Some(host) = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_ascii_lowercase())
-    else {
+/// Accepts requests addressed to this server by a loopback name or address, or by the address
+/// it is bound to, with its port (none for port 80). A page on another site that resolves its
+/// own name to 127.0.0.1 (DNS rebinding) sends its own name, and is refused.
+fn host_allowed(host: Option<&str>, bound: SocketAddr) -> bool {
+    let Some(host) = host else {
         return false;
     };
-    let name = match host.strip_prefix('[') {
-        Some(rest) => rest.split(']').next().unwrap_or(""),
-        None => host.rsplit_once(':').map_or(host.as_str(), |(n, _)| n),
+    // `name:port`, `[v6 address]:port`, or without `:port`.
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((name, "")) => (name, None),
+            Some((name, after)) => match after.strip_prefix(':') {
+                Some(port) => (name, Some(port)),
+                None => return false,
+            },
+            None => return false,
+        },
+        None => match host.split_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        },
     };
+    let port_ok = match port {
+        Some(p) => p.parse::<u16>().is_ok_and(|p| p == bound.port()),
+        None => bound.port() == 80,
+    };
+    if !port_ok {
+        return false;
+    }
     if name == "localhost" {
         return true;
     }
@@ -190,6 +219,27 @@ fn host_allowed(request: &Request, bound: SocketAddr) -> bool {
         Ok(ip) => ip == bound.ip() || bound.ip().is_unspecified(),
         Err(_) => false,
     }
+}
+
+/// Refuses what a page of another site (another port of this machine included) asks for in
+/// the background: a script, a picture, a fetch, an event stream, a frame. Browsers say where a
+/// request comes from in `Sec-Fetch-Site`; a link followed or an address typed in is still
+/// answered (the page opens, and the other site cannot read it), and so is a client that sends
+/// no such header (curl, an older browser).
+fn fetch_allowed(site: Option<&str>, mode: Option<&str>, dest: Option<&str>) -> bool {
+    match site {
+        None | Some("same-origin" | "none") => true,
+        Some(_) => mode == Some("navigate") && dest == Some("document"),
+    }
+}
+
+/// A request header's value, lower-case.
+fn header_value(request: &Request, name: &str) -> Option<String> {
+    request
+        .headers()
+        .iter()
+        .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
+        .map(|h| h.value.as_str().trim().to_ascii_lowercase())
 }
 
 fn escaped(text: &str) -> String {
@@ -241,14 +291,29 @@ fn header(name: &str, value: &str) -> Header {
     })
 }
 
+/// Sent with every reply: other sites may not load it as a script or picture
+/// (`Cross-Origin-Resource-Policy`), frame it (`frame-ancestors`, and `X-Frame-Options` for
+/// older browsers), keep a handle on its window (`Cross-Origin-Opener-Policy`), or have it read
+/// as another type than it is (`nosniff`). No `Access-Control-Allow-Origin`: no other site may
+/// read a reply through fetch either.
+const GUARDS: [(&str, &str); 6] = [
+    ("X-Content-Type-Options", "nosniff"),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Content-Security-Policy", "frame-ancestors 'self'"),
+    ("X-Frame-Options", "SAMEORIGIN"),
+    ("Cache-Control", "no-store"),
+];
+
 fn file_response(status: u16, path: &str, body: Vec<u8>) -> Response<std::io::Cursor<Vec<u8>>> {
     // Always a Content-Length: pages are in memory, and clients need not decode chunks.
-    Response::from_data(body)
+    let response = Response::from_data(body)
         .with_chunked_threshold(usize::MAX)
         .with_status_code(status)
-        .with_header(header("Content-Type", content_type(path)))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("Content-Type", content_type(path)));
+    GUARDS.iter().fold(response, |r, (name, value)| {
+        r.with_header(header(name, value))
+    })
 }
 
 fn text(status: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
@@ -270,7 +335,13 @@ fn stream_events(request: Request, hub: &Hub) {
         .unwrap_or_else(|e| e.into_inner())
         .push(tx);
     let mut out = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n";
+    let guards: String = GUARDS
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n{guards}Connection: close\r\n\r\n"
+    );
     if out
         .write_all(head.as_bytes())
         .and_then(|()| out.write_all(greeting.as_bytes()))
@@ -326,6 +397,74 @@ mod tests {
             "/%ff.html",
         ] {
             assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_this_servers_own_address_and_port_are_answered() {
+        let v4: SocketAddr = "127.0.0.1:8000".parse().unwrap();
+        for good in [
+            "localhost:8000",
+            "127.0.0.1:8000",
+            "[::1]:8000",
+            "127.0.0.2:8000",
+        ] {
+            assert!(host_allowed(Some(good), v4), "{good}");
+        }
+        for bad in [
+            "localhost:8001",
+            "localhost",
+            "localhost:",
+            "localhost:80000",
+            "evil.example:8000",
+            "localhost.evil.example:8000",
+            "127.0.0.1.nip.io:8000",
+            "[::1]x:8000",
+            "[::1",
+            "192.168.1.5:8000",
+        ] {
+            assert!(!host_allowed(Some(bad), v4), "{bad}");
+        }
+        assert!(!host_allowed(None, v4), "no Host at all");
+        // Port 80 may be left out, as browsers do.
+        let web: SocketAddr = "127.0.0.1:80".parse().unwrap();
+        assert!(host_allowed(Some("localhost"), web));
+        // Bound to every address: this machine's other addresses too, never a name.
+        let all: SocketAddr = "0.0.0.0:8000".parse().unwrap();
+        assert!(host_allowed(Some("192.168.1.5:8000"), all));
+        assert!(!host_allowed(Some("evil.example:8000"), all));
+    }
+
+    #[test]
+    fn only_its_own_pages_and_followed_links_are_answered_by_a_browser() {
+        let nav = (Some("navigate"), Some("document"));
+        assert!(fetch_allowed(None, None, None), "curl sends no Sec-Fetch-*");
+        assert!(fetch_allowed(
+            Some("same-origin"),
+            Some("no-cors"),
+            Some("script")
+        ));
+        assert!(
+            fetch_allowed(Some("none"), nav.0, nav.1),
+            "an address typed in"
+        );
+        assert!(
+            fetch_allowed(Some("cross-site"), nav.0, nav.1),
+            "a link followed"
+        );
+        for site in ["cross-site", "same-site"] {
+            for (mode, dest) in [
+                ("no-cors", "script"),
+                ("no-cors", "image"),
+                ("cors", "empty"),
+                ("navigate", "iframe"),
+                ("cors", ""),
+            ] {
+                assert!(
+                    !fetch_allowed(Some(site), Some(mode), Some(dest)),
+                    "{site} {mode} {dest}"
+                );
+            }
         }
     }
 

@@ -23,6 +23,8 @@ pub struct Session {
     pub files: Arc<Files>,
     /// The problems of the latest rebuild, if it failed.
     pub problems: Option<Diagnostics>,
+    /// `content/` went away: what comes back is a new site, built whole.
+    whole_next: bool,
 }
 
 /// What one rebuild did.
@@ -45,6 +47,7 @@ impl Session {
             cache: RebuildCache::default(),
             files: Arc::new(Files::new()),
             problems: None,
+            whole_next: false,
         };
         let outcome = session.rebuild(vec![Change::Whole], Instant::now());
         Ok((session, outcome))
@@ -56,13 +59,35 @@ impl Session {
         // Re-reading the files is part of the rebuild's time.
         let start = Instant::now();
         let paths = load::refresh(&mut self.loaded, paths);
+        if let Some(gone) = load::content_gone(&self.loaded) {
+            return Some(self.gone(gone, start));
+        }
         if paths.is_empty() {
             return None;
+        }
+        if std::mem::take(&mut self.whole_next) {
+            return Some(self.rebuild(vec![Change::Whole], start));
         }
         // Each file says what kind of change it is; what that touches is decided in `change`.
         let mut changes: Vec<Change> = paths.iter().map(|p| Change::of_path(p)).collect();
         changes.dedup();
         Some(self.rebuild(changes, start))
+    }
+
+    /// `content/` is gone: nothing of the old site is served (its pages would look current),
+    /// only the problem, until the folder is back.
+    fn gone(&mut self, problem: Diagnostic, start: Instant) -> Outcome {
+        let changed = self.files.keys().map(|p| p.to_string()).collect();
+        self.files = Arc::new(Files::new());
+        self.problems = Some(Diagnostics::from(vec![problem]));
+        // The caches hold the old site; the folder that comes back may be another one.
+        self.cache = RebuildCache::default();
+        self.whole_next = true;
+        Outcome {
+            changed,
+            failed: true,
+            elapsed: start.elapsed(),
+        }
     }
 
     fn rebuild(&mut self, changes: Vec<Change>, start: Instant) -> Outcome {

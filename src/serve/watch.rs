@@ -36,7 +36,7 @@ impl Report {
     fn paths(self) -> Vec<String> {
         match self {
             Report::Changed(paths) => paths,
-            Report::Lost => vec!["content".to_string(), "templates".to_string()],
+            Report::Lost => TREES.iter().map(|t| t.to_string()).collect(),
         }
     }
 }
@@ -95,11 +95,13 @@ pub fn watch(root: &Path, poll: bool) -> Result<(Watcher, Receiver<Report>), Dia
     watcher
         .add(&root_abs.join("content"), RecursiveMode::Recursive)
         .map_err(problem)?;
-    // The site folder itself, to notice a `templates/` folder made while serving.
+    // The site folder itself, to notice `content/` or `templates/` made, moved or deleted while
+    // serving: a watch follows its folder, so it ends when the folder goes, and a folder put
+    // in its place must be watched anew (`rearm`).
     watcher
         .add(&root_abs, RecursiveMode::NonRecursive)
         .map_err(problem)?;
-    watcher.watch_templates(&root_abs);
+    watcher.add_tree(&root_abs, "templates");
     Ok((watcher, rx))
 }
 
@@ -111,14 +113,35 @@ impl Watcher {
         }
     }
 
-    /// Watches `templates/` if it exists; called again after changes, in case it was just made.
-    pub fn watch_templates(&mut self, root: &Path) {
+    /// Watches `content/` and `templates/` (whichever exists), whole. Called again when the
+    /// site folder reports one of them made, moved or deleted, before the folder is read
+    /// again: what is written into a new folder before its watch starts is found by that
+    /// reading, and what is written after, by the watch.
+    pub fn rearm(&mut self, root: &Path) {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        let templates = root.join("templates");
-        if templates.is_dir() {
-            // Watching a folder twice is harmless; a failure leaves templates unwatched, as before.
-            let _ = self.add(&templates, RecursiveMode::Recursive);
+        for tree in TREES {
+            self.add_tree(&root, tree);
         }
+    }
+
+    fn add_tree(&mut self, root: &Path, tree: &str) {
+        let dir = root.join(tree);
+        if dir.is_dir() {
+            // Watching a folder twice is harmless; a failure leaves it unwatched, and `--poll`
+            // is the way out that a failure at the start already points to.
+            let _ = self.add(&dir, RecursiveMode::Recursive);
+        }
+    }
+}
+
+/// The folders the site is built from, each watched whole.
+const TREES: [&str; 2] = ["content", "templates"];
+
+impl Report {
+    /// Whether this batch of paths names `content/` or `templates/` itself: it was made,
+    /// moved or deleted, so its watch must be set up again.
+    pub fn names_a_tree(paths: &[String]) -> bool {
+        paths.iter().any(|p| TREES.contains(&p.as_str()))
     }
 }
 

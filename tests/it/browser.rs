@@ -541,7 +541,7 @@ fn the_spanish_pages_search_count_and_switch_language() {
     );
     browser.click("label[for=check-quiet-room]");
     browser.wait_until(
-        &format!("{progress} === '1 de 2 completados'"),
+        &format!("{progress} === '1 de 2 completado'"),
         Duration::from_secs(5),
     );
     // The English checklist shares the ticks: the same steps, in another language.
@@ -640,4 +640,149 @@ fn the_search_finds_words_of_every_script() {
         json!(texts)
     ));
     assert_eq!(indexed, in_browser);
+}
+
+/// Serves `page` to every request on a free port of this machine, until the test ends: a page
+/// of "another site" on the same computer.
+fn other_site(page: String) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            use std::io::{Read, Write};
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                page.len()
+            );
+        }
+    });
+    port
+}
+
+/// A page served from another port of this machine tries to read the preview: its search
+/// words as a script, a picture, a page and the event stream through fetch, the page in a
+/// frame. Nothing loads; the preview's own pages still load the same files.
+#[test]
+fn another_local_page_cannot_read_the_preview() {
+    let Some(browser) = Browser::start("the preview's cross-origin test", 1280, 900, true) else {
+        return;
+    };
+    let site = crate::helpers::TestSite::fixture("minimal");
+    let served = crate::serve::Served::start(site.root(), &[]);
+    let preview = format!("http://localhost:{}", served.port);
+    // The preview itself works: its index loads the search words and the live-reload script.
+    browser.goto(&format!("{preview}/"));
+    browser.wait_until(
+        "Array.isArray(window.HANDOUT_SEARCH) && window.HANDOUT_SEARCH.length > 0",
+        Duration::from_secs(10),
+    );
+    let attack = format!(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Another site</title></head><body>
+<script>window.found = {{}};</script>
+<script src="{preview}/search-index.js" onload="found.script='read'" onerror="found.script='refused'"></script>
+<img src="{preview}/guides/first-guide/images/toy.svg" alt="" onload="found.image='read'" onerror="found.image='refused'">
+<iframe src="{preview}/guides/first-guide/begin.html" title="x"></iframe>
+<script>
+fetch("{preview}/guides/first-guide/begin.html").then(function (r) {{ return r.text(); }})
+  .then(function (t) {{ found.fetch = t.indexOf("Show the toy") >= 0 ? "read" : "empty"; }},
+        function () {{ found.fetch = "refused"; }});
+var events = new EventSource("{preview}/__handout/events");
+events.onopen = function () {{ found.events = "read"; }};
+events.onerror = function () {{ found.events = "refused"; events.close(); }};
+</script></body></html>"#
+    );
+    let port = other_site(attack);
+    browser.goto(&format!("http://127.0.0.1:{port}/"));
+    browser.wait_until(
+        "found.script && found.image && found.fetch && found.events",
+        Duration::from_secs(10),
+    );
+    let found = browser.js("return found;");
+    for what in ["script", "image", "fetch", "events"] {
+        assert_eq!(found[what], "refused", "{what}: {found}");
+    }
+    assert_eq!(
+        browser.js("return typeof window.HANDOUT_SEARCH;"),
+        "undefined",
+        "the draft's words reached the other page"
+    );
+    // The frame shows nothing of the preview (its document is Chromium's error page, which
+    // the other page cannot read either).
+    let framed = browser.js(
+        "try { return document.querySelector('iframe').contentDocument ? 'readable' : 'closed'; } catch (e) { return 'closed'; }",
+    );
+    assert_eq!(framed, "closed");
+}
+
+/// The checklist's progress line takes the plural form of the number of ticks, by the rules of
+/// the page's language, with the site's own words for a language with more forms than English.
+#[test]
+fn the_checklist_progress_says_each_count_in_its_form() {
+    let Some(browser) = Browser::start("the plural progress test", 1280, 900, true) else {
+        return;
+    };
+    let site = crate::helpers::TestSite::fixture("minimal");
+    let yaml = site
+        .read("content/site.yaml")
+        .replace("language: en", "language: ru");
+    site.write("content/site.yaml", &yaml);
+    site.write(
+        "templates/i18n/ru.yaml",
+        "progress_done_one: \"отмечен {n} из {total}\"\nprogress_done_few: \"отмечено {n} из {total} (few)\"\nprogress_done_many: \"отмечено {n} из {total} (many)\"\nprogress_done_other: \"отмечено {n} из {total} (other)\"\n",
+    );
+    site.build().success();
+    browser.goto(&file_url(
+        &site.root().join("public/guides/first-guide/checklist.html"),
+    ));
+    let progress = "document.querySelector('[data-progress-text]').textContent";
+    for (click, expected) in [
+        (None, "отмечено 0 из 6 (many)"),
+        (Some("label[for=check-begin]"), "отмечен 1 из 6"),
+        (Some("label[for=check-middle]"), "отмечено 2 из 6 (few)"),
+        (Some("label[for=check-end]"), "отмечено 3 из 6 (few)"),
+        (Some("label[for=check-before-1]"), "отмечено 4 из 6 (few)"),
+        (
+            Some("label[for=check-middle-with-a-ball]"),
+            "отмечено 5 из 6 (many)",
+        ),
+    ] {
+        if let Some(label) = click {
+            browser.click(label);
+        }
+        browser.wait_until(
+            &format!("{progress} === '{expected}'"),
+            Duration::from_secs(5),
+        );
+    }
+}
+
+/// A link to a heading in another script (`#done-игра`, which the page writes percent-encoded)
+/// takes the browser to that heading, on the step's page and on the handout.
+#[test]
+fn links_to_headings_in_any_script_find_them() {
+    let Some(browser) = Browser::start("the heading links test", 1280, 900, true) else {
+        return;
+    };
+    let site = crate::helpers::TestSite::fixture("ids");
+    site.build().success();
+    let out = site.root().join("public/guides/ids");
+    for page in ["done.html", "handout.html"] {
+        browser.goto(&file_url(&out.join(page)));
+        browser.click("a[href='#done-%D0%B8%D0%B3%D1%80%D0%B0']");
+        browser.wait_until(
+            "document.querySelector(':target') && document.querySelector(':target').id === 'done-игра'",
+            Duration::from_secs(5),
+        );
+    }
+    // From the guide's overview, to the heading on the step's page.
+    browser.goto(&file_url(&out.join("index.html")));
+    browser.click("a[href='done.html#done-%D0%B8%D0%B3%D1%80%D0%B0']");
+    browser.wait_until(
+        "location.pathname.endsWith('/done.html') && document.querySelector(':target') && document.querySelector(':target').id === 'done-игра'",
+        Duration::from_secs(5),
+    );
 }

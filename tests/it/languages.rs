@@ -267,9 +267,15 @@ fn spanish_pages_use_spanish_words_and_mark_english_only_guides() {
     assert_eq!(related[1]["href"], "../rabbit-diet/index.html");
     // The checklist's progress line is filled in from the page's own words.
     let checklist = page(&site, "es/guides/cats-and-kittens/checklist.html");
+    let forms: serde_json::Value =
+        serde_json::from_str(&select(&checklist, "[data-progress-text]")[0]["data-forms"]).unwrap();
     assert_eq!(
-        select(&checklist, "[data-progress-text]")[0]["data-template"],
-        "{n} de {total} completados"
+        forms,
+        serde_json::json!({
+            "rule": "es",
+            "one": "{n} de {total} completado",
+            "other": "{n} de {total} completados",
+        })
     );
 }
 

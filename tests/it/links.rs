@@ -1,5 +1,6 @@
 //! Every internal link and asset reference in the built site is relative, names a file, and
-//! resolves, including its `#fragment`; nothing is fetched from another site.
+//! resolves, including its `#fragment`; nothing is fetched from another site. Every id on a page
+//! is there once, and every `#link` within a page finds its id.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -79,9 +80,11 @@ pub(crate) fn broken_links(out: &Path) -> Vec<String> {
                 if !files.contains_key(&target) {
                     problems.push(format!("{path}: {url} → {target} does not exist"));
                 } else if !fragment.is_empty()
-                    && !ids
-                        .get(target.as_str())
-                        .is_some_and(|set| set.contains(fragment))
+                    && !ids.get(target.as_str()).is_some_and(|set| {
+                        // Browsers find `#caf%C3%A9` at `id="café"`.
+                        let decoded = percent_encoding::percent_decode_str(fragment);
+                        set.contains(fragment) || set.contains(decoded.decode_utf8_lossy().as_ref())
+                    })
                 {
                     problems.push(format!("{path}: {url} → no id `{fragment}` in {target}"));
                 }
@@ -89,6 +92,170 @@ pub(crate) fn broken_links(out: &Path) -> Vec<String> {
         }
     }
     problems
+}
+
+/// Problems with the ids of the pages in `out`: an id given twice on a page, or a link within
+/// the page (`href="#x"`, percent-encoded or not, as a browser reads it) to an id it lacks.
+pub(crate) fn id_problems(out: &Path) -> Vec<String> {
+    let any_id = Selector::parse("[id]").unwrap();
+    let in_page = Selector::parse("[href^='#']").unwrap();
+    let mut problems = Vec::new();
+    for (path, bytes) in tree(out) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let doc = Html::parse_document(&String::from_utf8_lossy(&bytes));
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for el in doc.select(&any_id) {
+            if let Some(id) = el.value().attr("id") {
+                *seen.entry(id).or_default() += 1;
+            }
+        }
+        for (id, n) in &seen {
+            if *n > 1 {
+                problems.push(format!("{path}: id `{id}` is on {n} elements"));
+            }
+        }
+        for el in doc.select(&in_page) {
+            let href = el.value().attr("href").unwrap_or_default();
+            let fragment = &href[1..];
+            let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
+            if !seen.contains_key(fragment) && !seen.contains_key(decoded.as_ref()) {
+                problems.push(format!("{path}: {href} → no such id on the page"));
+            }
+        }
+    }
+    problems
+}
+
+#[track_caller]
+fn assert_ids_unique_and_found(out: &Path) {
+    let problems = id_problems(out);
+    assert!(problems.is_empty(), "ids:\n{}", problems.join("\n"));
+}
+
+/// The committed site and the site as built now, every page.
+#[test]
+fn every_id_in_the_default_site_is_unique_and_every_anchor_finds_its_id() {
+    assert_ids_unique_and_found(&crate::helpers::repo_root().join("public"));
+    assert_ids_unique_and_found(&BuiltDefault::new().out());
+}
+
+#[test]
+fn every_id_in_the_fixture_sites_is_unique_and_every_anchor_finds_its_id() {
+    for fixture in ["minimal", "library"] {
+        let site = TestSite::fixture(fixture);
+        site.build().success();
+        assert_ids_unique_and_found(&site.root().join("public"));
+    }
+}
+
+/// A guide whose text would give ids twice or take the theme's: `[^1]` in several steps and
+/// in guide.yaml, `[^main]` (and `[^MAIN]`), Cyrillic headings, the same heading twice, and
+/// steps named `step`, `cta`, `before-1`. On every page, in both languages, each id is there
+/// once and each link finds its id; the checklist's boxes each have their own key.
+#[test]
+fn ids_from_the_text_never_repeat_on_a_page_nor_take_the_theme_s() {
+    let site = TestSite::fixture("ids");
+    site.build().success();
+    let out = site.root().join("public");
+    assert_ids_unique_and_found(&out);
+    let problems = broken_links(&out);
+    assert!(
+        problems.is_empty(),
+        "broken links:\n{}",
+        problems.join("\n")
+    );
+    let handout = Html::parse_document(&site.read("public/guides/ids/handout.html"));
+    let ids: Vec<String> = handout
+        .select(&Selector::parse("[id]").unwrap())
+        .filter_map(|e| e.value().attr("id").map(str::to_string))
+        .collect();
+    for id in [
+        "done-fn-1",
+        "done-fn-2",
+        "step-fn-1",
+        "cta-fn-1",
+        "intro-fn-1",
+        "tips-1-fn-1",
+        "done-практика",
+        "done-практика-2",
+        "done-игра",
+        "done-игра-2",
+        "done-when-2",
+        "cta-heading-2",
+        "step-cta-2",
+        "main",
+        "cta-heading",
+        "step-cta",
+    ] {
+        assert!(ids.iter().any(|i| i == id), "no id {id} in {ids:?}");
+    }
+    // `[^main]` and `[^MAIN]` are one note, numbered as pulldown-cmark numbers notes.
+    let step = site.read("public/guides/ids/done.html");
+    assert_eq!(
+        step.matches("href=\"#done-fn-2\">2</a>").count(),
+        2,
+        "{step}"
+    );
+    assert!(step.contains("id=\"done-fn-2\"><sup class=\"footnote-definition-label\">2</sup>"));
+    let checklist = Html::parse_document(&site.read("public/guides/ids/checklist.html"));
+    let keys: Vec<&str> = checklist
+        .select(&Selector::parse(".checklist input").unwrap())
+        .filter_map(|e| e.value().attr("value"))
+        .collect();
+    let distinct: std::collections::BTreeSet<&&str> = keys.iter().collect();
+    assert_eq!(
+        distinct.len(),
+        keys.len(),
+        "boxes share their ticks: {keys:?}"
+    );
+    assert_eq!(keys.len(), 14, "{keys:?}");
+}
+
+/// The keys the checklist remembers the leash guide's ticks by are the ones it has always had,
+/// so ticks saved before are still shown.
+#[test]
+fn the_leash_guide_s_checklist_keeps_its_keys() {
+    let site = BuiltDefault::new();
+    let checklist = Html::parse_document(&site.read("guides/leash-training/checklist.html"));
+    let keys: Vec<&str> = checklist
+        .select(&Selector::parse(".checklist input").unwrap())
+        .filter_map(|e| e.value().attr("value"))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "before-1",
+            "before-2",
+            "get-a-cat-harness",
+            "leave-the-harness-out",
+            "sniff-and-treat",
+            "drape-the-harness",
+            "harness-on-indoors",
+            "drag-the-leash",
+            "follow-your-cat-indoors",
+            "direct-your-cat",
+            "direct-your-cat-call-your-cat-in-a-soft-voice",
+            "direct-your-cat-drop-a-treat-and-walk-on",
+            "direct-your-cat-use-gentle-steady-pressure",
+            "go-outside",
+        ]
+    );
+}
+
+#[test]
+fn the_id_checker_notices_a_repeated_id_and_a_dangling_anchor() {
+    let site = TestSite::fixture("minimal");
+    site.build().success();
+    let out = site.root().join("public");
+    std::fs::write(
+        out.join("extra.html"),
+        "<!DOCTYPE html><html lang=en><title>x</title><p id=a>1</p><p id=a>2</p><a href=\"#a\">ok</a><a href=\"#b\">no</a><p id=\"é\">3</p><a href=\"#%C3%A9\">ok</a>",
+    )
+    .unwrap();
+    let problems = id_problems(&out);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
 }
 
 fn normalise(dir: &Path, rel: &str) -> Option<String> {

@@ -14,11 +14,11 @@ const WAIT: Duration = Duration::from_secs(10);
 /// A running `handout serve`, killed on drop.
 pub struct Served {
     child: Child,
-    port: u16,
+    pub port: u16,
 }
 
 impl Served {
-    fn start(root: &Path, extra: &[&str]) -> Served {
+    pub fn start(root: &Path, extra: &[&str]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_handout"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
@@ -454,12 +454,113 @@ fn requests_for_other_host_names_are_refused() {
     };
     assert_eq!(ask("evil.example").status, 403);
     assert_eq!(ask(&format!("evil.example:{}", served.port)).status, 403);
+    // Another port: the name is right but it is not this server's address.
+    assert_eq!(ask(&format!("localhost:{}", served.port + 1)).status, 403);
+    assert_eq!(ask("localhost").status, 403, "port 80 is not this one");
     assert_eq!(ask(&format!("localhost:{}", served.port)).status, 200);
+    assert_eq!(ask(&format!("[::1]:{}", served.port)).status, 200);
     assert_eq!(ask(&format!("127.0.0.1:{}", served.port)).status, 200);
     assert_eq!(
         served.raw("GET / HTTP/1.0\r\n\r\n").status,
         403,
         "no Host at all"
+    );
+}
+
+/// What every reply says about other sites: they may not embed it, frame it, open it with a
+/// handle on its window, sniff another type into it, or read it (no open CORS).
+#[track_caller]
+fn assert_guarded(what: &str, head: &str) {
+    let head = head.to_ascii_lowercase();
+    for header in [
+        "cross-origin-resource-policy: same-origin",
+        "x-content-type-options: nosniff",
+        "content-security-policy: frame-ancestors 'self'",
+        "x-frame-options: sameorigin",
+        "cross-origin-opener-policy: same-origin",
+    ] {
+        assert!(head.contains(header), "{what} lacks {header}:\n{head}");
+    }
+    assert!(
+        !head.contains("access-control-allow-origin"),
+        "{what} lets other sites read it:\n{head}"
+    );
+}
+
+#[test]
+fn every_reply_forbids_other_sites_to_embed_frame_or_read_it() {
+    let site = TestSite::fixture("minimal");
+    let served = Served::start(site.root(), &[]);
+    for path in [
+        "/",
+        "/search-index.js",
+        "/assets/style.css",
+        "/guides/first-guide/images/toy.svg",
+        "/__handout/client.js",
+        "/no/such/page.html",
+    ] {
+        assert_guarded(path, &served.get(path).head);
+    }
+    let refused = served.raw(&format!(
+        "GET / HTTP/1.1\r\nHost: evil.example:{}\r\nConnection: close\r\n\r\n",
+        served.port
+    ));
+    assert_guarded("a refused request", &refused.head);
+    // The event stream's head, read as a page opening it gets it.
+    let mut stream = TcpStream::connect(("127.0.0.1", served.port)).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    write!(
+        stream,
+        "GET /__handout/events HTTP/1.1\r\nHost: localhost:{}\r\nOrigin: http://localhost:{}\r\n\r\n",
+        served.port, served.port
+    )
+    .unwrap();
+    let mut head = String::new();
+    let mut reader = BufReader::new(stream);
+    while !head.ends_with("\r\n\r\n") {
+        if reader.read_line(&mut head).unwrap_or(0) == 0 {
+            break;
+        }
+    }
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert_guarded("the event stream", &head);
+}
+
+/// A page of another site, or of another port of this machine, that asks the preview for a
+/// script, a picture, a fetch or the event stream is refused, whatever it asks for; following
+/// a link to the preview still opens it, and its own pages' requests are answered.
+#[test]
+fn requests_made_by_other_sites_pages_are_refused() {
+    let site = TestSite::fixture("minimal");
+    let served = Served::start(site.root(), &[]);
+    let ask = |path: &str, site: &str, mode: &str, dest: &str| {
+        served.raw(&format!(
+            "GET {path} HTTP/1.1\r\nHost: localhost:{}\r\nSec-Fetch-Site: {site}\r\nSec-Fetch-Mode: {mode}\r\nSec-Fetch-Dest: {dest}\r\nConnection: close\r\n\r\n",
+            served.port
+        ))
+    };
+    for site in ["cross-site", "same-site"] {
+        for (path, mode, dest) in [
+            ("/search-index.js", "no-cors", "script"),
+            ("/guides/first-guide/images/toy.svg", "no-cors", "image"),
+            ("/guides/first-guide/begin.html", "cors", "empty"),
+            ("/__handout/events", "cors", "empty"),
+            ("/", "navigate", "iframe"),
+        ] {
+            let reply = ask(path, site, mode, dest);
+            assert_eq!(reply.status, 403, "{site} {mode} {dest} {path}");
+            assert!(!reply.body.contains("HANDOUT_SEARCH"), "{path}");
+            assert!(!reply.body.contains("Show the toy."), "{path}");
+        }
+        assert_eq!(ask("/", site, "navigate", "document").status, 200, "a link");
+    }
+    let own = ask("/search-index.js", "same-origin", "no-cors", "script");
+    assert_eq!(own.status, 200);
+    assert!(own.body.contains("HANDOUT_SEARCH"));
+    assert_eq!(
+        ask("/", "none", "navigate", "document").status,
+        200,
+        "typed in"
     );
 }
 
@@ -1126,4 +1227,98 @@ fn write_keeps_a_file_put_into_public_while_serving() {
         assert!(Instant::now() < deadline, "public/ was not updated");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// `content/` replaced while serving, the ways it happens: moved aside and another folder put
+/// in its place (`mv content content.bak && mv other content`, a restored backup), or deleted
+/// and made again (a `git checkout` of another branch). While it is gone the preview says so
+/// instead of showing the old pages; once it is back the new folder is read whole and
+/// watched, and the old one no longer counts.
+fn content_replaced_while_serving(extra: &[&str]) {
+    let site = TestSite::fixture("minimal");
+    let served = Served::start(site.root(), extra);
+    let mut events = served.events();
+    let content = site.root().join("content");
+    let aside = site.root().join("content.bak");
+
+    std::fs::rename(&content, &aside).unwrap();
+    let problems = events.expect("problems");
+    assert!(
+        problems.contains("the `content/` folder is gone"),
+        "{problems}"
+    );
+    let page = served.get(PAGE);
+    assert_eq!(page.status, 503, "no stale page while content/ is gone");
+    assert!(
+        page.body.contains("the `content/` folder is gone"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Show the toy."), "{}", page.body);
+
+    let other = site.root().join("other");
+    crate::helpers::copy_dir(&aside, &other);
+    std::fs::write(
+        other.join(STEP.strip_prefix("content/").unwrap()),
+        step_text("From the other folder."),
+    )
+    .unwrap();
+    std::fs::rename(&other, &content).unwrap();
+    events.expect("reload");
+    let page = served.get(PAGE);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("From the other folder."),
+        "{}",
+        page.body
+    );
+
+    // The folder now in place is watched, a new guide folder in it too; the one moved aside
+    // is not.
+    site.write(STEP, &step_text("Edited after the swap."));
+    events.expect("reload");
+    assert!(served.get(PAGE).body.contains("Edited after the swap."));
+    site.write(
+        "content/guides/new-guide/guide.yaml",
+        &site.read("content/guides/second-guide/guide.yaml"),
+    );
+    site.write(
+        "content/guides/new-guide/steps/01-only-step.md",
+        &site.read("content/guides/second-guide/steps/01-only-step.md"),
+    );
+    events.expect("reload");
+    assert_eq!(served.get("/guides/new-guide/only-step.html").status, 200);
+    std::fs::write(
+        aside.join(STEP.strip_prefix("content/").unwrap()),
+        step_text("Old folder."),
+    )
+    .unwrap();
+    events.expect_quiet(Duration::from_millis(800));
+    assert!(served.get(PAGE).body.contains("Edited after the swap."));
+
+    // Deleted, then made again from the backup.
+    std::fs::remove_dir_all(&content).unwrap();
+    let problems = events.expect("problems");
+    assert!(
+        problems.contains("the `content/` folder is gone"),
+        "{problems}"
+    );
+    assert_eq!(served.get(PAGE).status, 503);
+    crate::helpers::copy_dir(&aside, &content);
+    events.expect("reload");
+    assert!(served.get(PAGE).body.contains("Old folder."));
+    assert_eq!(served.get("/guides/new-guide/only-step.html").status, 404);
+    site.write(STEP, &step_text("Edited after the restore."));
+    events.expect("reload");
+    assert!(served.get(PAGE).body.contains("Edited after the restore."));
+}
+
+#[test]
+fn content_replaced_while_serving_is_noticed_and_watched_again() {
+    content_replaced_while_serving(&[]);
+}
+
+#[test]
+fn content_replaced_while_polling_is_noticed_too() {
+    content_replaced_while_serving(&["--poll"]);
 }

@@ -86,3 +86,66 @@ fn a_site_changes_one_word_and_a_misspelt_word_is_an_error() {
         .stderr_has("`checklst` is not one of the theme's words")
         .stderr_has("did you mean `checklist`?");
 }
+
+/// A number said with a noun takes the noun's form for that number, on every page that shows
+/// it: a one-step guide has "1 step", never "1 steps", in English and in Spanish.
+#[test]
+fn a_one_step_guide_says_1_step_on_every_page() {
+    let site = TestSite::fixture("minimal");
+    site.build().success();
+    for page in [
+        "index.html",
+        "guides/second-guide/index.html",
+        "guides/second-guide/handout.html",
+    ] {
+        let html = site.read(&format!("public/{page}"));
+        assert!(html.contains(">1 step<"), "{page}: {html}");
+        assert!(!html.contains("1 steps"), "{page}");
+    }
+    assert!(site.read("public/index.html").contains(">3 steps<"));
+    assert!(
+        site.read("public/guides/first-guide/handout.html")
+            .contains(">3 steps<")
+    );
+    let yaml = site
+        .read("content/site.yaml")
+        .replace("language: en", "language: es");
+    site.write("content/site.yaml", &yaml);
+    site.build().success();
+    let index = site.read("public/index.html");
+    assert!(index.contains(">1 paso<"), "{index}");
+    assert!(index.contains(">3 pasos<"), "{index}");
+    assert!(!index.contains("1 pasos"));
+    assert!(
+        site.read("public/guides/second-guide/handout.html")
+            .contains(">1 paso<")
+    );
+}
+
+/// A site in a language with more plural forms gives them in its own words file, and each
+/// count takes its form; a file that leaves one out is an error saying which.
+#[test]
+fn a_site_s_own_language_gives_each_of_its_plural_forms() {
+    let site = TestSite::fixture("minimal");
+    let yaml = site
+        .read("content/site.yaml")
+        .replace("language: en", "language: ru");
+    site.write("content/site.yaml", &yaml);
+    site.write(
+        "templates/i18n/ru.yaml",
+        "step_count_one: \"{n} шаг\"\nstep_count_few: \"{n} шага\"\nstep_count_many: \"{n} шагов\"\nstep_count_other: \"{n} шага\"\n",
+    );
+    site.build().success();
+    let index = site.read("public/index.html");
+    assert!(index.contains(">1 шаг<"), "{index}");
+    assert!(index.contains(">3 шага<"), "{index}");
+    site.write(
+        "templates/i18n/ru.yaml",
+        "step_count_one: \"{n} шаг\"\nstep_count_other: \"{n} шага\"\n",
+    );
+    site.build()
+        .failure(1)
+        .stderr_has("templates/i18n/ru.yaml:1:1")
+        .stderr_has("`step_count` lacks `step_count_few`, `step_count_many` for some counts")
+        .stderr_has("give every form `ru` uses: `step_count_one`, `step_count_few`, `step_count_many`, `step_count_other`");
+}
