@@ -2,6 +2,7 @@
 //! its templates, the pages' data (JSON-LD, QR codes), writing into a staging folder that
 //! replaces the old site in one step, and the PDFs printed from it.
 
+pub(crate) mod clash;
 pub(crate) mod paths;
 pub mod pdf;
 pub(crate) mod plan;
