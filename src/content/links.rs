@@ -481,6 +481,78 @@ mod tests {
     }
 
     #[test]
+    fn paths_are_read_as_urls_so_a_space_written_as_20_finds_the_file() {
+        let mut i = index();
+        i.assets
+            .insert("content/guides/leash/images/my photo.jpg".into());
+        i.assets.insert("content/guides/leash/notes #1.pdf".into());
+        // Published under its own name, which the page's URL encodes again.
+        assert_eq!(
+            i.image(&FROM, "../images/my%20photo.jpg").ok().unwrap(),
+            "images/my%20photo.jpg"
+        );
+        assert_eq!(
+            i.image(&FROM, "../images/my photo.jpg").ok().unwrap(),
+            "images/my%20photo.jpg"
+        );
+        assert_eq!(
+            i.link(&FROM, "../notes%20%231.pdf#page=2")
+                .ok()
+                .unwrap()
+                .url,
+            "notes%20%231.pdf#page=2"
+        );
+        // A `%` code that is not part of a letter is refused with what to write.
+        let bad = i.image(&FROM, "../images/my%FFphoto.jpg").err().unwrap();
+        assert!(bad.message.contains("`%` code"), "{}", bad.message);
+        // Decoding cannot lead outside `content/`.
+        let out = i
+            .image(&FROM, "..%2F..%2F..%2F..%2Fsecret.jpg")
+            .err()
+            .unwrap();
+        assert!(out.message.contains("outside"), "{}", out.message);
+    }
+
+    #[test]
+    fn a_suggested_name_is_written_so_that_it_works_in_the_link() {
+        let mut i = index();
+        i.assets
+            .insert("content/guides/leash/images/my photo.jpg".into());
+        let e = i.image(&FROM, "../images/my-photo.jpg").err().unwrap();
+        assert_eq!(
+            e.help.unwrap(),
+            "did you mean `../images/my%20photo.jpg`? (capital letters matter)"
+        );
+        assert_eq!(link_form("a (1) #2?.jpg"), "a%20%281%29%20%232%3F.jpg");
+        assert_eq!(link_form("niño 100%.jpg"), "niño%20100%25.jpg");
+    }
+
+    #[test]
+    fn names_stored_decomposed_are_found_by_names_typed_composed_and_back() {
+        let mut i = index();
+        // `ñ` as a Mac writes it in a file name: `n` and a combining tilde.
+        let decomposed = "content/guides/leash/images/nin\u{303}o.jpg";
+        i.assets.insert(decomposed.into());
+        i.assets
+            .insert("content/guides/leash/images/caf\u{e9}.jpg".into());
+        for (written, url) in [
+            ("../images/ni\u{f1}o.jpg", "images/ni%C3%B1o.jpg"),
+            ("../images/nin\u{303}o.jpg", "images/ni%C3%B1o.jpg"),
+            ("../images/ni%C3%B1o.jpg", "images/ni%C3%B1o.jpg"),
+            ("../images/cafe\u{301}.jpg", "images/caf%C3%A9.jpg"),
+        ] {
+            assert_eq!(i.image(&FROM, written).ok().unwrap(), url, "{written}");
+        }
+        // The URL names the file as it is published: composed.
+        assert_eq!(
+            crate::output::paths::OutputPath::content_file(decomposed).as_str(),
+            "guides/leash/images/ni\u{f1}o.jpg"
+        );
+        i.assets.remove(decomposed);
+        assert!(i.image(&FROM, "../images/ni\u{f1}o.jpg").is_err());
+    }
+
+    #[test]
     fn unsafe_and_absolute_targets_are_refused() {
         let i = index();
         assert!(i.link(&FROM, "javascript:alert(1)").is_err());

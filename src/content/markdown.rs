@@ -612,6 +612,34 @@ mod tests {
     }
 
     #[test]
+    fn links_and_pictures_with_a_space_are_found_where_they_would_show_as_text() {
+        let md = "Look: ![A cat](../images/my cat.jpg \"Tom\") and [the vet](https://vet.example/a b).\n\nNot \\[this](a b), not `[code](a b)`, and ![fine](<../images/my cat.jpg>).\n\n    [indented](code b)\n\n```\n[fenced](code b)\n```\n";
+        let (html, _, problems) = render_plain(md, false);
+        assert_eq!(problems.len(), 2, "{problems:#?}");
+        assert_eq!((problems[0].line, problems[0].column), (1, 7));
+        assert_eq!(
+            problems[0].message,
+            "this picture is shown as text, not as a picture, because its path has a space in it"
+        );
+        assert_eq!(
+            problems[0].help.as_deref(),
+            Some(
+                "write each space as %20: `![A cat](../images/my%20cat.jpg \"Tom\")`, or rename the file to `my-cat.jpg`, without spaces, and change the path to match"
+            )
+        );
+        assert_eq!((problems[1].line, problems[1].column), (1, 48));
+        assert_eq!(
+            problems[1].help.as_deref(),
+            Some("write each space as %20: `[the vet](https://vet.example/a%20b)`")
+        );
+        // The picture in `<...>` is read as one.
+        assert!(
+            html.contains("src=\"img/../images/my%20cat.jpg\""),
+            "{html}"
+        );
+    }
+
+    #[test]
     fn images_need_alt_text() {
         let (_, _, problems) = render_plain("![](cat.png)\n", false);
         assert_eq!(problems.len(), 1);

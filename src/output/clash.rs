@@ -183,7 +183,7 @@ fn what(site: &Site, plan: &Plan, claim: &Claim) -> String {
                 PageKind::Handout => format!("the printable handout of the guide `{g}`"),
                 PageKind::Log => format!("the training log of the guide `{g}`"),
                 PageKind::Sitemap => "the sitemap".to_string(),
-                PageKind::Robots => "robots.txt, for search engines".to_string(),
+                PageKind::Robots => "robots.txt".to_string(),
                 PageKind::Manifest => "the web-app manifest".to_string(),
                 PageKind::SearchIndex(part) => format!("part {} of the search index", part + 1),
             };
@@ -197,13 +197,13 @@ fn what(site: &Site, plan: &Plan, claim: &Claim) -> String {
                 _ => "handout",
             };
             format!(
-                "the PDF of the {printed} of the guide `{}`{} that `handout pdf` prints",
+                "the {printed} of the guide `{}`{} as a PDF (made by `handout pdf`)",
                 guide(*i),
                 language(*i)
             )
         }
-        Maker::Later(PageKind::Robots) => "robots.txt, made when `base_url` is set".to_string(),
-        Maker::Later(_) => "the sitemap, made when `base_url` is set".to_string(),
+        Maker::Later(PageKind::Robots) => "robots.txt (made when `base_url` is set)".to_string(),
+        Maker::Later(_) => "the sitemap (made when `base_url` is set)".to_string(),
         Maker::Theme(name) => format!("the theme's file `{name}`"),
         Maker::Content => format!("the file `content/{}`", claim.path),
     }
@@ -263,7 +263,7 @@ fn same_name(site: &Site, plan: &Plan, first: &Claim, second: &Claim) -> Diagnos
             why_one_name(a, b)
         ),
         (false, false) => format!(
-            "this file would be published as `{b}`, and the build writes {} as `{a}`: {}",
+            "this file would be published as `{b}`, and the build writes {} to `{a}`: {}",
             what(site, plan, first),
             why_one_name(a, b)
         ),
@@ -313,7 +313,7 @@ fn file_and_folder(site: &Site, plan: &Plan, file: &Claim, inside: &Claim) -> Di
     Diagnostic::file(
         format!("content/{folder}"),
         format!(
-            "this folder would be published as `{folder}/`, but the build writes {} as `{}`{case}",
+            "this folder would be published as `{folder}/`, but the build writes {} to `{}`{case}",
             what(site, plan, file),
             file.path
         ),
@@ -338,4 +338,24 @@ fn name_too_long(site: &Site, plan: &Plan, claim: &Claim) -> Diagnostic {
         _ => "give the file a shorter name",
     };
     Diagnostic::file(file_of(site, plan, claim), message).with_help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::folded;
+
+    #[test]
+    fn names_are_compared_as_disks_that_ignore_case_and_accent_storage_do() {
+        assert_eq!(folded("guides/g/Checklist.html"), "guides/g/checklist.html");
+        // `É` composed, and `E` with a combining accent: one name on a Mac.
+        assert_eq!(
+            folded("images/\u{c9}t\u{e9}.svg"),
+            "images/\u{e9}t\u{e9}.svg"
+        );
+        assert_eq!(
+            folded("images/E\u{301}te\u{301}.svg"),
+            "images/\u{e9}t\u{e9}.svg"
+        );
+        assert_ne!(folded("images/ete.svg"), folded("images/\u{e9}t\u{e9}.svg"));
+    }
 }
