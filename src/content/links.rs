@@ -174,7 +174,11 @@ impl SiteIndex {
             }
         };
         let help = match closest(name, &siblings) {
-            Some(n) => format!("did you mean `{}`? (capital letters matter)", as_written(n)),
+            // Said when it is the capitals that differ, which web hosts tell apart.
+            Some(n) if n.to_lowercase() == name.to_lowercase() => {
+                format!("did you mean `{}`? (capital letters matter)", as_written(n))
+            }
+            Some(n) => format!("did you mean `{}`?", as_written(n)),
             None if siblings.is_empty() => format!(
                 "there are no files in `{folder}/`; paths are relative to this file's folder"
             ),
@@ -519,6 +523,8 @@ mod tests {
         i.assets
             .insert("content/guides/leash/images/my photo.jpg".into());
         let e = i.image(&FROM, "../images/my-photo.jpg").err().unwrap();
+        assert_eq!(e.help.unwrap(), "did you mean `../images/my%20photo.jpg`?");
+        let e = i.image(&FROM, "../images/My photo.jpg").err().unwrap();
         assert_eq!(
             e.help.unwrap(),
             "did you mean `../images/my%20photo.jpg`? (capital letters matter)"

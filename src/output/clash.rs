@@ -7,7 +7,7 @@
 //! that `handout check` finds what a later `handout pdf` or `--base-url` would trip on.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -119,7 +119,8 @@ pub(crate) fn clashes(site: &Site, plan: &Plan) -> Vec<Diagnostic> {
     let mut files: HashMap<String, usize> = HashMap::with_capacity(claims.len());
     // Folded folder name → the first claim of a file inside it.
     let mut folders: HashMap<String, usize> = HashMap::new();
-    let mut too_long = BTreeSet::new();
+    // The file a message goes to → the claim whose name is the longest over the limit.
+    let mut too_long: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for (i, claim) in claims.iter().enumerate() {
         let key = folded(&claim.path);
         let mut end = key.len();
@@ -131,8 +132,13 @@ pub(crate) fn clashes(site: &Site, plan: &Plan) -> Vec<Diagnostic> {
             folders.insert(key[..slash].to_string(), i);
             end = slash;
         }
-        if claim.path.split('/').any(|name| name.len() > NAME_MAX) {
-            too_long.insert(i);
+        let longest = claim.path.split('/').map(str::len).max().unwrap_or(0);
+        if longest > NAME_MAX {
+            let file = file_of(site, plan, claim);
+            let known = too_long.entry(file).or_insert((longest, i));
+            if longest > known.0 {
+                *known = (longest, i);
+            }
         }
         match files.get(&key) {
             Some(&first) => problems.push(same_name(site, plan, &claims[first], claim)),
@@ -148,12 +154,8 @@ pub(crate) fn clashes(site: &Site, plan: &Plan) -> Vec<Diagnostic> {
             problems.push(file_and_folder(site, plan, &claims[file], &claims[inside]));
         }
     }
-    let mut long_names = BTreeSet::new();
-    for i in too_long {
-        let problem = name_too_long(site, plan, &claims[i]);
-        if long_names.insert((problem.file.clone(), problem.message.clone())) {
-            problems.push(problem);
-        }
+    for (_, (_, i)) in too_long {
+        problems.push(name_too_long(site, plan, &claims[i]));
     }
     problems
 }
@@ -204,7 +206,7 @@ fn what(site: &Site, plan: &Plan, claim: &Claim) -> String {
         }
         Maker::Later(PageKind::Robots) => "robots.txt (made when `base_url` is set)".to_string(),
         Maker::Later(_) => "the sitemap (made when `base_url` is set)".to_string(),
-        Maker::Theme(name) => format!("the theme's file `{name}`"),
+        Maker::Theme(_) => "a file of the theme".to_string(),
         Maker::Content => format!("the file `content/{}`", claim.path),
     }
 }
@@ -294,7 +296,7 @@ fn file_and_folder(site: &Site, plan: &Plan, file: &Claim, inside: &Claim) -> Di
     if file.is_content() || !inside.is_content() {
         let needs = match inside.is_content() {
             true => format!("the file `content/{}`", inside.path),
-            false => what(site, plan, inside),
+            false => format!("{} (`{}`)", what(site, plan, inside), inside.path),
         };
         let named = match same {
             true => String::new(),
@@ -326,16 +328,24 @@ fn name_too_long(site: &Site, plan: &Plan, claim: &Claim) -> Diagnostic {
     let name = claim
         .path
         .split('/')
-        .find(|n| n.len() > NAME_MAX)
+        .max_by_key(|n| n.len())
         .unwrap_or_default();
     let message = format!(
         "the build would write a file named `{name}` ({} bytes) for {}; most disks hold names of at most {NAME_MAX}",
         name.len(),
         what(site, plan, claim)
     );
-    let help = match claim.maker {
-        Maker::Page(_) | Maker::Pdf(_) => "give the guide's folder a shorter name",
-        _ => "give the file a shorter name",
+    let guide = match claim.maker {
+        Maker::Page(i) | Maker::Pdf(i) => plan.pages.get(i).and_then(|p| site.guides.get(p.guide?)),
+        _ => None,
+    };
+    let help = match guide {
+        // The guide's name is in the file's name once: shortening it shortens the file's.
+        Some(g) if name.contains(&g.slug) => format!(
+            "give the guide's folder a shorter name, of at most {} letters",
+            g.slug.len().saturating_sub(name.len() - NAME_MAX)
+        ),
+        _ => "give the file a shorter name".to_string(),
     };
     Diagnostic::file(file_of(site, plan, claim), message).with_help(help)
 }
