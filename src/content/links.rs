@@ -316,11 +316,14 @@ impl SiteIndex {
 
 /// A file name as it must be written in a markdown link or picture to reach that file: the
 /// characters that would end the path or be read as a code (a space, `%`, `#`, `?`, brackets,
-/// quotes) written as `%` codes, letters of any language left as they are.
+/// quotes) and those that cannot be seen (a zero-width space, a soft hyphen) written as `%`
+/// codes, so a suggestion never looks like what was written; letters of any language are
+/// left as they are.
 pub(crate) fn link_form(name: &str) -> String {
+    let invisible = |c: char| matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}');
     let mut out = String::with_capacity(name.len());
     for c in name.chars() {
-        if c.is_whitespace() || c.is_control() || "%#?()<>[]\\\"'`".contains(c) {
+        if c.is_whitespace() || c.is_control() || invisible(c) || "%#?()<>[]\\\"'`".contains(c) {
             let mut bytes = [0; 4];
             for b in c.encode_utf8(&mut bytes).bytes() {
                 out.push_str(&format!("%{b:02X}"));
@@ -531,6 +534,7 @@ mod tests {
         );
         assert_eq!(link_form("a (1) #2?.jpg"), "a%20%281%29%20%232%3F.jpg");
         assert_eq!(link_form("niño 100%.jpg"), "niño%20100%25.jpg");
+        assert_eq!(link_form("toy\u{200b}.svg"), "toy%E2%80%8B.svg");
     }
 
     #[test]

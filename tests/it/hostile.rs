@@ -293,3 +293,48 @@ fn every_name_the_build_uses_is_refused_to_the_sites_own_files_by_check_and_buil
     site.build().success();
     assert_eq!(tree(&site.root().join("public")), built);
 }
+
+/// Guides named like the build's own folders (`es`, the Spanish pages' folder, and `assets`,
+/// the theme's) live under `guides/`, so they take no name the build uses: the site builds and
+/// every link leads to a file, in both languages.
+#[test]
+fn guides_named_like_the_builds_own_folders_build_and_link() {
+    let site = TestSite::fixture("minimal");
+    let settings = site.read("content/site.yaml");
+    site.write(
+        "content/site.yaml",
+        &format!("{settings}translations: [es]\nmissing_translation: fallback\n"),
+    );
+    for guide in ["es", "assets"] {
+        site.write(
+            &format!("content/guides/{guide}/guide.yaml"),
+            "title: Named oddly\nsummary: A guide.\nspecies: cat\ntime_needed: A day\nintro: Why.\n",
+        )
+        .write(
+            &format!("content/guides/{guide}/guide.es.yaml"),
+            "title: Nombre raro\nsummary: Una guía.\ntime_needed: Un día\nintro: Por qué.\n",
+        )
+        .write(
+            &format!("content/guides/{guide}/steps/01-start.md"),
+            "---\ntitle: Start\ndone_when: Done.\n---\nSee [the other](guide:first-guide).\n",
+        );
+    }
+    site.build().success();
+    let out = site.root().join("public");
+    for page in [
+        "guides/es/start.html",
+        "es/guides/es/start.html",
+        "guides/assets/index.html",
+        "es/guides/assets/start.html",
+        "assets/style.css",
+        "es/index.html",
+    ] {
+        assert!(out.join(page).is_file(), "{page}");
+    }
+    let problems = crate::links::broken_links(&out);
+    assert!(
+        problems.is_empty(),
+        "broken links:\n{}",
+        problems.join("\n")
+    );
+}
