@@ -354,8 +354,8 @@ fn logo(
 ) -> Option<String> {
     let path = config.logo.as_ref()?;
     let target = format!("content/{}", path.trim_start_matches("./"));
-    if index.assets.contains(&target) {
-        return Some(OutputPath::content_file(&target).into());
+    if let Some(file) = index.assets.find(&target) {
+        return Some(OutputPath::content_file(file).into());
     }
     let (source, doc) = site_yaml_tree(loaded);
     problems.push(

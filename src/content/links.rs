@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::content::markdown::{Target, Unresolved};
 use crate::content::names;
-use crate::output::paths::{Lang, OutputPath};
+use crate::output::paths::{self, Lang, OutputPath};
 
 /// What exists in the site, for checking links before anything is rendered.
 #[derive(Debug, Default)]
@@ -15,7 +15,7 @@ pub struct SiteIndex {
     /// Step source file (`content/guides/g/steps/01-a.md`) → (guide slug, step slug).
     pub step_files: BTreeMap<String, (String, String)>,
     /// Content files copied to the output as they are (`content/guides/g/images/a.svg`).
-    pub assets: BTreeSet<String>,
+    pub assets: Assets,
     /// The site's main language; its pages are at the top of the output.
     pub main_language: String,
     /// Each other language → the guides translated into it (their pages are under `<lang>/`).
@@ -38,6 +38,61 @@ pub struct From<'a> {
     pub guide: &'a str,
     pub lang: &'a str,
     pub dir: &'a str,
+}
+
+/// The content files published as they are, by their path (`content/guides/g/images/a.svg`),
+/// found also by a name whose accented letters are stored the other way: a Mac writes `é` in a
+/// file name as `e` and an accent mark, while a keyboard types it as one letter, and the two look
+/// the same. Both sides are compared composed (NFC), the form files are published under.
+#[derive(Debug, Default)]
+pub struct Assets {
+    paths: BTreeSet<String>,
+    /// Composed form → path, for the paths the disk stores otherwise.
+    composed: BTreeMap<String, String>,
+}
+
+impl Assets {
+    pub fn insert(&mut self, path: String) {
+        let composed = paths::composed(&path);
+        if composed != path {
+            self.composed.insert(composed, path.clone());
+        }
+        self.paths.insert(path);
+    }
+
+    pub fn remove(&mut self, path: &str) {
+        let composed = paths::composed(path);
+        if self.composed.get(&composed).is_some_and(|p| p == path) {
+            self.composed.remove(&composed);
+        }
+        self.paths.remove(path);
+    }
+
+    /// The file `path` names, as stored: the same path, or one that differs only in how its
+    /// accented letters are stored.
+    pub fn find(&self, path: &str) -> Option<&str> {
+        if let Some(p) = self.paths.get(path) {
+            return Some(p);
+        }
+        let composed = paths::composed(path);
+        self.paths
+            .get(&composed)
+            .or_else(|| self.composed.get(&composed))
+            .map(String::as_str)
+    }
+
+    /// Every path, sorted.
+    pub fn iter(&self) -> impl Iterator<Item = &String> {
+        self.paths.iter()
+    }
+}
+
+impl Extend<String> for Assets {
+    fn extend<T: IntoIterator<Item = String>>(&mut self, paths: T) {
+        for path in paths {
+            self.insert(path);
+        }
+    }
 }
 
 const WEB_SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "sms"];
@@ -77,10 +132,10 @@ impl SiteIndex {
         {
             return Ok(self.page(from, guide, None, fragment));
         }
-        if self.assets.contains(&target) {
+        if let Some(file) = self.assets.find(&target) {
             return Ok(Target::same(format!(
                 "{}{fragment}",
-                self.asset_url(from, &target)
+                self.asset_url(from, file)
             )));
         }
         Err(unresolved(
@@ -98,8 +153,8 @@ impl SiteIndex {
             ));
         }
         let target = self.relative_target(from, dest)?;
-        if self.assets.contains(&target) {
-            return Ok(self.asset_url(from, &target));
+        if let Some(file) = self.assets.find(&target) {
+            return Ok(self.asset_url(from, file));
         }
         // Suggest a picture from the same folder, written the way the link was.
         let (folder, name) = target.rsplit_once('/').unwrap_or(("", &target));
@@ -110,15 +165,20 @@ impl SiteIndex {
             .filter(|n| !n.contains('/'))
             .collect();
         let written_folder = dest.rsplit_once('/').map_or("", |(f, _)| f);
+        // Written so that it works when pasted into the link: a space as `%20`, and so on.
         let as_written = |n: &str| {
             if written_folder.is_empty() {
-                n.to_string()
+                link_form(n)
             } else {
-                format!("{written_folder}/{n}")
+                format!("{written_folder}/{}", link_form(n))
             }
         };
         let help = match closest(name, &siblings) {
-            Some(n) => format!("did you mean `{}`? (capital letters matter)", as_written(n)),
+            // Said when it is the capitals that differ, which web hosts tell apart.
+            Some(n) if n.to_lowercase() == name.to_lowercase() => {
+                format!("did you mean `{}`? (capital letters matter)", as_written(n))
+            }
+            Some(n) => format!("did you mean `{}`?", as_written(n)),
             None if siblings.is_empty() => format!(
                 "there are no files in `{folder}/`; paths are relative to this file's folder"
             ),
@@ -211,6 +271,8 @@ impl SiteIndex {
     }
 
     /// Joins a relative path to the markdown file's folder, refusing paths that leave `content/`.
+    /// The path is read as a URL is: `%20` is a space, `%C3%B1` is `ñ` (what editors write for
+    /// a file name with a space), and the result is composed (NFC) as file names are published.
     fn relative_target(&self, from: &From, path: &str) -> Result<String, Unresolved> {
         if path.starts_with('/') || path.starts_with('\\') {
             return Err(unresolved(
@@ -218,8 +280,16 @@ impl SiteIndex {
                 "link to another guide with guide:NAME (or guide:NAME/STEP), or write a path relative to this file, such as ../images/cat.jpg",
             ));
         }
+        let decoded = percent_encoding::percent_decode_str(path)
+            .decode_utf8()
+            .map_err(|_| {
+                unresolved(
+                    &format!("`{path}` has a `%` code that does not stand for a letter"),
+                    "write the file's name as it is, with each space as %20 and each % as %25",
+                )
+            })?;
         let mut parts: Vec<&str> = from.dir.split('/').filter(|p| !p.is_empty()).collect();
-        for part in path.split(['/', '\\']) {
+        for part in decoded.split(['/', '\\']) {
             match part {
                 "" | "." => {}
                 ".." => {
@@ -240,8 +310,29 @@ impl SiteIndex {
                 "only files inside `content/` are published; copy the file there",
             ));
         }
-        Ok(parts.join("/"))
+        Ok(paths::composed(&parts.join("/")))
     }
+}
+
+/// A file name as it must be written in a markdown link or picture to reach that file: the
+/// characters that would end the path or be read as a code (a space, `%`, `#`, `?`, brackets,
+/// quotes) and those that cannot be seen (a zero-width space, a soft hyphen) written as `%`
+/// codes, so a suggestion never looks like what was written; letters of any language are
+/// left as they are.
+pub(crate) fn link_form(name: &str) -> String {
+    let invisible = |c: char| matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}');
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_whitespace() || c.is_control() || invisible(c) || "%#?()<>[]\\\"'`".contains(c) {
+            let mut bytes = [0; 4];
+            for b in c.encode_utf8(&mut bytes).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The file under `content/` that `path`, written in a file in folder `dir`, names, exactly as
@@ -394,6 +485,81 @@ mod tests {
                 .message
                 .contains("outside")
         );
+    }
+
+    #[test]
+    fn paths_are_read_as_urls_so_a_space_written_as_20_finds_the_file() {
+        let mut i = index();
+        i.assets
+            .insert("content/guides/leash/images/my photo.jpg".into());
+        i.assets.insert("content/guides/leash/notes #1.pdf".into());
+        // Published under its own name, which the page's URL encodes again.
+        assert_eq!(
+            i.image(&FROM, "../images/my%20photo.jpg").ok().unwrap(),
+            "images/my%20photo.jpg"
+        );
+        assert_eq!(
+            i.image(&FROM, "../images/my photo.jpg").ok().unwrap(),
+            "images/my%20photo.jpg"
+        );
+        assert_eq!(
+            i.link(&FROM, "../notes%20%231.pdf#page=2")
+                .ok()
+                .unwrap()
+                .url,
+            "notes%20%231.pdf#page=2"
+        );
+        // A `%` code that is not part of a letter is refused with what to write.
+        let bad = i.image(&FROM, "../images/my%FFphoto.jpg").err().unwrap();
+        assert!(bad.message.contains("`%` code"), "{}", bad.message);
+        // Decoding cannot lead outside `content/`.
+        let out = i
+            .image(&FROM, "..%2F..%2F..%2F..%2Fsecret.jpg")
+            .err()
+            .unwrap();
+        assert!(out.message.contains("outside"), "{}", out.message);
+    }
+
+    #[test]
+    fn a_suggested_name_is_written_so_that_it_works_in_the_link() {
+        let mut i = index();
+        i.assets
+            .insert("content/guides/leash/images/my photo.jpg".into());
+        let e = i.image(&FROM, "../images/my-photo.jpg").err().unwrap();
+        assert_eq!(e.help.unwrap(), "did you mean `../images/my%20photo.jpg`?");
+        let e = i.image(&FROM, "../images/My photo.jpg").err().unwrap();
+        assert_eq!(
+            e.help.unwrap(),
+            "did you mean `../images/my%20photo.jpg`? (capital letters matter)"
+        );
+        assert_eq!(link_form("a (1) #2?.jpg"), "a%20%281%29%20%232%3F.jpg");
+        assert_eq!(link_form("niño 100%.jpg"), "niño%20100%25.jpg");
+        assert_eq!(link_form("toy\u{200b}.svg"), "toy%E2%80%8B.svg");
+    }
+
+    #[test]
+    fn names_stored_decomposed_are_found_by_names_typed_composed_and_back() {
+        let mut i = index();
+        // `ñ` as a Mac writes it in a file name: `n` and a combining tilde.
+        let decomposed = "content/guides/leash/images/nin\u{303}o.jpg";
+        i.assets.insert(decomposed.into());
+        i.assets
+            .insert("content/guides/leash/images/caf\u{e9}.jpg".into());
+        for (written, url) in [
+            ("../images/ni\u{f1}o.jpg", "images/ni%C3%B1o.jpg"),
+            ("../images/nin\u{303}o.jpg", "images/ni%C3%B1o.jpg"),
+            ("../images/ni%C3%B1o.jpg", "images/ni%C3%B1o.jpg"),
+            ("../images/cafe\u{301}.jpg", "images/caf%C3%A9.jpg"),
+        ] {
+            assert_eq!(i.image(&FROM, written).ok().unwrap(), url, "{written}");
+        }
+        // The URL names the file as it is published: composed.
+        assert_eq!(
+            crate::output::paths::OutputPath::content_file(decomposed).as_str(),
+            "guides/leash/images/ni\u{f1}o.jpg"
+        );
+        i.assets.remove(decomposed);
+        assert!(i.image(&FROM, "../images/ni\u{f1}o.jpg").is_err());
     }
 
     #[test]

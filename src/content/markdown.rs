@@ -105,21 +105,25 @@ pub fn render(
     let mut link_language: Option<String> = None;
     // Inside a `##` heading of a step, rendered as a numbered sub-step.
     let mut in_substep = false;
+    let at = |range: &Range<usize>, message: String, help: Option<String>| {
+        let start = src.origin.file_offset(src.text, range.start);
+        let end = src.origin.file_offset(src.text, range.end);
+        let len = if end > start {
+            end - start
+        } else {
+            range.len()
+        };
+        let mut d = Diagnostic::at(src.file, src.text, start, len.min(80), message);
+        d.help = help;
+        d
+    };
+    for unread in unread_links(md, &events) {
+        let (message, help) = unread.explained();
+        problems.push(at(&unread.range, message, Some(help)));
+    }
     let mut i = 0;
     while i < events.len() {
         let (event, range) = &events[i];
-        let at = |range: &Range<usize>, message: String, help: Option<String>| {
-            let start = src.origin.file_offset(src.text, range.start);
-            let end = src.origin.file_offset(src.text, range.end);
-            let len = if end > start {
-                end - start
-            } else {
-                range.len()
-            };
-            let mut d = Diagnostic::at(src.file, src.text, start, len.min(80), message);
-            d.help = help;
-            d
-        };
         match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -314,6 +318,130 @@ fn footnotes(
         }
     }
     notes
+}
+
+/// A link or picture written with a space in its target, which CommonMark does not read as one
+/// (`![A cat](../images/my cat.jpg)`), so that it would be shown as its text.
+struct UnreadLink<'a> {
+    /// Where it is written, in the markdown.
+    range: Range<usize>,
+    picture: bool,
+    /// The text between the brackets, and the target as written.
+    text: &'a str,
+    target: &'a str,
+}
+
+impl UnreadLink<'_> {
+    /// The message and the help: the same link written so that it works, and for a file a
+    /// name without spaces.
+    fn explained(&self) -> (String, String) {
+        let (kind, target) = match self.picture {
+            true => ("picture", "path"),
+            false => ("link", "address"),
+        };
+        let message = format!(
+            "this {kind} is shown as text, not as a {kind}, because its {target} has a space in it"
+        );
+        // A title after the path (`"A cat"`) stays as it is.
+        let (path, title) = split_title(self.target);
+        let encoded: String = path
+            .chars()
+            .map(|c| match c {
+                c if c.is_whitespace() => format!("%{:02X}", c as u32),
+                c => c.to_string(),
+            })
+            .collect();
+        let bang = if self.picture { "!" } else { "" };
+        let mut help = format!(
+            "write each space as %20: `{bang}[{}]({encoded}{title})`",
+            self.text
+        );
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if !path.contains(':') && name.contains(char::is_whitespace) {
+            let renamed = name.split_whitespace().collect::<Vec<_>>().join("-");
+            help.push_str(&format!(
+                ", or rename the file to `{renamed}`, without spaces, and change the {target} to match"
+            ));
+        }
+        (message, help)
+    }
+}
+
+/// A link target as written, split into its path and a title after it (` "A cat"`, with the
+/// space before it), if it has one.
+fn split_title(target: &str) -> (&str, &str) {
+    for (open, close) in [('"', '"'), ('\'', '\''), ('(', ')')] {
+        if target.len() > 1 && target.ends_with(close) {
+            let inner = &target[..target.len() - 1];
+            if let Some(at) = inner.rfind(open).filter(|&at| at > 0) {
+                let path = target[..at].trim_end();
+                if path.len() < at && !path.is_empty() {
+                    return (path, &target[path.len()..]);
+                }
+            }
+        }
+    }
+    (target, "")
+}
+
+/// The links and pictures CommonMark could not read because their target has a space: they
+/// are left in the text as written, and would be shown as brackets and a path. Only text
+/// outside code is searched, in the source, so an escaped bracket (`\[`) is not taken for one.
+fn unread_links<'a>(md: &'a str, events: &[(Event, Range<usize>)]) -> Vec<UnreadLink<'a>> {
+    // Runs of text: a link that was read is an event of its own and ends a run.
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    let mut run: Option<Range<usize>> = None;
+    let mut in_code = 0usize;
+    for (event, range) in events {
+        match event {
+            Event::Text(_) if in_code == 0 => {
+                run = Some(match run.take() {
+                    Some(r) => r.start..range.end.max(r.end),
+                    None => range.clone(),
+                });
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
+            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+            _ => {}
+        }
+        runs.extend(run.take());
+    }
+    runs.extend(run);
+    let escaped = |text: &str, at: usize| {
+        text[..at].bytes().rev().take_while(|b| *b == b'\\').count() % 2 == 1
+    };
+    let mut found = Vec::new();
+    for r in runs {
+        let Some(text) = md.get(r.clone()) else {
+            continue;
+        };
+        let mut from = 0;
+        while let Some(k) = text[from..].find("](").map(|k| from + k) {
+            from = k + 2;
+            let Some(close) = text[k + 2..].find(')').map(|c| k + 2 + c) else {
+                break;
+            };
+            let target = text[k + 2..close].trim();
+            let open = text[..k].rfind('[');
+            let Some(open) = open.filter(|&o| !escaped(text, o) && !escaped(text, k)) else {
+                continue;
+            };
+            if !target.contains(char::is_whitespace) || text[open + 1..k].contains(']') {
+                continue;
+            }
+            let picture = open > 0 && text.as_bytes()[open - 1] == b'!' && !escaped(text, open - 1);
+            let start = if picture { open - 1 } else { open };
+            found.push(UnreadLink {
+                range: r.start + start..r.start + close + 1,
+                picture,
+                text: &text[open + 1..k],
+                target,
+            });
+            from = close + 1;
+        }
+    }
+    found
 }
 
 /// Renders a one-paragraph piece of markdown (a list item in `guide.yaml`) without its `<p>`.
@@ -591,6 +719,34 @@ mod tests {
         assert_eq!(substeps[0].title, "Call the vet now");
         assert!(html.contains("8.1</span> Call the <a"), "{html}");
         assert_eq!(html.matches("</h3>").count(), 2, "{html}");
+    }
+
+    #[test]
+    fn links_and_pictures_with_a_space_are_found_where_they_would_show_as_text() {
+        let md = "Look: ![A cat](../images/my cat.jpg \"Tom\") and [the vet](https://vet.example/a b).\n\nNot \\[this](a b), not `[code](a b)`, and ![fine](<../images/my cat.jpg>).\n\n    [indented](code b)\n\n```\n[fenced](code b)\n```\n";
+        let (html, _, problems) = render_plain(md, false);
+        assert_eq!(problems.len(), 2, "{problems:#?}");
+        assert_eq!((problems[0].line, problems[0].column), (1, 7));
+        assert_eq!(
+            problems[0].message,
+            "this picture is shown as text, not as a picture, because its path has a space in it"
+        );
+        assert_eq!(
+            problems[0].help.as_deref(),
+            Some(
+                "write each space as %20: `![A cat](../images/my%20cat.jpg \"Tom\")`, or rename the file to `my-cat.jpg`, without spaces, and change the path to match"
+            )
+        );
+        assert_eq!((problems[1].line, problems[1].column), (1, 48));
+        assert_eq!(
+            problems[1].help.as_deref(),
+            Some("write each space as %20: `[the vet](https://vet.example/a%20b)`")
+        );
+        // The picture in `<...>` is read as one.
+        assert!(
+            html.contains("src=\"img/../images/my%20cat.jpg\""),
+            "{html}"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! replaces the old site in one step, the mark listing what was written, and the PDFs printed
 //! from it.
 
+pub(crate) mod clash;
 pub(crate) mod marker;
 pub(crate) mod paths;
 pub mod pdf;

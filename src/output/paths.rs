@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use unicode_normalization::UnicodeNormalization;
+
 /// Which language's folder a page goes in: the main language's pages are at the top of the
 /// output, each translation's under `<code>/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,14 +154,12 @@ impl OutputPath {
     }
 
     /// A file of `content/` copied as it is: `content/X` is published as `X`, once for every
-    /// language.
+    /// language. Its name is published composed (NFC: `é` as one letter, as keyboards type it),
+    /// whichever way the disk stores it (a Mac writes `e` and an accent mark), so the links to
+    /// it, resolved the same way, name the file that is there.
     pub(crate) fn content_file(source: &str) -> OutputPath {
-        OutputPath(
-            source
-                .strip_prefix("content/")
-                .unwrap_or(source)
-                .to_string(),
-        )
+        let rel = source.strip_prefix("content/").unwrap_or(source);
+        OutputPath(composed(rel))
     }
 
     /// A file already placed in the output (the model keeps copied files and the logo by their
@@ -222,6 +222,16 @@ impl OutputPath {
     pub(crate) fn address(&self, base_url: &str) -> String {
         let path = self.0.strip_suffix(FOLDER_INDEX).unwrap_or(&self.0);
         format!("{base_url}{path}")
+    }
+}
+
+/// `name` with its accented letters composed (Unicode NFC), as file names are published and
+/// links to them are looked up.
+pub(crate) fn composed(name: &str) -> String {
+    if name.is_ascii() {
+        name.to_string()
+    } else {
+        name.nfc().collect()
     }
 }
 

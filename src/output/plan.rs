@@ -1,8 +1,6 @@
 //! Deciding what to write: one entry per output file, each saying what it is made from and which
 //! guide it belongs to. Page kinds live here, their paths in `paths`; nothing is rendered yet.
 
-use std::collections::BTreeMap;
-
 use crate::content::model::Site;
 use crate::diagnostic::Diagnostic;
 use crate::output::paths::{Lang, OutputPath, Printed};
@@ -256,35 +254,14 @@ pub fn plan(site: &Site, theme: &Theme) -> Result<Plan, Vec<Diagnostic>> {
         });
     }
 
-    // A content file must not take the place of a page or a theme file. The map of every
-    // path, in order, is also the plan's sorted index.
-    let mut taken: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut problems = Vec::new();
-    for (i, page) in plan.pages.iter().enumerate() {
-        taken.insert(&page.path, i);
-    }
-    for (i, copy) in plan.copies.iter().enumerate() {
-        if let Some(other) = taken.insert(&copy.path, plan.pages.len() + i) {
-            let other = match other.checked_sub(plan.pages.len()) {
-                None => "a page the build makes",
-                Some(c) => match plan.copies[c].source {
-                    Copy::Theme(_) => "a file of the theme",
-                    Copy::Content(_) => "another file",
-                },
-            };
-            let path = &copy.path;
-            problems.push(
-                Diagnostic::file(
-                    format!("content/{path}"),
-                    format!("this file would be published as `{path}`, which is {other}"),
-                )
-                .with_help("rename or move the file"),
-            );
-        }
-    }
+    // Every path in order: the plan's sorted index.
+    let mut sorted: Vec<usize> = (0..plan.pages.len() + plan.copies.len()).collect();
+    sorted.sort_by(|&a, &b| plan.path(a).cmp(plan.path(b)));
+    plan.sorted = sorted;
+    // Each file must fit beside the others on any disk, also those that `handout pdf` or a
+    // `base_url` would add, so that `check` and every kind of build find the same problems.
+    let problems = crate::output::clash::clashes(site, &plan);
     if problems.is_empty() {
-        let sorted = taken.into_values().collect();
-        plan.sorted = sorted;
         Ok(plan)
     } else {
         Err(problems)

@@ -174,3 +174,167 @@ fn no_heading_link_or_file_name_becomes_a_live_link() {
         "the link is on the step page and the handout: {seen}"
     );
 }
+
+/// A site's own file or folder in the place of anything a build makes is refused by `check` as
+/// by `build`, with the same report naming both: for every file a build of the site may make
+/// (pages in both languages, the search index, theme files, the site's own pictures, and also
+/// the PDFs `handout pdf` prints and the sitemap and robots.txt a `base_url` adds), a content
+/// file of the same name, of the same name in capitals, and a folder of that name; for every
+/// folder the build makes, a file of that name. Otherwise `check` would pass and the build fail
+/// with "File exists", or a Mac or Windows computer would keep only one of two files.
+#[test]
+fn every_name_the_build_uses_is_refused_to_the_sites_own_files_by_check_and_build_alike() {
+    let site = TestSite::fixture("minimal");
+    let settings = site.read("content/site.yaml");
+    site.write(
+        "content/site.yaml",
+        &format!("{settings}translations: [es]\nmissing_translation: fallback\n"),
+    )
+    .write(
+        "content/guides/second-guide/guide.es.yaml",
+        "title: Segunda guía\nsummary: Una guía pequeña.\ntime_needed: Un día\nintro: Por qué existe.\n",
+    );
+    site.build().success();
+    let built = tree(&site.root().join("public"));
+    let content = tree(&site.root().join("content"));
+    let mut outputs: Vec<String> = built
+        .keys()
+        .filter(|p| !p.split('/').any(|n| n.starts_with('.')))
+        .cloned()
+        .collect();
+    assert!(outputs.contains(&"es/guides/second-guide/only-step.html".to_string()));
+    // What other builds of the same site make.
+    for guide in ["first-guide", "second-guide"] {
+        for kind in ["handout", "checklist", "log"] {
+            outputs.push(format!("guides/{guide}/{guide}-{kind}.pdf"));
+        }
+    }
+    for kind in ["handout", "checklist", "log"] {
+        outputs.push(format!("es/guides/second-guide/second-guide-{kind}-es.pdf"));
+    }
+    outputs.extend(["sitemap.xml".to_string(), "robots.txt".to_string()]);
+    let folders: std::collections::BTreeSet<String> = outputs
+        .iter()
+        .flat_map(|p| {
+            let parts: Vec<&str> = p.split('/').collect();
+            (1..parts.len())
+                .map(|n| parts[..n].join("/"))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    // The same path with its last name in capitals.
+    let capitals = |p: &str| match p.rsplit_once('/') {
+        Some((dir, name)) => format!("{dir}/{}", name.to_uppercase()),
+        None => p.to_uppercase(),
+    };
+    // (file to write, what the report must name)
+    let mut attacks: Vec<(String, String)> = Vec::new();
+    for out in &outputs {
+        let own = content.contains_key(out.as_str());
+        if !own {
+            attacks.push((format!("content/{out}"), format!("content/{out}")));
+            attacks.push((format!("content/{out}/notes.txt"), format!("content/{out}")));
+        }
+        let upper = capitals(out);
+        attacks.push((format!("content/{upper}"), format!("content/{upper}")));
+        if own {
+            attacks.push((
+                format!("content/{upper}/notes.txt"),
+                format!("content/{upper}/notes.txt"),
+            ));
+        }
+    }
+    for folder in &folders {
+        let own = site.root().join("content").join(folder).is_dir();
+        let name = if own {
+            capitals(folder)
+        } else {
+            folder.clone()
+        };
+        attacks.push((format!("content/{name}"), format!("content/{name}")));
+    }
+    assert!(attacks.len() > 100, "{}", attacks.len());
+    let clash = [
+        "this file would be published as",
+        "this folder would be published as",
+        "this file and ",
+    ];
+    // The first part of `file` that is not there yet: what an attack adds, to take away again.
+    let first_new = |file: &str| {
+        let mut at = site.root().to_path_buf();
+        for part in file.split('/') {
+            at = at.join(part);
+            if !at.exists() {
+                return at;
+            }
+        }
+        panic!("{file} is there already");
+    };
+    for (file, named) in &attacks {
+        let added = first_new(file);
+        site.write(file, "the shelter's own file\n");
+        let check = site.handout(&["check"]);
+        let build = site.build();
+        check.failure(1).stderr_has(named);
+        assert!(
+            clash.iter().any(|c| check.stderr.contains(c)),
+            "{file}: {}",
+            check.stderr
+        );
+        build.failure(1);
+        assert_eq!(check.stderr, build.stderr, "{file}");
+        if added.is_dir() {
+            std::fs::remove_dir_all(&added).unwrap();
+        } else {
+            std::fs::remove_file(&added).unwrap();
+        }
+    }
+    // Nothing of the attacks is left: the site builds as before.
+    site.build().success();
+    assert_eq!(tree(&site.root().join("public")), built);
+}
+
+/// Guides named like the build's own folders (`es`, the Spanish pages' folder, and `assets`,
+/// the theme's) live under `guides/`, so they take no name the build uses: the site builds and
+/// every link leads to a file, in both languages.
+#[test]
+fn guides_named_like_the_builds_own_folders_build_and_link() {
+    let site = TestSite::fixture("minimal");
+    let settings = site.read("content/site.yaml");
+    site.write(
+        "content/site.yaml",
+        &format!("{settings}translations: [es]\nmissing_translation: fallback\n"),
+    );
+    for guide in ["es", "assets"] {
+        site.write(
+            &format!("content/guides/{guide}/guide.yaml"),
+            "title: Named oddly\nsummary: A guide.\nspecies: cat\ntime_needed: A day\nintro: Why.\n",
+        )
+        .write(
+            &format!("content/guides/{guide}/guide.es.yaml"),
+            "title: Nombre raro\nsummary: Una guía.\ntime_needed: Un día\nintro: Por qué.\n",
+        )
+        .write(
+            &format!("content/guides/{guide}/steps/01-start.md"),
+            "---\ntitle: Start\ndone_when: Done.\n---\nSee [the other](guide:first-guide).\n",
+        );
+    }
+    site.build().success();
+    let out = site.root().join("public");
+    for page in [
+        "guides/es/start.html",
+        "es/guides/es/start.html",
+        "guides/assets/index.html",
+        "es/guides/assets/start.html",
+        "assets/style.css",
+        "es/index.html",
+    ] {
+        assert!(out.join(page).is_file(), "{page}");
+    }
+    let problems = crate::links::broken_links(&out);
+    assert!(
+        problems.is_empty(),
+        "broken links:\n{}",
+        problems.join("\n")
+    );
+}

@@ -269,7 +269,12 @@ fn normalise(dir: &Path, rel: &str) -> Option<String> {
             ".." => {
                 parts.pop()?;
             }
-            p => parts.push(p.to_string()),
+            // A browser asks for the file by its decoded name (`my%20photo.jpg` is `my photo.jpg`).
+            p => parts.push(
+                percent_encoding::percent_decode_str(p)
+                    .decode_utf8_lossy()
+                    .into_owned(),
+            ),
         }
     }
     Some(parts.join("/"))
@@ -336,5 +341,106 @@ fn guide_and_step_links_in_content_become_relative_file_links() {
         site.root()
             .join("public/guides/first-guide/images/toy.svg")
             .is_file()
+    );
+}
+
+/// A picture whose name has a space or an accent is found however an editor writes the link:
+/// with `%20` and `%C3%B1`, between `<` and `>`, typed composed while the disk stores the name
+/// decomposed (as a Mac does) or the other way round. Each page's URL leads to the published
+/// file, which has the composed name.
+#[test]
+fn pictures_named_with_spaces_and_accents_are_found_as_editors_write_them() {
+    let site = TestSite::fixture("minimal");
+    let images = "content/guides/first-guide/images";
+    let svg = site.read(&format!("{images}/toy.svg"));
+    site.write(&format!("{images}/my photo.svg"), &svg);
+    // `ñ` decomposed (`n` and a combining tilde) on disk; `é` composed.
+    site.write(&format!("{images}/nin\u{303}o.svg"), &svg);
+    site.write(&format!("{images}/caf\u{e9}.svg"), &svg);
+    let step = "content/guides/first-guide/steps/03-end.md";
+    let text = site.read(step);
+    site.write(
+        step,
+        &format!(
+            "{text}\n![one](../images/my%20photo.svg) ![two](<../images/my photo.svg>)\n\
+             ![three](../images/ni\u{f1}o.svg) ![four](../images/ni%C3%B1o.svg)\n\
+             ![five](../images/cafe\u{301}.svg)\n"
+        ),
+    );
+    site.build().success();
+    let out = site.root().join("public");
+    let problems = broken_links(&out);
+    assert!(
+        problems.is_empty(),
+        "broken links:\n{}",
+        problems.join("\n")
+    );
+    let page = site.read("public/guides/first-guide/end.html");
+    for (alt, src) in [
+        ("one", "images/my%20photo.svg"),
+        ("two", "images/my%20photo.svg"),
+        ("three", "images/ni%C3%B1o.svg"),
+        ("four", "images/ni%C3%B1o.svg"),
+        ("five", "images/caf%C3%A9.svg"),
+    ] {
+        assert!(
+            page.contains(&format!("src=\"{src}\" alt=\"{alt}\"")),
+            "{alt}: {page}"
+        );
+    }
+    assert!(
+        out.join("guides/first-guide/images/ni\u{f1}o.svg")
+            .is_file()
+    );
+    assert!(
+        !out.join("guides/first-guide/images/nin\u{303}o.svg")
+            .exists()
+    );
+}
+
+/// `![a](../images/my photo.svg)` is not a picture in markdown: it would show as its text. It is
+/// reported where it is written, and the fix the message offers, pasted in, builds; so does the
+/// "did you mean" for a name written with a hyphen for the space.
+#[test]
+fn a_picture_written_with_a_space_is_reported_and_the_offered_fix_works() {
+    let site = TestSite::fixture("minimal");
+    let images = "content/guides/first-guide/images";
+    site.write(
+        &format!("{images}/my photo.svg"),
+        &site.read(&format!("{images}/toy.svg")),
+    );
+    let step = "content/guides/first-guide/steps/03-end.md";
+    let text = site.read(step);
+    let broken = "![A toy](../images/my photo.svg)";
+    site.write(step, &format!("{text}\nLook: {broken}\n"));
+    let run = site.handout(&["check"]);
+    run.failure(1).stderr_has(
+        "error: this picture is shown as text, not as a picture, because its path has a space in it\n  --> content/guides/first-guide/steps/03-end.md:10:7",
+    );
+    let fix = |stderr: &str, before: &str| -> String {
+        let help = stderr
+            .lines()
+            .find_map(|l| l.strip_prefix(before))
+            .unwrap_or_else(|| panic!("no help in {stderr}"));
+        help.split('`').nth(1).unwrap().to_string()
+    };
+    let fixed = fix(&run.stderr, "help: write each space as %20: ");
+    assert_eq!(fixed, "![A toy](../images/my%20photo.svg)");
+    site.write(step, &format!("{text}\nLook: {fixed}\n"));
+    site.build().success();
+    // Written with a hyphen: the suggestion is a path that works when pasted in.
+    site.write(
+        step,
+        &format!("{text}\nLook: ![A toy](../images/my-photo.svg)\n"),
+    );
+    let run = site.build();
+    run.failure(1);
+    let suggested = fix(&run.stderr, "help: did you mean ");
+    assert_eq!(suggested, "../images/my%20photo.svg");
+    site.write(step, &format!("{text}\nLook: ![A toy]({suggested})\n"));
+    site.build().success();
+    assert!(
+        site.read("public/guides/first-guide/end.html")
+            .contains("src=\"images/my%20photo.svg\"")
     );
 }

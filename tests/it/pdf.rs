@@ -373,3 +373,61 @@ fn a_wrong_handout_chromium_is_reported_and_a_bare_name_is_found_on_path() {
     run.failure(1)
         .stderr_has("HANDOUT_PDF_TIMEOUT is `soon`, not a number of seconds");
 }
+
+/// A shelter's own file named like a PDF that `handout pdf` prints, in any language, is a
+/// problem that `check` and a plain `build` report as `pdf` would, without a browser: otherwise
+/// the site builds today and the day someone prints, the PDF overwrites the shelter's file.
+#[test]
+fn a_shelters_file_named_like_a_printed_pdf_is_found_by_check_and_build_without_a_browser() {
+    let site = TestSite::fixture("minimal");
+    let settings = site.read("content/site.yaml");
+    site.write(
+        "content/site.yaml",
+        &format!("{settings}translations: [es]\nmissing_translation: fallback\n"),
+    )
+    .write(
+        "content/guides/second-guide/guide.es.yaml",
+        "title: Segunda guía\nsummary: Una guía pequeña.\ntime_needed: Un día\nintro: Por qué existe.\n",
+    );
+    site.build().success();
+    let before = crate::helpers::tree(&site.root().join("public"));
+    site.write(
+        "content/guides/first-guide/first-guide-handout.pdf",
+        "%PDF-1.4 ours\n",
+    )
+    .write(
+        "content/es/guides/second-guide/second-guide-log-es.pdf",
+        "%PDF-1.4 ours\n",
+    );
+    let expected = "\
+error: this file would be published as `es/guides/second-guide/second-guide-log-es.pdf`, where the build writes the training log of the guide `second-guide` in `es` as a PDF (made by `handout pdf`)
+ --> content/es/guides/second-guide/second-guide-log-es.pdf
+help: rename or move the file: the build needs that name
+
+error: this file would be published as `guides/first-guide/first-guide-handout.pdf`, where the build writes the handout of the guide `first-guide` as a PDF (made by `handout pdf`)
+ --> content/guides/first-guide/first-guide-handout.pdf
+help: rename or move the file: the build needs that name
+
+2 problems found; nothing was written.
+";
+    for command in ["check", "build"] {
+        let run = site.handout(&[command]);
+        run.failure(1);
+        assert_eq!(run.stderr, expected, "{command}");
+    }
+    assert_eq!(before, crate::helpers::tree(&site.root().join("public")));
+    // Renamed, the shelter's file is published as it is, beside where the PDFs go.
+    std::fs::rename(
+        site.root()
+            .join("content/guides/first-guide/first-guide-handout.pdf"),
+        site.root()
+            .join("content/guides/first-guide/our-leaflet.pdf"),
+    )
+    .unwrap();
+    site.remove("content/es/guides/second-guide/second-guide-log-es.pdf");
+    site.build().success();
+    assert_eq!(
+        site.read("public/guides/first-guide/our-leaflet.pdf"),
+        "%PDF-1.4 ours\n"
+    );
+}
