@@ -14,10 +14,54 @@ use crate::content::names;
 use crate::content::text;
 use crate::content::yaml;
 use crate::content::yaml::Origin;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Lines};
 
-/// The most rows a training log may have.
-const MAX_LOG_ROWS: u32 = 100;
+/// What guide.yaml's fields must hold beyond their kind.
+const GUIDE_RULES: yaml::Rules = yaml::Rules {
+    required: &[
+        ("title", "the guide's title"),
+        ("summary", "a sentence or two about the guide"),
+        ("species", "the animal the guide is for, such as `cat`"),
+        ("time_needed", "how long the training takes"),
+        ("intro", "why the guide matters and who it is for"),
+    ],
+    numbers: &[
+        (
+            "order",
+            0..=1_000_000,
+            "guides with smaller numbers come first on the index; guides without `order` come after them",
+        ),
+        // A training log is a sheet or two of rows; a huge number is a typo (found by fuzzing:
+        // four billion rows exhausted memory).
+        ("log_rows", 1..=100, "14 rows fill one printed sheet"),
+    ],
+};
+
+/// What a guide's translation must hold: its text, and nothing else.
+const TRANSLATION_RULES: yaml::Rules = yaml::Rules {
+    required: &[
+        ("title", "the guide's title"),
+        ("summary", "a sentence or two about the guide"),
+        ("time_needed", "how long the training takes"),
+        ("intro", "why the guide matters and who it is for"),
+    ],
+    numbers: &[],
+};
+
+/// What a step's front matter must hold.
+const STEP_RULES: yaml::Rules = yaml::Rules {
+    required: &[
+        (
+            "title",
+            "the step's title (it is also its line on the checklist)",
+        ),
+        (
+            "done_when",
+            "what the adopter will see when it is time to move on",
+        ),
+    ],
+    numbers: &[],
+};
 
 /// What every guide is checked and rendered against.
 pub struct Env<'a> {
@@ -71,41 +115,16 @@ pub fn build_guide(
         })
         .collect();
 
-    let (text, doc, meta): (String, yaml::Doc, GuideMeta) = yaml::parse_file(
-        yaml_path,
-        yaml_bytes,
-        &[
-            ("title", "the guide's title"),
-            ("summary", "a sentence or two about the guide"),
-            ("species", "the animal the guide is for, such as `cat`"),
-            ("time_needed", "how long the training takes"),
-            ("intro", "why the guide matters and who it is for"),
-        ],
-        problems,
-    )?;
-    // A training log is a sheet or two of rows; a huge number is a typo (found by fuzzing:
-    // four billion rows exhausted memory).
-    if !(1..=MAX_LOG_ROWS).contains(&meta.log_rows) {
-        problems.push(
-            yaml::at_value(
-                yaml_path,
-                &text,
-                doc.node(&["log_rows"]),
-                format!(
-                    "`log_rows` must be between 1 and {MAX_LOG_ROWS}, but it is {}",
-                    meta.log_rows
-                ),
-            )
-            .with_help("14 rows fill one printed sheet"),
-        );
-    }
+    let (text, doc, meta): (String, yaml::Doc, GuideMeta) =
+        yaml::parse_file(yaml_path, yaml_bytes, GUIDE_RULES, problems)?;
+    let lines = Lines::new(&text);
     if let Some(time) = &meta.total_time
         && !is_iso_duration(time)
     {
         problems.push(
             yaml::at_value(
                 yaml_path,
-                &text,
+                &lines,
                 doc.node(&["total_time"]),
                 format!("`total_time` must be a duration such as `P3W` or `PT45M`, not `{time}`"),
             )
@@ -126,7 +145,7 @@ pub fn build_guide(
         tips: &meta.tips,
         safety: &meta.safety,
     };
-    let html = render_words(slug, lang, (yaml_path, &text, &doc), &words, env, problems);
+    let html = render_words(slug, lang, (yaml_path, &lines, &doc), &words, env, problems);
     Some(new_guide(slug, lang, meta, html, rendered_steps))
 }
 
@@ -241,17 +260,9 @@ pub fn translate_guide(
         }
     }
 
-    let (text, doc, tr): (String, yaml::Doc, GuideTranslation) = yaml::parse_file(
-        yaml_path,
-        yaml_bytes,
-        &[
-            ("title", "the guide's title"),
-            ("summary", "a sentence or two about the guide"),
-            ("time_needed", "how long the training takes"),
-            ("intro", "why the guide matters and who it is for"),
-        ],
-        problems,
-    )?;
+    let (text, doc, tr): (String, yaml::Doc, GuideTranslation) =
+        yaml::parse_file(yaml_path, yaml_bytes, TRANSLATION_RULES, problems)?;
+    let lines = Lines::new(&text);
     // A list left out would silently vanish from the translated pages.
     for (field, theirs, ours) in [
         (
@@ -283,7 +294,7 @@ pub fn translate_guide(
         tips: &tr.tips,
         safety: &tr.safety,
     };
-    let html = render_words(slug, lang, (yaml_path, &text, &doc), &words, env, problems);
+    let html = render_words(slug, lang, (yaml_path, &lines, &doc), &words, env, problems);
     let mut meta = main.meta.clone();
     meta.title = tr.title;
     meta.summary = tr.summary;
@@ -317,27 +328,15 @@ fn build_step(
     let text = text::decode(path, file.bytes)
         .map_err(|d| problems.push(d))
         .ok()?;
-    let split = frontmatter::split(path, &text)
+    // One index of the file's lines places all of its problems, however many.
+    let lines = Lines::new(&text);
+    let split = frontmatter::split(path, &lines)
         .map_err(|d| problems.push(d))
         .ok()?;
-    let (doc, front) = yaml::parse::<StepFront>(
-        path,
-        &text,
-        split.yaml,
-        split.yaml_offset,
-        &[
-            (
-                "title",
-                "the step's title (it is also its line on the checklist)",
-            ),
-            (
-                "done_when",
-                "what the adopter will see when it is time to move on",
-            ),
-        ],
-    )
-    .map_err(|d| problems.extend(d))
-    .ok()?;
+    let (doc, front) =
+        yaml::parse::<StepFront>(path, &lines, split.yaml, split.yaml_offset, STEP_RULES)
+            .map_err(|d| problems.extend(d))
+            .ok()?;
     let from = From {
         guide,
         lang: page_lang,
@@ -347,7 +346,7 @@ fn build_step(
     let image = |d: &str| env.index.image(&from, d);
     let body_source = Source {
         file: path,
-        text: &text,
+        lines: &lines,
         origin: Origin::At(split.body_offset),
         allow_html: env.allow_html,
         link: &link,
@@ -405,7 +404,7 @@ struct GuideHtml {
 fn render_words(
     guide: &str,
     lang: &str,
-    (path, text, doc): (&str, &str, &yaml::Doc),
+    (path, lines, doc): (&str, &Lines, &yaml::Doc),
     words: &GuideWords,
     env: &Env,
     problems: &mut Vec<Diagnostic>,
@@ -421,7 +420,7 @@ fn render_words(
     // Each value's parsed text maps back to its place in the file, whatever its YAML style.
     let base = Source {
         file: path,
-        text,
+        lines,
         origin: Origin::At(0),
         allow_html: env.allow_html,
         link: &link,

@@ -1,7 +1,7 @@
 //! Turning a file's bytes into text the rest of the pipeline can trust: UTF-8 checked, a
 //! byte-order mark dropped and CRLF line endings made LF, so positions match what an editor shows.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Lines};
 
 /// Decodes a content file. Invalid UTF-8 is reported with the line, column and byte offset of the
 /// first bad byte, since editors differ in how they show it.
@@ -32,7 +32,7 @@ pub fn decode(file: &str, raw: &[u8]) -> Result<String, Diagnostic> {
             };
             Err(Diagnostic::at(
                 file,
-                &shown,
+                &Lines::new(&shown),
                 before.len(),
                 1,
                 format!("this file is not UTF-8 text: byte 0x{bad:02X} at offset {offset} is not valid{guess}"),

@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostic::Diagnostic;
-use de::{Cx, De, Error, Fault, Found};
+use crate::diagnostic::{Diagnostic, Lines};
+use de::{Cx, De, Error, Fault, Found, Hint};
 pub use scalar::Origin;
 pub use tree::Doc;
 pub(crate) use tree::Node;
@@ -23,13 +23,13 @@ use tree::TreeError;
 pub fn parse_file<T: DeserializeOwned>(
     file: &str,
     bytes: &[u8],
-    required: Required,
+    rules: Rules,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<(String, Doc, T)> {
     let text = crate::content::text::decode(file, bytes)
         .map_err(|d| problems.push(d))
         .ok()?;
-    let (doc, value) = parse(file, &text, &text, 0, required)
+    let (doc, value) = parse(file, &Lines::new(&text), &text, 0, rules)
         .map_err(|d| problems.extend(d))
         .ok()?;
     Some((text, doc, value))
@@ -43,19 +43,38 @@ pub fn locate_file(file: &str, bytes: &[u8]) -> Option<(String, Doc)> {
     Some((text, doc))
 }
 
-/// Text fields that must not be empty, with what to write in each (`("title", "the step's
-/// title")`): `title:` with nothing after it reads as empty text, which serde accepts.
+/// Required fields, by path (`title`, `call_to_action.url`), with what to write in each
+/// (`("title", "the step's title")`), for the help when one is empty.
 pub type Required<'a> = &'a [(&'a str, &'a str)];
+
+/// Whole-number fields, by path, with the numbers allowed and a hint: `("log_rows", 1..=100,
+/// "14 rows fill one printed sheet")`.
+pub type Numbers<'a> = &'a [(&'a str, std::ops::RangeInclusive<i64>, &'a str)];
+
+/// What a file's values must be beyond their kind. Every text value must say something: an
+/// empty one (`title:`, `title: ~`, `""`, spaces, `- ` with nothing) is a problem wherever it is.
+#[derive(Clone, Copy, Default)]
+pub struct Rules<'a> {
+    pub required: Required<'a>,
+    pub numbers: Numbers<'a>,
+}
+
+impl Rules<'_> {
+    pub const NONE: Rules<'static> = Rules {
+        required: &[],
+        numbers: &[],
+    };
+}
 
 /// Parses `yaml`, which starts at byte `offset` of `source` (the whole text of `file`). All the
 /// problems are returned at once, sorted by position: unknown, missing and repeated fields,
-/// values of the wrong kind, and `required` fields left empty.
+/// values of the wrong kind or out of range, and values left empty.
 pub fn parse<T: DeserializeOwned>(
     file: &str,
-    source: &str,
+    source: &Lines,
     yaml: &str,
     offset: usize,
-    required: Required,
+    rules: Rules,
 ) -> Result<(Doc, T), Vec<Diagnostic>> {
     if let Some(at) = too_deep(yaml) {
         return Err(vec![
@@ -76,7 +95,7 @@ pub fn parse<T: DeserializeOwned>(
     // Each reading that stops at a missing field is done again with an empty value there, so
     // every missing field is found; a document has few fields, so this ends quickly.
     let value = loop {
-        let cx = Cx::new(&doc, source, &missing);
+        let cx = Cx::new(&doc, source.text(), rules.numbers, &missing);
         let result = T::deserialize(De::root(&cx));
         let found = cx.found.into_inner();
         match result {
@@ -125,15 +144,13 @@ pub fn parse<T: DeserializeOwned>(
         Fault::Missing { field } => !misspelt.iter().any(|(p, m)| *p == f.path && m == field),
         _ => true,
     });
-    let empty = empty_fields(file, source, &doc, required, &faults);
     match value {
-        Some(value) if faults.is_empty() && empty.is_empty() => Ok((doc, value)),
+        Some(value) if faults.is_empty() => Ok((doc, value)),
         _ => {
             faults.sort_by_key(|f| (f.at.start, f.at.end));
             let mut problems: Vec<Diagnostic> = faults
                 .iter()
-                .map(|f| fault_diagnostic(file, source, offset, f))
-                .chain(empty)
+                .map(|f| fault_diagnostic(file, source, offset, f, rules.required))
                 .collect();
             problems.sort_by_key(|d| (d.line, d.column));
             Err(problems)
@@ -142,7 +159,7 @@ pub fn parse<T: DeserializeOwned>(
 }
 
 /// A document that could not be made into a tree.
-fn tree_problem(file: &str, source: &str, yaml: &str, offset: usize, e: TreeError) -> Diagnostic {
+fn tree_problem(file: &str, source: &Lines, yaml: &str, offset: usize, e: TreeError) -> Diagnostic {
     match e {
         TreeError::TooDeep { at } => Diagnostic::at(
             file,
@@ -181,8 +198,20 @@ fn tree_problem(file: &str, source: &str, yaml: &str, offset: usize, e: TreeErro
 const GENERAL_HELP: &str = "check the indentation (spaces, not tabs), and put text that contains `: ` or starts with a special character such as [ { * & ! % @ in quotes";
 
 /// The message for one fault, at its place.
-fn fault_diagnostic(file: &str, source: &str, offset: usize, found: &Found) -> Diagnostic {
-    let (message, help) = explain(&found.fault, &found.path);
+fn fault_diagnostic(
+    file: &str,
+    source: &Lines,
+    offset: usize,
+    found: &Found,
+    required: Required,
+) -> Diagnostic {
+    let (message, help) = match (&found.fault, required.iter().find(|r| r.0 == found.path)) {
+        (Fault::Empty { .. }, Some((name, used_for))) => (
+            format!("`{name}` is empty"),
+            format!("after `{}:`, write {used_for}", last_key(name)),
+        ),
+        _ => explain(&found.fault, &found.path),
+    };
     let at = found.at.start;
     let len = found.at.len();
     match &found.fault {
@@ -209,7 +238,7 @@ fn fault_diagnostic(file: &str, source: &str, offset: usize, found: &Found) -> D
 /// a `: ` inside text, each of which can be spotted on the lines near the error.
 fn syntax_problem(
     file: &str,
-    source: &str,
+    source: &Lines,
     yaml: &str,
     offset: usize,
     raw: &str,
@@ -383,6 +412,40 @@ fn explain(fault: &Fault, path: &str) -> (String, String) {
             };
             (message, help.into())
         }
+        Fault::OutOfRange {
+            too_large,
+            min,
+            max,
+            help,
+        } => {
+            let what = field_name.unwrap_or_else(|| "this number".into());
+            let size = if *too_large { "large" } else { "small" };
+            let range = format!("use a whole number from {min} to {max}");
+            match help {
+                Some(help) => (format!("{what} is too {size}: {range}"), help.clone()),
+                None => (format!("{what} is too {size}"), range),
+            }
+        }
+        Fault::Empty { hint } => {
+            let what = field_name.unwrap_or_else(|| "this value".into());
+            let help = match (hint, path.ends_with(']')) {
+                (Hint::Text, true) => "write the item's text after `- `, or remove the item".into(),
+                (Hint::Text, false) => format!(
+                    "write the text after `{}:`, or remove the line",
+                    last_key(path)
+                ),
+                (Hint::Word(allowed), _) => format!(
+                    "write one of {} after `{}:`, or remove the line",
+                    list(allowed),
+                    last_key(path)
+                ),
+                (Hint::Number, _) => format!(
+                    "write a whole number after `{}:`, or remove the line",
+                    last_key(path)
+                ),
+            };
+            (format!("{what} is empty"), help)
+        }
         Fault::Aliases => (
             "this YAML repeats itself too many times through anchors (`&`) and aliases (`*`)"
                 .into(),
@@ -393,6 +456,12 @@ fn explain(fault: &Fault, path: &str) -> (String, String) {
             GENERAL_HELP.into(),
         ),
     }
+}
+
+/// The last field of a path: `call_to_action.url` → `url`.
+fn last_key(path: &str) -> &str {
+    let field = path.split('[').next().unwrap_or(path);
+    field.rsplit('.').next().unwrap_or(field)
 }
 
 /// `repeat[0]` → "item 1 of `repeat`"; `contact.phone` → "`contact.phone`".
@@ -417,6 +486,8 @@ fn expected_kind(expected: &str) -> (&'static str, &'static str) {
             "write the text after the colon; put it in \"quotes\" if it starts with [ { * & ! or contains `: `",
         ),
         "a boolean" => ("`true` or `false`", "write `true` or `false`"),
+        "f64" => ("a number", "write a number such as 2.5, without quotes"),
+        "unit" => ("empty", "remove what is written after the colon"),
         "one of the words" => (
             "one word",
             "write one of the words the README lists for it, after the colon",
@@ -465,42 +536,17 @@ fn closest<'a>(wrong: &str, names: &[&'a str]) -> Option<&'a str> {
     crate::diagnostic::closest(wrong, names.iter().copied(), 0.75)
 }
 
-/// Required text fields that are present but empty (`title:` with nothing after it). A field
-/// not in `doc` at all is reported as missing, and one whose value is of the wrong kind as that,
-/// so neither is said twice.
-fn empty_fields(
-    file: &str,
-    source: &str,
-    doc: &Doc,
-    required: Required,
-    faults: &[Found],
-) -> Vec<Diagnostic> {
-    required
-        .iter()
-        .filter_map(|(name, used_for)| {
-            let node = doc.node(&[name])?;
-            let empty = node.text().is_some_and(|t| t.trim().is_empty());
-            let faulty = faults.iter().any(|f| f.at == node.span);
-            (empty && !faulty).then(|| {
-                let (at, _) = node.mark(source);
-                Diagnostic::at(file, source, at, 1, format!("`{name}` is empty"))
-                    .with_help(format!("after `{name}:`, write {used_for}"))
-            })
-        })
-        .collect()
-}
-
 /// A message at a value found in the tree (`doc.node(&["call_to_action", "url"])`), or at the
 /// top of the file if the value is not there.
 pub fn at_value(
     file: &str,
-    source: &str,
+    source: &Lines,
     node: Option<&Node>,
     message: impl Into<String>,
 ) -> Diagnostic {
     match node {
         Some(node) => {
-            let (at, len) = node.mark(source);
+            let (at, len) = node.mark(source.text());
             Diagnostic::at(file, source, at, len, message)
         }
         None => {
@@ -535,7 +581,11 @@ mod tests {
 
     fn errors(yaml: &str) -> Vec<Diagnostic> {
         let src = format!("---\n{yaml}---\n");
-        parse::<Front>("s.md", &src, &src[4..4 + yaml.len()], 4, REQUIRED)
+        let rules = Rules {
+            required: REQUIRED,
+            numbers: &[],
+        };
+        parse::<Front>("s.md", &Lines::new(&src), &src[4..4 + yaml.len()], 4, rules)
             .err()
             .unwrap_or_default()
     }
@@ -630,7 +680,7 @@ mod tests {
             call_to_action: Option<Cta>,
         }
         let src = "call_to_action:\n  text: x\n";
-        let all = parse::<Site>("site.yaml", src, src, 0, &[]).unwrap_err();
+        let all = parse::<Site>("site.yaml", &Lines::new(src), src, 0, Rules::NONE).unwrap_err();
         let got = positions(&all);
         assert_eq!(
             got,

@@ -123,10 +123,23 @@ impl Doc {
     }
 
     /// The byte range of the last key of `path`.
+    #[cfg(test)]
     pub fn key_span(&self, path: &[&str]) -> Option<Range<usize>> {
         let (last, parents) = path.split_last()?;
         let parent = self.node(parents)?;
         parent.entry(last).map(|(k, _)| k.span.clone())
+    }
+
+    /// Each key at the top of the document with its byte range (the first, if given twice).
+    pub fn keys(&self) -> impl Iterator<Item = (&str, Range<usize>)> {
+        let entries = match &self.root.kind {
+            Kind::Map(entries) => entries.as_slice(),
+            _ => &[],
+        };
+        entries
+            .iter()
+            .rev()
+            .filter_map(|(k, _)| Some((k.text()?, k.span.clone())))
     }
 
     /// The node an alias stands for.
