@@ -131,6 +131,7 @@ pub fn build_guide(
             .with_help("write P, then a number and D (days) or W (weeks); for hours or minutes, PT and a number with H or M; `time_needed` says it in words")
         );
     }
+    related_names(slug, &meta.related, (yaml_path, &lines, &doc), problems);
     if steps.is_empty() {
         problems.push(
             Diagnostic::file(yaml_path, "this guide has no steps").with_help(format!(
@@ -457,6 +458,47 @@ fn render_words(
         supplies,
         tips,
         safety,
+    }
+}
+
+/// A guide listing itself in `related`, or another guide twice, would link to itself or show
+/// the same guide twice; whether each guide exists is checked once all are known.
+fn related_names(
+    slug: &str,
+    related: &[String],
+    (path, lines, doc): (&str, &Lines, &yaml::Doc),
+    problems: &mut Vec<Diagnostic>,
+) {
+    let listed = doc.node(&["related"]);
+    let item = |i: usize| listed.and_then(|l| l.item(i));
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, other) in related.iter().enumerate() {
+        if other == slug {
+            problems.push(
+                yaml::at_value(
+                    path,
+                    lines,
+                    item(i),
+                    format!("`related` names this guide, `{slug}`, itself"),
+                )
+                .with_help("list other guides here, the ones to read next; remove this line"),
+            );
+        } else if let Some(&first) = seen.get(other.as_str()) {
+            let mut d = yaml::at_value(
+                path,
+                lines,
+                item(i),
+                format!("`related` names the guide `{other}` twice"),
+            )
+            .with_help("keep one of them: each related guide is listed once");
+            if let Some(node) = item(first) {
+                let (at, len) = node.mark(lines.text());
+                d = d.with_note(lines, at, len, "first named here");
+            }
+            problems.push(d);
+        } else {
+            seen.insert(other, i);
+        }
     }
 }
 

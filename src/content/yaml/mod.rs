@@ -429,7 +429,7 @@ fn explain(fault: &Fault, path: &str) -> (String, String) {
         Fault::Empty { hint } => {
             let what = field_name.unwrap_or_else(|| "this value".into());
             let help = match (hint, path.ends_with(']')) {
-                (Hint::Text, true) => "write the item's text after `- `, or remove the item".into(),
+                (Hint::Text, true) => "write the item's text, or remove the item".into(),
                 (Hint::Text, false) => format!(
                     "write the text after `{}:`, or remove the line",
                     last_key(path)
@@ -780,5 +780,153 @@ mod tests {
         let deep = format!("title: {}\ndone_when: B\n", "[".repeat(100_000));
         let e = error(&deep);
         assert!(e.message.contains("nested too deeply"), "{}", e.message);
+    }
+
+    /// Every problem found in `yaml` read as `T`, as the words a user reads.
+    fn said<T: DeserializeOwned>(yaml: &str, rules: Rules) -> Vec<String> {
+        parse::<T>("f.yaml", &Lines::new(yaml), yaml, 0, rules)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| format!("{} / {}", d.message, d.help.unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn no_value_in_any_field_shows_the_parsers_own_words() {
+        use crate::content::config::{SiteConfig, SiteTranslation};
+        use crate::content::model::{GuideMeta, GuideTranslation, StepFront};
+        // Words of serde and of Rust's types, which mean nothing to a shelter's volunteer.
+        const INTERNAL: &[&str] = &[
+            "u8", "u16", "u32", "u64", "u128", "i8", "i16", "i32", "i64", "i128", "f32", "f64",
+            "usize", "invalid type", "invalid value", "sequence", "newtype", "struct", "map",
+            "unit", "enum", "variant", "identifier", "alias", "option", "tuple", "bytes",
+        ];
+        let values = [
+            "~", "null", "\"\"", "' '", "[a]", "[]", "{a: 1}", "{}", "99999999999999999999999",
+            "-99999999999999999999999", "99999999999999999999999999999999999999999999", "-1",
+            "0", "1.5", "-1e400", ".nan", "true", "0x1F", "!!binary aGk=", "[[a]]", "[~]",
+            "[\"\"]", "[{a: 1}]", "|\n  text",
+        ];
+        type Read = fn(&str) -> Vec<String>;
+        let files: [(&str, &[&str], Read); 5] = [
+            (
+                "title: T\nsummary: S\nspecies: cat\ntime_needed: T\nintro: I\n",
+                &[
+                    "title", "summary", "species", "topic", "time_needed", "order", "intro",
+                    "before_you_start", "supplies", "tips", "safety", "related", "log_rows",
+                    "total_time",
+                ],
+                |y| said::<GuideMeta>(y, Rules::NONE),
+            ),
+            (
+                "title: T\nsummary: S\ntime_needed: T\nintro: I\n",
+                &["title", "supplies"],
+                |y| said::<GuideTranslation>(y, Rules::NONE),
+            ),
+            (
+                "title: T\ndone_when: D\n",
+                &["title", "done_when", "where", "repeat"],
+                |y| said::<StepFront>(y, Rules::NONE),
+            ),
+            (
+                "name: N\ncall_to_action:\n  heading: H\n  link_text: L\n  url: https://a.example/\n",
+                &[
+                    "name", "tagline", "language", "translations", "missing_translation",
+                    "paper", "base_url", "logo", "contact", "call_to_action", "allow_html",
+                ],
+                |y| said::<SiteConfig>(y, Rules::NONE),
+            ),
+            (
+                "tagline: T\n",
+                &["tagline", "call_to_action"],
+                |y| said::<SiteTranslation>(y, Rules::NONE),
+            ),
+        ];
+        let mut checked = 0;
+        for (base, fields, read) in files {
+            for field in fields {
+                for value in values {
+                    // The field given that value, in place of any line it had.
+                    let kept: String = base
+                        .lines()
+                        .filter(|l| !l.starts_with(&format!("{field}:")))
+                        .map(|l| format!("{l}\n"))
+                        .collect();
+                    let yaml = format!("{kept}{field}: {value}\n");
+                    for said in read(&yaml) {
+                        checked += 1;
+                        let words: Vec<&str> = said
+                            .split(|c: char| !c.is_alphanumeric() && c != '_')
+                            .collect();
+                        for internal in INTERNAL {
+                            let leaked = if internal.contains(' ') {
+                                said.contains(internal)
+                            } else {
+                                words.contains(internal)
+                            };
+                            assert!(!leaked, "{field}: {value} says {said:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 300, "{checked} messages checked");
+        // A too large number is said to be too large, with the numbers allowed.
+        let rules = Rules {
+            required: &[],
+            numbers: &[("rows", 1..=100, "14 fill a sheet")],
+        };
+        let got = said::<Front>("title: A\ndone_when: B\nrows: 99999999999999999999999\n", rules);
+        assert_eq!(
+            got,
+            ["`rows` is too large: use a whole number from 1 to 100 / 14 fill a sheet"]
+        );
+        let got = said::<Front>("title: A\ndone_when: B\nrows: 0\n", rules);
+        assert_eq!(
+            got,
+            ["`rows` is too small: use a whole number from 1 to 100 / 14 fill a sheet"]
+        );
+        let got = said::<Front>("title: A\ndone_when: B\nrows: 5000000000\n", Rules::NONE);
+        assert_eq!(
+            got,
+            ["`rows` is too large / use a whole number from 0 to 4294967295"]
+        );
+    }
+
+    #[test]
+    fn empty_text_anywhere_is_a_located_problem_and_nothing_given_means_absent() {
+        let all = errors(
+            "title: ~\ndone_when: \"  \"\nrepeat:\n  -\n  - null\n  - ''\n  - ok\n",
+        );
+        assert_eq!(
+            positions(&all),
+            [
+                (2, 8, "`title` is empty"),
+                (3, 12, "`done_when` is empty"),
+                (5, 4, "item 1 of `repeat` is empty"),
+                (6, 5, "item 2 of `repeat` is empty"),
+                (7, 5, "item 3 of `repeat` is empty"),
+            ]
+        );
+        assert_eq!(
+            all[0].help.as_deref(),
+            Some("after `title:`, write the step's title")
+        );
+        assert_eq!(
+            all[2].help.as_deref(),
+            Some("write the item's text, or remove the item")
+        );
+        // An optional field or a list given as nothing, `~` or `null` is left out.
+        for nothing in ["", " ~", " null", " Null", " NULL"] {
+            assert!(
+                errors(&format!("title: A\ndone_when: B\nrepeat:{nothing}\nrows:{nothing}\n"))
+                    .iter()
+                    .all(|d| !d.message.contains("repeat")),
+                "{nothing:?}"
+            );
+        }
+        // A quoted `~` is the text "~".
+        assert!(errors("title: '~'\ndone_when: \"null\"\n").is_empty());
     }
 }
