@@ -561,7 +561,12 @@ fn site_config(
             problems.push(yaml::at_value(FILE, &source, item, message).with_help(help));
         }
     }
-    // Addresses from site.yaml land in `href`s: only web and mail addresses are allowed.
+    if let Some(email) = &config.contact.email
+        && let Err(e) = crate::content::config::check_email("email", email)
+    {
+        let node = doc.node(&["contact", "email"]);
+        problems.push(yaml::at_value(FILE, &source, node, e.message).with_help(e.help));
+    }
     if let Some(website) = &config.contact.website {
         let node = doc.node(&["contact", "website"]);
         check_address((FILE, &source, node), "website", website, problems);
@@ -577,40 +582,27 @@ fn site_config(
     if let Some(url) = base {
         match normalise_base_url(url) {
             Ok(url) => config.base_url = Some(url),
-            Err(message) if options.base_url.is_some() => {
-                problems.push(Diagnostic::file("--base-url", message));
+            Err(e) if options.base_url.is_some() => {
+                problems.push(Diagnostic::file("--base-url", e.message).with_help(e.help));
             }
-            Err(message) => {
+            Err(e) => {
                 let node = doc.node(&["base_url"]);
-                problems.push(yaml::at_value(FILE, &source, node, message).with_help(
-                    "write the full address, for example https://shelter.example/guides/",
-                ));
+                problems.push(yaml::at_value(FILE, &source, node, e.message).with_help(e.help));
             }
         }
     }
     Some(config)
 }
 
-/// Checks a web address from a YAML file; `node` is its value there.
+/// Checks a link from a YAML file; `node` is its value there. Addresses from site.yaml land
+/// in `href`s: only web and mail addresses that work are allowed.
 fn check_address(
     (file, source, node): (&str, &Lines, Option<&yaml::Node>),
     field: &str,
     value: &str,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let lower = value.trim().to_ascii_lowercase();
-    if !(lower.starts_with("https://")
-        || lower.starts_with("http://")
-        || lower.starts_with("mailto:"))
-    {
-        problems.push(
-            yaml::at_value(
-                file,
-                source,
-                node,
-                format!("`{field}` must be a web address, not `{value}`"),
-            )
-            .with_help("write the full address, starting with https://"),
-        );
+    if let Err(e) = crate::content::config::check_link(field, value) {
+        problems.push(yaml::at_value(file, source, node, e.message).with_help(e.help));
     }
 }
