@@ -214,7 +214,26 @@ fn fault_diagnostic(
     };
     let at = found.at.start;
     let len = found.at.len();
+    let written = source.text().get(found.at.clone()).unwrap_or_default();
     match &found.fault {
+        // A file of one `name:Riverbend` line, or a group of one `phone:555` line, reads as one
+        // piece of text.
+        Fault::Kind { expected, .. }
+            if (expected.starts_with("struct") || expected == "a map")
+                && !written.contains('\n') =>
+        {
+            if let Some((key, value)) = colon_slip(written) {
+                return Diagnostic::at(
+                    file,
+                    source,
+                    at + key.len(),
+                    1,
+                    format!("`{key}:{value}` needs a space after the colon"),
+                )
+                .with_help(format!("put a space after the colon: `{key}: {value}`"));
+            }
+            Diagnostic::at(file, source, at, len, message).with_help(help)
+        }
         Fault::Duplicate { first, .. } => Diagnostic::at(file, source, at, len, message)
             .with_note(source, first.start, first.len(), "first given here")
             .with_help(help),
@@ -289,6 +308,13 @@ fn syntax_problem(
         }
         pos += text_line.len();
     }
+    // A key without its colon: the slip is usually on a line above the one the parser stopped
+    // at, where a field lost the space after its colon or a value went on unindented.
+    if raw.contains("expect ':'") || raw.contains("expected ':'") {
+        if let Some(d) = key_slip(file, source, yaml, offset, line_end) {
+            return Some(d);
+        }
+    }
     if raw.contains("mapping values are not allowed") {
         let field = line
             .trim_start()
@@ -313,6 +339,101 @@ fn syntax_problem(
         );
     }
     None
+}
+
+/// `where:Indoors` → `("where", "Indoors")`: a line that is a field and its value with no
+/// space after the colon (not an address such as `https://...`, nor a field with no value; a
+/// list item `- note:x` is text).
+fn colon_slip(line: &str) -> Option<(&str, &str)> {
+    let item = line.trim();
+    let (key, value) = item.split_once(':')?;
+    let is_key = item.contains(": ") || item.ends_with(':');
+    (!is_key
+        && !value.starts_with("//")
+        && !key.is_empty()
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    .then_some((key, value))
+}
+
+/// The last line up to `end` (a byte of `yaml`) that reads like one of two slips: a field with
+/// no space after its colon (`where:Indoors`), or a second line of a value that is not indented
+/// (so it reads as a field without a colon).
+fn key_slip(
+    file: &str,
+    source: &Lines,
+    yaml: &str,
+    offset: usize,
+    end: usize,
+) -> Option<Diagnostic> {
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let mut slip = None;
+    // The last line with text before this one.
+    let mut previous: Option<&str> = None;
+    let mut pos = 0;
+    for line in yaml[..end].split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        let text = line.trim_end();
+        let body = text.trim_start();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let item = body.strip_prefix("- ").unwrap_or(body);
+        let is_key = item.contains(": ") || item.ends_with(':');
+        if let Some((key, value)) = colon_slip(text) {
+            let colon = start + text.len() - item.len() + key.len();
+            slip = Some(
+                Diagnostic::at(
+                    file,
+                    source,
+                    offset + colon,
+                    1,
+                    format!("`{key}:{value}` needs a space after the colon"),
+                )
+                .with_help(format!("put a space after the colon: `{key}: {value}`")),
+            );
+        } else if !is_key
+            && !body.starts_with("- ")
+            && let Some(above) = previous
+            && indent(text) <= indent(above)
+        {
+            // A value going on onto a line indented no more than its own key or list item.
+            let above_body = above.trim_start();
+            let above_item = above_body.strip_prefix("- ");
+            let dash = if above_item.is_some() { "- " } else { "" };
+            let above_item = above_item.unwrap_or(above_body);
+            let owner = match above_item.split_once(": ") {
+                Some((key, value))
+                    if !value.trim_start().starts_with(['"', '\'', '|', '>', '[', '{']) =>
+                {
+                    Some((format!("`{}`", key.trim()), format!("{}: ", key.trim()), value))
+                }
+                None if !dash.is_empty() => {
+                    Some(("the list item".to_string(), String::new(), above_item))
+                }
+                _ => None,
+            };
+            if let Some((owner, key, first)) = owner {
+                let whole = format!("{} {body}", first.trim()).replace('"', "'");
+                slip = Some(
+                    Diagnostic::at(
+                        file,
+                        source,
+                        offset + start + indent(text),
+                        body.len(),
+                        format!(
+                            "this line seems to go on from {owner} above, but it is not indented"
+                        ),
+                    )
+                    .with_help(format!(
+                        "a second line of a value must be indented, or put the text in quotes: `{dash}{key}\"{whole}\"`"
+                    )),
+                );
+            }
+        }
+        previous = Some(text);
+    }
+    slip
 }
 
 /// Content never nests brackets deeply, and the YAML parser slows down on absurd nesting, so it
@@ -561,6 +682,7 @@ pub fn at_value(
 mod tests {
     use super::*;
     use serde::Deserialize;
+    use std::collections::BTreeMap;
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -755,6 +877,49 @@ mod tests {
         let e = error("title: A\ndone_when: B\nrepeat:\n\t- x\n");
         assert!(e.message.contains("tab"), "{}", e.message);
         assert_eq!(e.line, 5);
+    }
+
+    #[test]
+    fn a_missing_space_after_a_colon_or_an_unindented_line_is_named_where_it_is() {
+        let e = error("title: A\nwhere:Indoors\ndone_when: B\n");
+        assert_eq!((e.line, e.column), (3, 6));
+        assert_eq!(e.message, "`where:Indoors` needs a space after the colon");
+        assert_eq!(e.help.unwrap(), "put a space after the colon: `where: Indoors`");
+        // As the last line, in a group, in a list, and as the only line of a file.
+        let e = error("title: A\ndone_when: B\nwhere:Indoors\n");
+        assert_eq!((e.line, e.column), (4, 6));
+        let src = "name: N\ncontact:\n  phone:555\n";
+        let e = parse::<crate::content::config::SiteConfig>("site.yaml", &Lines::new(src), src, 0, Rules::NONE)
+            .unwrap_err()
+            .remove(0);
+        assert_eq!((e.line, e.column, e.message.as_str()), (3, 8, "`phone:555` needs a space after the colon"));
+        // A list item is text, colon or not: here the slip is the unindented line after it.
+        let e = error("title: A\ndone_when: B\nrepeat:\n  - x\n  - where:y\nz\n");
+        assert_eq!((e.line, e.column), (7, 1), "{e:?}");
+        let src = "name:Riverbend\n";
+        let e = parse::<BTreeMap<String, String>>("site.yaml", &Lines::new(src), src, 0, Rules::NONE)
+            .unwrap_err()
+            .remove(0);
+        assert_eq!((e.line, e.column, e.message.as_str()), (1, 5, "`name:Riverbend` needs a space after the colon"));
+        // An address is not a field.
+        let e = error("title: A\ndone_when: B\nrepeat:\n  - https://a.example\nnot a key\n");
+        assert!(!e.message.contains("space after"), "{}", e.message);
+
+        let e = error("title: A\ndone_when: It goes\non here.\nwhere: x\n");
+        assert_eq!((e.line, e.column), (4, 1));
+        assert_eq!(
+            e.message,
+            "this line seems to go on from `done_when` above, but it is not indented"
+        );
+        assert_eq!(
+            e.help.unwrap(),
+            "a second line of a value must be indented, or put the text in quotes: `done_when: \"It goes on here.\"`"
+        );
+        let e = error("title: A\ndone_when: B\nrepeat:\n  - once\n  a day\n  - twice\n");
+        assert_eq!((e.line, e.column), (6, 3));
+        assert!(e.help.unwrap().ends_with("`- \"once a day\"`"));
+        // An indented second line is fine.
+        assert!(errors("title: A\ndone_when: It goes\n  on here.\n").is_empty());
     }
 
     #[test]
