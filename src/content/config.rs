@@ -111,6 +111,8 @@ pub struct CallToAction {
 pub struct BadAddress {
     pub message: String,
     pub help: String,
+    /// The address with this mistake put right, when that can be told.
+    pub fixed: Option<String>,
 }
 
 impl BadAddress {
@@ -118,6 +120,16 @@ impl BadAddress {
         BadAddress {
             message: message.into(),
             help: help.into(),
+            fixed: None,
+        }
+    }
+
+    /// A mistake with a fix: the help is `advice` and the fixed address.
+    fn fix(message: impl Into<String>, advice: &str, fixed: String) -> Self {
+        BadAddress {
+            message: message.into(),
+            help: format!("{advice}: `{fixed}`"),
+            fixed: Some(fixed),
         }
     }
 }
@@ -178,22 +190,24 @@ fn web(url: &str) -> Result<Web<'_>, BadAddress> {
             .collect::<Vec<_>>()
             .join("%20");
         let what = if c == ' ' { "a space" } else { "a space or control character" };
-        return Err(BadAddress::new(
+        return Err(BadAddress::fix(
             format!("`{url}` has {what} in it; a web address has none"),
-            format!("write `%20` for a space, or leave it out: `{fixed}`"),
+            "write `%20` for a space, or leave it out",
+            fixed,
         ));
     }
     if let Some(c) = url
         .chars()
         .find(|c| matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}'))
     {
-        let help = match c {
-            '\\' => format!("use `/` between folders: `{}`", url.replace('\\', "/")),
-            _ => format!("leave it out: `{}`", url.replace(c, "")),
+        let (advice, fixed) = match c {
+            '\\' => ("use `/` between folders", url.replace('\\', "/")),
+            _ => ("leave it out", url.replace(c, "")),
         };
-        return Err(BadAddress::new(
+        return Err(BadAddress::fix(
             format!("`{url}` contains `{c}`, which a web address cannot have"),
-            help,
+            advice,
+            fixed,
         ));
     }
     let lower = url.to_ascii_lowercase();
@@ -202,19 +216,21 @@ fn web(url: &str) -> Result<Web<'_>, BadAddress> {
     } else if lower.starts_with("http://") {
         ("http", &url[7..])
     } else {
-        return Err(BadAddress::new(
+        return Err(BadAddress::fix(
             format!("`{url}` is not a web address: it must start with https:// (or http://)"),
-            format!("write the full address: `{}`", with_https(url)),
+            "write the full address",
+            with_https(url),
         ));
     };
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
     if let Some((user, host)) = authority.rsplit_once('@') {
-        return Err(BadAddress::new(
+        return Err(BadAddress::fix(
             format!(
                 "`{url}` holds a user name or password (`{user}@`), which would be shown to everyone"
             ),
-            format!("leave it out: `{scheme}://{host}{tail}`"),
+            "leave it out",
+            format!("{scheme}://{host}{tail}"),
         ));
     }
     let (host, port) = match authority.rfind(':') {
@@ -234,8 +250,13 @@ fn web(url: &str) -> Result<Web<'_>, BadAddress> {
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
     };
     if host.is_empty() {
+        let message = if rest.is_empty() {
+            format!("`{url}` is only the start of a web address: it has no site name")
+        } else {
+            format!("`{url}` has no site name after `{scheme}://`")
+        };
         return Err(BadAddress::new(
-            format!("`{url}` has no site name after `{scheme}://`"),
+            message,
             "write the whole address, such as `https://shelter.example/guides/`",
         ));
     }
@@ -246,9 +267,10 @@ fn web(url: &str) -> Result<Web<'_>, BadAddress> {
         ));
     }
     if !port.is_empty() && !port[1..].parse::<u16>().is_ok_and(|p| p > 0) {
-        return Err(BadAddress::new(
+        return Err(BadAddress::fix(
             format!("`{port}` in `{url}` is not a port number"),
-            format!("write a number from 1 to 65535 after the colon, or leave it out: `{scheme}://{host}{tail}`"),
+            "write a number from 1 to 65535 after the colon, or leave it out",
+            format!("{scheme}://{host}{tail}"),
         ));
     }
     let (before_fragment, fragment) = match tail.split_once('#') {
@@ -266,12 +288,10 @@ fn web(url: &str) -> Result<Web<'_>, BadAddress> {
                 && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
     });
     if bad_escape.is_some() {
-        return Err(BadAddress::new(
+        return Err(BadAddress::fix(
             format!("`{url}` has a `%` that is not followed by two hexadecimal digits"),
-            format!(
-                "write `%25` for a % sign: `{}`",
-                url.replace("%25", "%").replace('%', "%25")
-            ),
+            "write `%25` for a % sign",
+            url.replace("%25", "%").replace('%', "%25"),
         ));
     }
     Ok(Web {
@@ -288,33 +308,45 @@ fn web(url: &str) -> Result<Web<'_>, BadAddress> {
 /// to which each page's address is added. Returns it as used, ending with `/` (added when the
 /// address ends in a name without a dot, such as `.../guides`).
 pub fn normalise_base_url(url: &str) -> Result<String, BadAddress> {
+    base_url(url).map_err(|mut e| {
+        // The address suggested has every mistake put right, not only this one.
+        if let Some(fixed) = e.fixed.take() {
+            let mut better = fixed.clone();
+            for _ in 0..8 {
+                match base_url(&better) {
+                    Ok(good) => {
+                        better = good;
+                        break;
+                    }
+                    Err(next) => match next.fixed {
+                        Some(f) if f != better => better = f,
+                        _ => break,
+                    },
+                }
+            }
+            e.help = e.help.replace(&format!("`{fixed}`"), &format!("`{better}`"));
+            e.fixed = Some(better);
+        }
+        e
+    })
+}
+
+fn base_url(url: &str) -> Result<String, BadAddress> {
     let url = url.trim();
-    let address = web(url).map_err(|e| {
-        // Without a scheme, the address suggested is a whole base_url, if it makes one.
-        let lower = url.to_ascii_lowercase();
-        if lower.starts_with("https://") || lower.starts_with("http://") {
-            return e;
-        }
-        let fixed = with_https(url);
-        BadAddress {
-            help: format!(
-                "write the full address: `{}`",
-                normalise_base_url(&fixed).unwrap_or(fixed)
-            ),
-            ..e
-        }
-    })?;
+    let address = web(url)?;
     let base = address.with_path(address.path);
     if let Some(query) = address.query {
-        return Err(BadAddress::new(
+        return Err(BadAddress::fix(
             format!("`{url}` ends with a query, `?{query}`, which cannot be part of where the site is published"),
-            format!("leave it out: `{}`", normalise_base_url(&base).unwrap_or(base)),
+            "leave it out",
+            base,
         ));
     }
     if let Some(fragment) = address.fragment {
-        return Err(BadAddress::new(
+        return Err(BadAddress::fix(
             format!("`{url}` ends with `#{fragment}`, a place in a page, not where the site is published"),
-            format!("leave it out: `{}`", normalise_base_url(&base).unwrap_or(base)),
+            "leave it out",
+            base,
         ));
     }
     let segments: Vec<&str> = address.path.split('/').collect();
@@ -332,9 +364,10 @@ pub fn normalise_base_url(url: &str) -> Result<String, BadAddress> {
             }
         }
         let fixed = address.with_path(&format!("{}/", kept.join("/").trim_end_matches('/')));
-        return Err(BadAddress::new(
+        return Err(BadAddress::fix(
             format!("`{url}` has `.` or `..` in its path"),
-            format!("write the folder's own address: `{fixed}`"),
+            "write the folder's own address",
+            fixed,
         ));
     }
     let last = segments.last().copied().unwrap_or_default();
@@ -344,9 +377,10 @@ pub fn normalise_base_url(url: &str) -> Result<String, BadAddress> {
             .iter()
             .any(|ext| last.to_ascii_lowercase().ends_with(ext));
         return Err(if page {
-            BadAddress::new(
+            BadAddress::fix(
                 format!("`{url}` names a page, `{last}`; `base_url` is the folder the site is published in"),
-                format!("leave the page out: `{folder}`"),
+                "leave the page out",
+                folder,
             )
         } else {
             BadAddress::new(
@@ -476,6 +510,15 @@ mod tests {
         assert!(help("https://x.example/a\tb/").starts_with("write `%20`"));
         assert_eq!(help("https://x.example\\guides\\"), "use `/` between folders: `https://x.example/guides/`");
         assert_eq!(help("https://x.example/\"/"), "leave it out: `https://x.example//`");
+        // Every mistake is put right in the address suggested.
+        assert_eq!(
+            help("HTTPS://me@X.example/guides/index.html?a=1#top"),
+            "leave it out: `https://x.example/guides/`"
+        );
+        assert_eq!(
+            help("x.example/a b/index.html"),
+            "write `%20` for a space, or leave it out: `https://x.example/a%20b/`"
+        );
         assert!(refused("https://x.example:0/").0.contains("is not a port number"));
         assert!(refused("https://x.example:99999/").0.contains("is not a port number"));
         assert!(refused("https://x.example:/").0.contains("is not a port number"));
