@@ -488,7 +488,7 @@ mod tests {
         assert_eq!(help("a.example/guides"), "write the full address: `https://a.example/guides/`");
         assert_eq!(help("https:/a.example/"), "write the full address: `https://a.example/`");
         assert_eq!(help("ftp://a.example/"), "write the full address: `https://a.example/`");
-        assert!(refused("https://").0.contains("has no site name after `https://`"));
+        assert!(refused("https://").0.contains("is only the start of a web address"));
         assert!(refused("https:///guides/").0.contains("has no site name"));
         assert_eq!(help("https://x.example/guides/#top"), "leave it out: `https://x.example/guides/`");
         assert_eq!(help("https://x.example/guides?a=1"), "leave it out: `https://x.example/guides/`");
