@@ -115,7 +115,8 @@ impl<'a> Lines<'a> {
     fn chars_before(&self, offset: usize) -> usize {
         let block = offset / BLOCK;
         let chars = &self.index().chars;
-        chars[block.min(chars.len() - 1)] + count_chars(&self.text.as_bytes()[block * BLOCK..offset])
+        chars[block.min(chars.len() - 1)]
+            + count_chars(&self.text.as_bytes()[block * BLOCK..offset])
     }
 
     /// Byte offset of a 1-based line and column (in characters); clamped to the text.
@@ -292,9 +293,10 @@ impl Diagnostic {
             ));
         }
         let out = renderer.render(&report);
-        let cut = |line: &SourceLine| line.column != line.text[..line.range.start].chars().count() + 1;
-        let note_cut = self.note.as_ref().is_some_and(|n| cut(&n.source));
-        if !self.snippet.as_deref().is_some_and(cut) && !note_cut {
+        let was_cut =
+            |line: &SourceLine| line.column != line.text[..line.range.start].chars().count() + 1;
+        let note_cut = self.note.as_ref().is_some_and(|n| was_cut(&n.source));
+        if !self.snippet.as_deref().is_some_and(was_cut) && !note_cut {
             return out;
         }
         // The renderer counts the column in the part of a cut line it is given; the `-->`
@@ -312,7 +314,7 @@ impl Diagnostic {
         let mut columns = columns.into_iter().flatten();
         let mut lines: Vec<String> = out.split('\n').map(str::to_string).collect();
         for line in lines.iter_mut().skip(title_lines) {
-            if !line.contains("--> ") {
+            if !without_colour(line).trim_start().starts_with("--> ") {
                 continue;
             }
             let Some(column) = columns.next() else { break };
@@ -325,6 +327,18 @@ impl Diagnostic {
         }
         lines.join("\n")
     }
+}
+
+/// A rendered line without its colour codes (`ESC [ ... m`).
+fn without_colour(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(i) = rest.find('\u{1b}') {
+        out.push_str(&rest[..i]);
+        rest = rest[i..].find('m').map_or("", |m| &rest[i + m + 1..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The part of a long line around `range` (bytes of `line`), marked as cut with `...`: a few
@@ -497,8 +511,14 @@ mod tests {
     #[test]
     fn plain_rendering_shows_location_line_and_help() {
         let src = "title: x\ntitel: y\n";
-        let d = Diagnostic::at("content/a.md", &Lines::new(src), 9, 5, "unknown field `titel`")
-            .with_help("did you mean `title`?");
+        let d = Diagnostic::at(
+            "content/a.md",
+            &Lines::new(src),
+            9,
+            5,
+            "unknown field `titel`",
+        )
+        .with_help("did you mean `title`?");
         let text = d.render(false);
         assert!(text.contains("error: unknown field `titel`"), "{text}");
         assert!(text.contains("content/a.md:2:1"), "{text}");
@@ -522,16 +542,29 @@ mod tests {
         let column = line.find("[x](guide:nope3000)").unwrap() + 1;
         assert_eq!((d.line, d.column), (4, column));
         let shown = d.snippet.as_deref().unwrap();
-        assert!(shown.text.chars().count() <= CUT_SHOWN + 6, "{}", shown.text);
+        assert!(
+            shown.text.chars().count() <= CUT_SHOWN + 6,
+            "{}",
+            shown.text
+        );
         assert!(shown.text.starts_with("...") && shown.text.ends_with("..."));
         assert_eq!(&shown.text[shown.range.clone()], "[x](guide:nope3000)");
         for color in [false, true] {
             let text = d.render(color);
             assert!(text.contains(&format!("f.md:4:{column}")), "{text}");
-            assert!(!text.contains("nope2990)"), "only the words around it: {text}");
+            assert!(
+                !text.contains("nope2990)"),
+                "only the words around it: {text}"
+            );
         }
         // The start and the end of a long line are cut on one side only.
-        let first = Diagnostic::at("f.md", &lines, src.find("[x](guide:nope0)").unwrap(), 16, "x");
+        let first = Diagnostic::at(
+            "f.md",
+            &lines,
+            src.find("[x](guide:nope0)").unwrap(),
+            16,
+            "x",
+        );
         let shown = first.snippet.as_deref().unwrap();
         assert!(shown.text.starts_with("[x](guide:nope0) ") && shown.text.ends_with("..."));
         assert!(first.render(false).contains("f.md:4:1\n"));
@@ -543,17 +576,29 @@ mod tests {
 
     #[test]
     fn columns_in_a_cut_line_count_characters_and_notes_are_cut_too() {
-        let src = format!("{}title: x\n{}title: y\n", "é".repeat(3000), "ü".repeat(500));
+        // The second line's own `-->` is text, not a place to correct.
+        let src = format!(
+            "{}title: x\n{}title: y --> z:7\n",
+            "é".repeat(3000),
+            "ü".repeat(500)
+        );
         let lines = Lines::new(&src);
         let second = src.rfind("title").unwrap();
-        let d = Diagnostic::at("s.yaml", &lines, second, 5, "the field `title` is given twice")
-            .with_note(&lines, src.find("title").unwrap(), 5, "first given here");
+        let d = Diagnostic::at(
+            "s.yaml",
+            &lines,
+            second,
+            5,
+            "the field `title` is given twice",
+        )
+        .with_note(&lines, src.find("title").unwrap(), 5, "first given here");
         assert_eq!((d.line, d.column), (2, 501));
         let note = d.note.as_deref().unwrap();
         assert_eq!((note.line, note.source.column), (1, 3001));
         let text = d.render(false);
         assert!(text.contains("s.yaml:2:501\n"), "{text}");
         assert!(text.contains("s.yaml:1:3001\n"), "{text}");
+        assert!(text.contains("title: y --> z:7\n"), "{text}");
         assert!(text.contains("first given here"), "{text}");
         assert!(text.len() < 1000, "{text}");
     }
@@ -584,7 +629,13 @@ mod tests {
         assert!(text.ends_with(
             "... and 50 more problems (fix these and run again)\n\n250 problems found; nothing was written.\n"
         ));
-        let one_more: Vec<Diagnostic> = (0..201).map(|i| Diagnostic::file(format!("f{i:03}"), "x")).collect();
-        assert!(Diagnostics::from(one_more).render(false).contains("... and 1 more problem (fix"));
+        let one_more: Vec<Diagnostic> = (0..201)
+            .map(|i| Diagnostic::file(format!("f{i:03}"), "x"))
+            .collect();
+        assert!(
+            Diagnostics::from(one_more)
+                .render(false)
+                .contains("... and 1 more problem (fix")
+        );
     }
 }

@@ -372,7 +372,7 @@ fn site_config(site: &load::LoadedSite) -> Option<crate::content::config::SiteCo
         crate::content::yaml::Rules::NONE,
         &mut Vec::new(),
     )
-        .map(|(_, _, c)| c)
+    .map(|(_, _, c)| c)
 }
 
 /// A file whose links to moved files are renamed.

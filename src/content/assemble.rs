@@ -489,8 +489,14 @@ fn site_yaml_tree(loaded: &LoadedSite) -> (String, Option<yaml::Doc>) {
 
 /// The call to action's fields, which it cannot do without.
 const CALL_TO_ACTION: yaml::Required = &[
-    ("call_to_action.heading", "the heading of the box at the foot of every page"),
-    ("call_to_action.link_text", "the words of its link, such as `Sign up`"),
+    (
+        "call_to_action.heading",
+        "the heading of the box at the foot of every page",
+    ),
+    (
+        "call_to_action.link_text",
+        "the words of its link, such as `Sign up`",
+    ),
     ("call_to_action.url", "the web address its link goes to"),
 ];
 

@@ -189,7 +189,11 @@ fn web(url: &str) -> Result<Web<'_>, BadAddress> {
             .filter(|p| !p.is_empty())
             .collect::<Vec<_>>()
             .join("%20");
-        let what = if c == ' ' { "a space" } else { "a space or control character" };
+        let what = if c == ' ' {
+            "a space"
+        } else {
+            "a space or control character"
+        };
         return Err(BadAddress::fix(
             format!("`{url}` has {what} in it; a web address has none"),
             "write `%20` for a space, or leave it out",
@@ -324,7 +328,9 @@ pub fn normalise_base_url(url: &str) -> Result<String, BadAddress> {
                     },
                 }
             }
-            e.help = e.help.replace(&format!("`{fixed}`"), &format!("`{better}`"));
+            e.help = e
+                .help
+                .replace(&format!("`{fixed}`"), &format!("`{better}`"));
             e.fixed = Some(better);
         }
         e
@@ -337,14 +343,18 @@ fn base_url(url: &str) -> Result<String, BadAddress> {
     let base = address.with_path(address.path);
     if let Some(query) = address.query {
         return Err(BadAddress::fix(
-            format!("`{url}` ends with a query, `?{query}`, which cannot be part of where the site is published"),
+            format!(
+                "`{url}` ends with a query, `?{query}`, which cannot be part of where the site is published"
+            ),
             "leave it out",
             base,
         ));
     }
     if let Some(fragment) = address.fragment {
         return Err(BadAddress::fix(
-            format!("`{url}` ends with `#{fragment}`, a place in a page, not where the site is published"),
+            format!(
+                "`{url}` ends with `#{fragment}`, a place in a page, not where the site is published"
+            ),
             "leave it out",
             base,
         ));
@@ -373,19 +383,28 @@ fn base_url(url: &str) -> Result<String, BadAddress> {
     let last = segments.last().copied().unwrap_or_default();
     if last.contains('.') {
         let folder = address.with_path(&address.path[..address.path.len() - last.len()]);
-        let page = [".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx", ".jsp"]
-            .iter()
-            .any(|ext| last.to_ascii_lowercase().ends_with(ext));
+        let page = [
+            ".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx", ".jsp",
+        ]
+        .iter()
+        .any(|ext| last.to_ascii_lowercase().ends_with(ext));
         return Err(if page {
             BadAddress::fix(
-                format!("`{url}` names a page, `{last}`; `base_url` is the folder the site is published in"),
+                format!(
+                    "`{url}` names a page, `{last}`; `base_url` is the folder the site is published in"
+                ),
                 "leave the page out",
                 folder,
             )
         } else {
             BadAddress::new(
-                format!("`{url}` ends in `{last}`, which looks like a file's name; `base_url` is the folder the site is published in"),
-                format!("if `{last}` is a folder, end the address with `/`: `{}/`; if it is a page, leave it out: `{folder}`", address.whole()),
+                format!(
+                    "`{url}` ends in `{last}`, which looks like a file's name; `base_url` is the folder the site is published in"
+                ),
+                format!(
+                    "if `{last}` is a folder, end the address with `/`: `{}/`; if it is a page, leave it out: `{folder}`",
+                    address.whole()
+                ),
             )
         });
     }
@@ -400,7 +419,10 @@ fn base_url(url: &str) -> Result<String, BadAddress> {
 /// `mailto:` and an e-mail address. `field` names it in the message.
 pub fn check_link(field: &str, value: &str) -> Result<(), BadAddress> {
     let value = value.trim();
-    if value.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("mailto:")) {
+    if value
+        .get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("mailto:"))
+    {
         return match email_problem(&value[7..]) {
             Some(problem) => Err(BadAddress::new(
                 format!("`{field}` is `{value}`, but {problem}"),
@@ -439,7 +461,20 @@ fn email_problem(email: &str) -> Option<&'static str> {
             || c.is_control()
             || matches!(
                 c,
-                '@' | '<' | '>' | '"' | ',' | ';' | ':' | '\\' | '(' | ')' | '[' | ']' | '?' | '#' | '/'
+                '@' | '<'
+                    | '>'
+                    | '"'
+                    | ','
+                    | ';'
+                    | ':'
+                    | '\\'
+                    | '('
+                    | ')'
+                    | '['
+                    | ']'
+                    | '?'
+                    | '#'
+                    | '/'
             )
     };
     match email.split_once('@') {
@@ -471,7 +506,10 @@ mod tests {
             ("https://a.example/g", "https://a.example/g/"),
             ("https://a.example", "https://a.example/"),
             ("  https://a.example/guides/  ", "https://a.example/guides/"),
-            ("HTTPS://Shelter.Example/Guides/", "https://shelter.example/Guides/"),
+            (
+                "HTTPS://Shelter.Example/Guides/",
+                "https://shelter.example/Guides/",
+            ),
             ("http://localhost:8080/x", "http://localhost:8080/x/"),
             ("https://[::1]:8080/", "https://[::1]:8080/"),
             ("https://ex.example/a%20b/", "https://ex.example/a%20b/"),
@@ -484,15 +522,40 @@ mod tests {
     #[test]
     fn a_base_url_that_would_give_wrong_links_is_refused_with_the_fix() {
         let help = |url| refused(url).1;
-        assert_eq!(help("a.example"), "write the full address: `https://a.example/`");
-        assert_eq!(help("a.example/guides"), "write the full address: `https://a.example/guides/`");
-        assert_eq!(help("https:/a.example/"), "write the full address: `https://a.example/`");
-        assert_eq!(help("ftp://a.example/"), "write the full address: `https://a.example/`");
-        assert!(refused("https://").0.contains("is only the start of a web address"));
+        assert_eq!(
+            help("a.example"),
+            "write the full address: `https://a.example/`"
+        );
+        assert_eq!(
+            help("a.example/guides"),
+            "write the full address: `https://a.example/guides/`"
+        );
+        assert_eq!(
+            help("https:/a.example/"),
+            "write the full address: `https://a.example/`"
+        );
+        assert_eq!(
+            help("ftp://a.example/"),
+            "write the full address: `https://a.example/`"
+        );
+        assert!(
+            refused("https://")
+                .0
+                .contains("is only the start of a web address")
+        );
         assert!(refused("https:///guides/").0.contains("has no site name"));
-        assert_eq!(help("https://x.example/guides/#top"), "leave it out: `https://x.example/guides/`");
-        assert_eq!(help("https://x.example/guides?a=1"), "leave it out: `https://x.example/guides/`");
-        assert_eq!(help("https://x.example/index.html"), "leave the page out: `https://x.example/`");
+        assert_eq!(
+            help("https://x.example/guides/#top"),
+            "leave it out: `https://x.example/guides/`"
+        );
+        assert_eq!(
+            help("https://x.example/guides?a=1"),
+            "leave it out: `https://x.example/guides/`"
+        );
+        assert_eq!(
+            help("https://x.example/index.html"),
+            "leave the page out: `https://x.example/`"
+        );
         assert_eq!(
             help("https://x.example/guides/Index.HTM"),
             "leave the page out: `https://x.example/guides/`"
@@ -501,15 +564,28 @@ mod tests {
             help("https://x.example/guides.v2"),
             "if `guides.v2` is a folder, end the address with `/`: `https://x.example/guides.v2/`; if it is a page, leave it out: `https://x.example/`"
         );
-        assert_eq!(help("https://me:secret@x.example/"), "leave it out: `https://x.example/`");
-        assert!(refused("https://me:secret@x.example/").0.contains("`me:secret@`"));
+        assert_eq!(
+            help("https://me:secret@x.example/"),
+            "leave it out: `https://x.example/`"
+        );
+        assert!(
+            refused("https://me:secret@x.example/")
+                .0
+                .contains("`me:secret@`")
+        );
         assert_eq!(
             help("https://x.example/my guides/"),
             "write `%20` for a space, or leave it out: `https://x.example/my%20guides/`"
         );
         assert!(help("https://x.example/a\tb/").starts_with("write `%20`"));
-        assert_eq!(help("https://x.example\\guides\\"), "use `/` between folders: `https://x.example/guides/`");
-        assert_eq!(help("https://x.example/\"/"), "leave it out: `https://x.example//`");
+        assert_eq!(
+            help("https://x.example\\guides\\"),
+            "use `/` between folders: `https://x.example/guides/`"
+        );
+        assert_eq!(
+            help("https://x.example/\"/"),
+            "leave it out: `https://x.example//`"
+        );
         // Every mistake is put right in the address suggested.
         assert_eq!(
             help("HTTPS://me@X.example/guides/index.html?a=1#top"),
@@ -519,14 +595,43 @@ mod tests {
             help("x.example/a b/index.html"),
             "write `%20` for a space, or leave it out: `https://x.example/a%20b/`"
         );
-        assert!(refused("https://x.example:0/").0.contains("is not a port number"));
-        assert!(refused("https://x.example:99999/").0.contains("is not a port number"));
-        assert!(refused("https://x.example:/").0.contains("is not a port number"));
-        assert!(refused("https://x..example/").0.contains("is not a site name"));
-        assert!(refused("https://x!.example/").0.contains("is not a site name"));
-        assert_eq!(help("https://x.example/100%/"), "write `%25` for a % sign: `https://x.example/100%25/`");
-        assert_eq!(help("https://x.example/a/../b/"), "write the folder's own address: `https://x.example/b/`");
-        assert_eq!(help("https://x.example/./"), "write the folder's own address: `https://x.example/`");
+        assert!(
+            refused("https://x.example:0/")
+                .0
+                .contains("is not a port number")
+        );
+        assert!(
+            refused("https://x.example:99999/")
+                .0
+                .contains("is not a port number")
+        );
+        assert!(
+            refused("https://x.example:/")
+                .0
+                .contains("is not a port number")
+        );
+        assert!(
+            refused("https://x..example/")
+                .0
+                .contains("is not a site name")
+        );
+        assert!(
+            refused("https://x!.example/")
+                .0
+                .contains("is not a site name")
+        );
+        assert_eq!(
+            help("https://x.example/100%/"),
+            "write `%25` for a % sign: `https://x.example/100%25/`"
+        );
+        assert_eq!(
+            help("https://x.example/a/../b/"),
+            "write the folder's own address: `https://x.example/b/`"
+        );
+        assert_eq!(
+            help("https://x.example/./"),
+            "write the folder's own address: `https://x.example/`"
+        );
     }
 
     #[test]
@@ -540,21 +645,43 @@ mod tests {
             assert_eq!(check_link("url", ok), Ok(()), "{ok}");
         }
         let e = check_link("url", "newsletter.example/sign-up").unwrap_err();
-        assert_eq!(e.message, "`url` must be a web address, not `newsletter.example/sign-up`");
-        assert_eq!(e.help, "write the full address: `https://newsletter.example/sign-up`");
+        assert_eq!(
+            e.message,
+            "`url` must be a web address, not `newsletter.example/sign-up`"
+        );
+        assert_eq!(
+            e.help,
+            "write the full address: `https://newsletter.example/sign-up`"
+        );
         assert!(check_link("url", "https://").is_err());
         assert!(check_link("url", "https://a b.example/").is_err());
         assert!(check_link("url", "https://u:p@a.example/").is_err());
         assert!(check_link("url", "javascript:alert(1)").is_err());
         let e = check_link("website", "mailto:").unwrap_err();
-        assert_eq!(e.message, "`website` is `mailto:`, but there is no e-mail address");
+        assert_eq!(
+            e.message,
+            "`website` is `mailto:`, but there is no e-mail address"
+        );
         assert!(check_link("url", "mailto:adopt").is_err());
     }
 
     #[test]
     fn email_addresses_have_a_name_an_at_and_a_site() {
-        assert_eq!(check_email("email", "adopt@riverbend-shelter.example"), Ok(()));
-        for bad in ["", "adopt", "adopt@", "@a.example", "a@b", "a b@c.example", "a@b.example?subject=x", "<a@b.example>", "a@@b.example"] {
+        assert_eq!(
+            check_email("email", "adopt@riverbend-shelter.example"),
+            Ok(())
+        );
+        for bad in [
+            "",
+            "adopt",
+            "adopt@",
+            "@a.example",
+            "a@b",
+            "a b@c.example",
+            "a@b.example?subject=x",
+            "<a@b.example>",
+            "a@@b.example",
+        ] {
             assert!(check_email("email", bad).is_err(), "{bad}");
         }
         assert_eq!(

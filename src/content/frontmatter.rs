@@ -83,6 +83,11 @@ mod tests {
                 .message
                 .contains("must start")
         );
-        assert!(split("f", &Lines::new(" \n")).unwrap_err().message.contains("empty"));
+        assert!(
+            split("f", &Lines::new(" \n"))
+                .unwrap_err()
+                .message
+                .contains("empty")
+        );
     }
 }

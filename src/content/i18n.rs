@@ -64,10 +64,8 @@ pub fn strings(
             let (given, text, doc) = parse_layer(&file, bytes, &mut problems);
             let lines = Lines::new(&text);
             // Where each key is, found once for any number of unknown keys.
-            let keys: BTreeMap<&str, std::ops::Range<usize>> = doc
-                .as_ref()
-                .map(|d| d.keys().collect())
-                .unwrap_or_default();
+            let keys: BTreeMap<&str, std::ops::Range<usize>> =
+                doc.as_ref().map(|d| d.keys().collect()).unwrap_or_default();
             for (key, value) in given {
                 match words.get_mut(&key) {
                     Some(word) => *word = value,

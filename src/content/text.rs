@@ -117,7 +117,13 @@ mod tests {
     fn utf16_with_or_without_a_byte_order_mark_is_named() {
         let utf16 = |text: &str, big: bool| -> Vec<u8> {
             text.encode_utf16()
-                .flat_map(|u| if big { u.to_be_bytes() } else { u.to_le_bytes() })
+                .flat_map(|u| {
+                    if big {
+                        u.to_be_bytes()
+                    } else {
+                        u.to_le_bytes()
+                    }
+                })
                 .collect()
         };
         let text = "---\ntitle: Café\n---\nBody\n";

@@ -225,7 +225,9 @@ fn reports_many_problems_briefly(files: &[(&str, String)], n: usize) -> String {
 
 #[test]
 fn thousands_of_problems_on_one_long_line_are_reported_quickly_with_their_columns() {
-    let line: String = (0..20_000).map(|i| format!("[x](guide:nope{i:05}) ")).collect();
+    let line: String = (0..20_000)
+        .map(|i| format!("[x](guide:nope{i:05}) "))
+        .collect();
     let step = format!("---\ntitle: Last step\ndone_when: Done.\n---\n{line}\n");
     let stderr = reports_many_problems_briefly(
         &[("content/guides/first-guide/steps/03-end.md", step)],
@@ -237,12 +239,17 @@ fn thousands_of_problems_on_one_long_line_are_reported_quickly_with_their_column
         "{}",
         &stderr[..2000]
     );
-    assert!(stderr.contains("\n5 | ...](guide:nope00147) [x](guide:nope00148) [x](guide:nope00149) [x]"));
+    assert!(
+        stderr
+            .contains("\n5 | ...](guide:nope00147) [x](guide:nope00148) [x](guide:nope00149) [x]")
+    );
 }
 
 #[test]
 fn thousands_of_problems_on_separate_lines_are_reported_quickly() {
-    let body: String = (0..40_000).map(|i| format!("[x](guide:nope{i:05})\n\n")).collect();
+    let body: String = (0..40_000)
+        .map(|i| format!("[x](guide:nope{i:05})\n\n"))
+        .collect();
     let step = format!("---\ntitle: Last step\ndone_when: Done.\n---\n{body}");
     // And as many in markdown held in guide.yaml, each mapped back through its YAML quoting.
     let intro: String = (0..5_000).map(|i| format!("[x](guide:gone{i}) ")).collect();

@@ -291,7 +291,8 @@ impl<'a> De<'a> {
     fn empty(&self, node: &Node, hint: Hint) {
         let (at, len) = node.mark(self.cx.source);
         let len = if is_null(node) { len } else { len.min(1) };
-        self.cx.record(at..at + len, &self.path, Fault::Empty { hint });
+        self.cx
+            .record(at..at + len, &self.path, Fault::Empty { hint });
     }
 
     /// Records that the value is not of the `expected` kind.

@@ -310,10 +310,10 @@ fn syntax_problem(
     }
     // A key without its colon: the slip is usually on a line above the one the parser stopped
     // at, where a field lost the space after its colon or a value went on unindented.
-    if raw.contains("expect ':'") || raw.contains("expected ':'") {
-        if let Some(d) = key_slip(file, source, yaml, offset, line_end) {
-            return Some(d);
-        }
+    if (raw.contains("expect ':'") || raw.contains("expected ':'"))
+        && let Some(d) = key_slip(file, source, yaml, offset, line_end)
+    {
+        return Some(d);
     }
     if raw.contains("mapping values are not allowed") {
         let field = line
@@ -404,9 +404,15 @@ fn key_slip(
             let above_item = above_item.unwrap_or(above_body);
             let owner = match above_item.split_once(": ") {
                 Some((key, value))
-                    if !value.trim_start().starts_with(['"', '\'', '|', '>', '[', '{']) =>
+                    if !value
+                        .trim_start()
+                        .starts_with(['"', '\'', '|', '>', '[', '{']) =>
                 {
-                    Some((format!("`{}`", key.trim()), format!("{}: ", key.trim()), value))
+                    Some((
+                        format!("`{}`", key.trim()),
+                        format!("{}: ", key.trim()),
+                        value,
+                    ))
                 }
                 None if !dash.is_empty() => {
                     Some(("the list item".to_string(), String::new(), above_item))
@@ -884,23 +890,39 @@ mod tests {
         let e = error("title: A\nwhere:Indoors\ndone_when: B\n");
         assert_eq!((e.line, e.column), (3, 6));
         assert_eq!(e.message, "`where:Indoors` needs a space after the colon");
-        assert_eq!(e.help.unwrap(), "put a space after the colon: `where: Indoors`");
+        assert_eq!(
+            e.help.unwrap(),
+            "put a space after the colon: `where: Indoors`"
+        );
         // As the last line, in a group, in a list, and as the only line of a file.
         let e = error("title: A\ndone_when: B\nwhere:Indoors\n");
         assert_eq!((e.line, e.column), (4, 6));
         let src = "name: N\ncontact:\n  phone:555\n";
-        let e = parse::<crate::content::config::SiteConfig>("site.yaml", &Lines::new(src), src, 0, Rules::NONE)
-            .unwrap_err()
-            .remove(0);
-        assert_eq!((e.line, e.column, e.message.as_str()), (3, 8, "`phone:555` needs a space after the colon"));
+        let e = parse::<crate::content::config::SiteConfig>(
+            "site.yaml",
+            &Lines::new(src),
+            src,
+            0,
+            Rules::NONE,
+        )
+        .unwrap_err()
+        .remove(0);
+        assert_eq!(
+            (e.line, e.column, e.message.as_str()),
+            (3, 8, "`phone:555` needs a space after the colon")
+        );
         // A list item is text, colon or not: here the slip is the unindented line after it.
         let e = error("title: A\ndone_when: B\nrepeat:\n  - x\n  - where:y\nz\n");
         assert_eq!((e.line, e.column), (7, 1), "{e:?}");
         let src = "name:Riverbend\n";
-        let e = parse::<BTreeMap<String, String>>("site.yaml", &Lines::new(src), src, 0, Rules::NONE)
-            .unwrap_err()
-            .remove(0);
-        assert_eq!((e.line, e.column, e.message.as_str()), (1, 5, "`name:Riverbend` needs a space after the colon"));
+        let e =
+            parse::<BTreeMap<String, String>>("site.yaml", &Lines::new(src), src, 0, Rules::NONE)
+                .unwrap_err()
+                .remove(0);
+        assert_eq!(
+            (e.line, e.column, e.message.as_str()),
+            (1, 5, "`name:Riverbend` needs a space after the colon")
+        );
         // An address is not a field.
         let e = error("title: A\ndone_when: B\nrepeat:\n  - https://a.example\nnot a key\n");
         assert!(!e.message.contains("space after"), "{}", e.message);
@@ -963,23 +985,78 @@ mod tests {
         use crate::content::model::{GuideMeta, GuideTranslation, StepFront};
         // Words of serde and of Rust's types, which mean nothing to a shelter's volunteer.
         const INTERNAL: &[&str] = &[
-            "u8", "u16", "u32", "u64", "u128", "i8", "i16", "i32", "i64", "i128", "f32", "f64",
-            "usize", "invalid type", "invalid value", "sequence", "newtype", "struct", "map",
-            "unit", "enum", "variant", "identifier", "alias", "option", "tuple", "bytes",
+            "u8",
+            "u16",
+            "u32",
+            "u64",
+            "u128",
+            "i8",
+            "i16",
+            "i32",
+            "i64",
+            "i128",
+            "f32",
+            "f64",
+            "usize",
+            "invalid type",
+            "invalid value",
+            "sequence",
+            "newtype",
+            "struct",
+            "map",
+            "unit",
+            "enum",
+            "variant",
+            "identifier",
+            "alias",
+            "option",
+            "tuple",
+            "bytes",
         ];
         let values = [
-            "~", "null", "\"\"", "' '", "[a]", "[]", "{a: 1}", "{}", "99999999999999999999999",
-            "-99999999999999999999999", "99999999999999999999999999999999999999999999", "-1",
-            "0", "1.5", "-1e400", ".nan", "true", "0x1F", "!!binary aGk=", "[[a]]", "[~]",
-            "[\"\"]", "[{a: 1}]", "|\n  text",
+            "~",
+            "null",
+            "\"\"",
+            "' '",
+            "[a]",
+            "[]",
+            "{a: 1}",
+            "{}",
+            "99999999999999999999999",
+            "-99999999999999999999999",
+            "99999999999999999999999999999999999999999999",
+            "-1",
+            "0",
+            "1.5",
+            "-1e400",
+            ".nan",
+            "true",
+            "0x1F",
+            "!!binary aGk=",
+            "[[a]]",
+            "[~]",
+            "[\"\"]",
+            "[{a: 1}]",
+            "|\n  text",
         ];
         type Read = fn(&str) -> Vec<String>;
         let files: [(&str, &[&str], Read); 5] = [
             (
                 "title: T\nsummary: S\nspecies: cat\ntime_needed: T\nintro: I\n",
                 &[
-                    "title", "summary", "species", "topic", "time_needed", "order", "intro",
-                    "before_you_start", "supplies", "tips", "safety", "related", "log_rows",
+                    "title",
+                    "summary",
+                    "species",
+                    "topic",
+                    "time_needed",
+                    "order",
+                    "intro",
+                    "before_you_start",
+                    "supplies",
+                    "tips",
+                    "safety",
+                    "related",
+                    "log_rows",
                     "total_time",
                 ],
                 |y| said::<GuideMeta>(y, Rules::NONE),
@@ -997,16 +1074,23 @@ mod tests {
             (
                 "name: N\ncall_to_action:\n  heading: H\n  link_text: L\n  url: https://a.example/\n",
                 &[
-                    "name", "tagline", "language", "translations", "missing_translation",
-                    "paper", "base_url", "logo", "contact", "call_to_action", "allow_html",
+                    "name",
+                    "tagline",
+                    "language",
+                    "translations",
+                    "missing_translation",
+                    "paper",
+                    "base_url",
+                    "logo",
+                    "contact",
+                    "call_to_action",
+                    "allow_html",
                 ],
                 |y| said::<SiteConfig>(y, Rules::NONE),
             ),
-            (
-                "tagline: T\n",
-                &["tagline", "call_to_action"],
-                |y| said::<SiteTranslation>(y, Rules::NONE),
-            ),
+            ("tagline: T\n", &["tagline", "call_to_action"], |y| {
+                said::<SiteTranslation>(y, Rules::NONE)
+            }),
         ];
         let mut checked = 0;
         for (base, fields, read) in files {
@@ -1042,7 +1126,10 @@ mod tests {
             required: &[],
             numbers: &[("rows", 1..=100, "14 fill a sheet")],
         };
-        let got = said::<Front>("title: A\ndone_when: B\nrows: 99999999999999999999999\n", rules);
+        let got = said::<Front>(
+            "title: A\ndone_when: B\nrows: 99999999999999999999999\n",
+            rules,
+        );
         assert_eq!(
             got,
             ["`rows` is too large: use a whole number from 1 to 100 / 14 fill a sheet"]
@@ -1061,9 +1148,7 @@ mod tests {
 
     #[test]
     fn empty_text_anywhere_is_a_located_problem_and_nothing_given_means_absent() {
-        let all = errors(
-            "title: ~\ndone_when: \"  \"\nrepeat:\n  -\n  - null\n  - ''\n  - ok\n",
-        );
+        let all = errors("title: ~\ndone_when: \"  \"\nrepeat:\n  -\n  - null\n  - ''\n  - ok\n");
         assert_eq!(
             positions(&all),
             [
@@ -1085,9 +1170,11 @@ mod tests {
         // An optional field or a list given as nothing, `~` or `null` is left out.
         for nothing in ["", " ~", " null", " Null", " NULL"] {
             assert!(
-                errors(&format!("title: A\ndone_when: B\nrepeat:{nothing}\nrows:{nothing}\n"))
-                    .iter()
-                    .all(|d| !d.message.contains("repeat")),
+                errors(&format!(
+                    "title: A\ndone_when: B\nrepeat:{nothing}\nrows:{nothing}\n"
+                ))
+                .iter()
+                .all(|d| !d.message.contains("repeat")),
                 "{nothing:?}"
             );
         }
