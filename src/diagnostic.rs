@@ -478,12 +478,37 @@ pub fn closest<'a>(
     threshold: f64,
 ) -> Option<&'a str> {
     let wrong = wrong.to_lowercase();
+    // Most names are lower-case already: compared as they are, thousands of them cost little.
+    let lower = |k: &'a str| -> std::borrow::Cow<'a, str> {
+        if k.chars().any(char::is_uppercase) {
+            std::borrow::Cow::Owned(k.to_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(k)
+        }
+    };
     known
         .into_iter()
-        .map(|k| (strsim::jaro_winkler(&wrong, &k.to_lowercase()), k))
+        .map(|k| (strsim::jaro_winkler(&wrong, &lower(k)), k))
         .filter(|(score, _)| *score > threshold)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)
+}
+
+/// Names for a help, quoted: all of them when there are few, else the first ten and how many
+/// more, so a help stays short however many guides or files a site has.
+pub fn some_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    const SHOWN: usize = 10;
+    let mut names = names.into_iter();
+    let mut out: Vec<String> = names
+        .by_ref()
+        .take(SHOWN)
+        .map(|n| format!("`{n}`"))
+        .collect();
+    let more = names.count();
+    if more > 0 {
+        out.push(format!("and {more} more"));
+    }
+    out.join(", ")
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -637,5 +662,14 @@ mod tests {
                 .render(false)
                 .contains("... and 1 more problem (fix")
         );
+    }
+
+    #[test]
+    fn a_help_names_ten_at_most() {
+        assert_eq!(some_names(["a", "b"]), "`a`, `b`");
+        let many: Vec<String> = (0..2000).map(|i| format!("guide-{i}")).collect();
+        let said = some_names(many.iter().map(String::as_str));
+        assert!(said.starts_with("`guide-0`, `guide-1`, "), "{said}");
+        assert!(said.ends_with("`guide-9`, and 1990 more"), "{said}");
     }
 }

@@ -103,9 +103,11 @@ impl SiteIndex {
         }
         // Suggest a picture from the same folder, written the way the link was.
         let (folder, name) = target.rsplit_once('/').unwrap_or(("", &target));
+        // The folder's files are a range of the sorted set: `folder/` up to `folder0`, the
+        // character after `/`, found without going through every file of the site.
         let siblings: Vec<&str> = self
             .assets
-            .iter()
+            .range(format!("{folder}/")..format!("{folder}0"))
             .filter_map(|a| a.strip_prefix(folder)?.strip_prefix('/'))
             .filter(|n| !n.contains('/'))
             .collect();
@@ -124,11 +126,7 @@ impl SiteIndex {
             ),
             None => format!(
                 "the files in `{folder}/` are: {}",
-                siblings
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                crate::diagnostic::some_names(siblings.iter().copied())
             ),
         };
         Err(unresolved(
@@ -274,11 +272,7 @@ fn suggest(kind: &str, wrong: &str, known: &[&str]) -> String {
         None if known.is_empty() => format!("there is no {kind} to link to yet"),
         None => format!(
             "the {kind}s are: {}",
-            known
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::diagnostic::some_names(known.iter().copied())
         ),
     }
 }
