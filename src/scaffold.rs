@@ -376,8 +376,13 @@ pub fn new_step(
 /// The site's settings, if its site.yaml reads (the build reports it otherwise).
 fn site_config(site: &load::LoadedSite) -> Option<crate::content::config::SiteConfig> {
     let bytes = site.content.get(names::SITE_FILE)?;
-    crate::content::yaml::parse_file(names::SITE_FILE, bytes, &[], &mut Vec::new())
-        .map(|(_, _, c)| c)
+    crate::content::yaml::parse_file(
+        names::SITE_FILE,
+        bytes,
+        crate::content::yaml::Rules::NONE,
+        &mut Vec::new(),
+    )
+    .map(|(_, _, c)| c)
 }
 
 /// A file whose links to moved files are renamed.

@@ -14,12 +14,11 @@ use crate::content::guide::{Env, StepFile, build_guide, translate_guide};
 use crate::content::i18n::Strings;
 use crate::content::links::SiteIndex;
 use crate::content::load::LoadedSite;
-use crate::content::markdown::Unresolved;
 use crate::content::model::{Guide, RelatedGuide, Site, Untranslated};
 use crate::content::names;
 use crate::content::placement::{self, GuideFiles, Place, Shape};
 use crate::content::yaml;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Lines};
 use crate::output::paths::OutputPath;
 
 #[derive(Default)]
@@ -138,7 +137,15 @@ pub(crate) fn assemble_whole(loaded: &LoadedSite, options: &Options) -> Whole {
         report_unknown_languages(&unknown, &main_language, &mut problems);
     }
 
-    let words = theme_words(loaded, &languages, &mut problems);
+    // A code that is not a language, or one listed twice, is reported with site.yaml and has
+    // no words of its own to read (thousands of them once took seconds each).
+    let mut seen = BTreeSet::new();
+    let with_words: Vec<String> = languages
+        .iter()
+        .filter(|lang| names::is_language_code(lang) && seen.insert(lang.as_str()))
+        .cloned()
+        .collect();
+    let words = theme_words(loaded, &with_words, &mut problems);
     index.main_language = main_language.clone();
     index.words = words.clone();
     let env = Env {
@@ -299,15 +306,19 @@ fn theme_words(
     problems: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Arc<Strings>> {
     let mut words = BTreeMap::new();
+    // Problems already reported, so each is said once (and found at once among thousands).
+    let mut seen: std::collections::HashSet<Diagnostic> = problems.iter().cloned().collect();
     for lang in languages {
         match crate::content::i18n::strings(&loaded.templates, lang) {
             Ok(w) => {
                 words.insert(lang.clone(), Arc::new(w));
             }
             Err(p) => {
-                let new: Vec<Diagnostic> =
-                    p.into_iter().filter(|d| !problems.contains(d)).collect();
-                problems.extend(new);
+                for d in p {
+                    if seen.insert(d.clone()) {
+                        problems.push(d);
+                    }
+                }
             }
         }
     }
@@ -361,7 +372,7 @@ fn logo(
     problems.push(
         yaml::at_value(
             "content/site.yaml",
-            &source,
+            &Lines::new(&source),
             doc.as_ref().and_then(|d| d.node(&["logo"])),
             format!("the logo `{target}` does not exist"),
         )
@@ -426,19 +437,48 @@ pub(crate) fn set_related(guide: &mut Arc<Guide>, (main, mut translated): Relate
 }
 
 /// `related` entries naming no guide folder. A guide whose own files have errors exists; those
-/// are reported already.
+/// are reported already. guide.yaml is read again once, to point at each entry.
 pub(crate) fn related_problems(
     guide: &Guide,
     index: &SiteIndex,
     loaded: &LoadedSite,
 ) -> Vec<Diagnostic> {
-    guide
+    let missing: Vec<(usize, &str)> = guide
         .meta
         .related
         .iter()
         .enumerate()
         .filter(|(_, slug)| !index.guides.contains_key(*slug))
-        .map(|(i, slug)| related_problem(loaded, guide, (i, slug), index))
+        .map(|(i, slug)| (i, slug.as_str()))
+        .collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let path = names::guide_file(&guide.slug);
+    let (text, doc) = loaded
+        .content
+        .get(&path)
+        .and_then(|b| yaml::locate_file(&path, b))
+        .unzip();
+    let text = text.unwrap_or_default();
+    let lines = Lines::new(&text);
+    let listed = doc.as_ref().and_then(|d| d.node(&["related"]));
+    missing
+        .into_iter()
+        .map(|(i, slug)| {
+            let best =
+                crate::diagnostic::closest(slug, index.guides.keys().map(String::as_str), 0.7);
+            yaml::at_value(
+                &path,
+                &lines,
+                listed.and_then(|l| l.item(i)),
+                format!("`related` names a guide `{slug}` that does not exist"),
+            )
+            .with_help(match best {
+                Some(k) => format!("did you mean `{k}`?"),
+                None => "use the name of a folder in content/guides/".into(),
+            })
+        })
         .collect()
 }
 
@@ -448,10 +488,11 @@ fn site_translation(
     problems: &mut Vec<Diagnostic>,
 ) -> Option<SiteTranslation> {
     let (source, doc, translation): (String, yaml::Doc, SiteTranslation) =
-        yaml::parse_file(path, bytes, &[], problems)?;
+        yaml::parse_file(path, bytes, SITE_TRANSLATION_RULES, problems)?;
+    let lines = Lines::new(&source);
     if let Some(cta) = &translation.call_to_action {
         let node = doc.node(&["call_to_action", "url"]);
-        check_address((path, &source, node), "url", &cta.url, problems);
+        check_address((path, &lines, node), "url", &cta.url, problems);
     }
     Some(translation)
 }
@@ -468,6 +509,37 @@ fn site_yaml_tree(loaded: &LoadedSite) -> (String, Option<yaml::Doc>) {
         None => (String::new(), None),
     }
 }
+
+/// The call to action's fields, which it cannot do without.
+const CALL_TO_ACTION: yaml::Required = &[
+    (
+        "call_to_action.heading",
+        "the heading of the box at the foot of every page",
+    ),
+    (
+        "call_to_action.link_text",
+        "the words of its link, such as `Sign up`",
+    ),
+    ("call_to_action.url", "the web address its link goes to"),
+];
+
+const SITE_RULES: yaml::Rules = yaml::Rules {
+    required: &[
+        (
+            "name",
+            "the shelter's name; it is shown on every page and printed sheet",
+        ),
+        CALL_TO_ACTION[0],
+        CALL_TO_ACTION[1],
+        CALL_TO_ACTION[2],
+    ],
+    numbers: &[],
+};
+
+const SITE_TRANSLATION_RULES: yaml::Rules = yaml::Rules {
+    required: CALL_TO_ACTION,
+    numbers: &[],
+};
 
 fn site_config(
     loaded: &LoadedSite,
@@ -487,15 +559,9 @@ fn site_config(
         );
         return None;
     };
-    let (source, doc, mut config): (String, yaml::Doc, SiteConfig) = yaml::parse_file(
-        FILE,
-        bytes,
-        &[(
-            "name",
-            "the shelter's name; it is shown on every page and printed sheet",
-        )],
-        problems,
-    )?;
+    let (source, doc, mut config): (String, yaml::Doc, SiteConfig) =
+        yaml::parse_file(FILE, bytes, SITE_RULES, problems)?;
+    let source = Lines::new(&source);
     if !names::is_language_code(&config.language) {
         problems.push(
             yaml::at_value(
@@ -528,7 +594,12 @@ fn site_config(
             problems.push(yaml::at_value(FILE, &source, item, message).with_help(help));
         }
     }
-    // Addresses from site.yaml land in `href`s: only web and mail addresses are allowed.
+    if let Some(email) = &config.contact.email
+        && let Err(e) = crate::content::config::check_email("email", email)
+    {
+        let node = doc.node(&["contact", "email"]);
+        problems.push(yaml::at_value(FILE, &source, node, e.message).with_help(e.help));
+    }
     if let Some(website) = &config.contact.website {
         let node = doc.node(&["contact", "website"]);
         check_address((FILE, &source, node), "website", website, problems);
@@ -544,67 +615,27 @@ fn site_config(
     if let Some(url) = base {
         match normalise_base_url(url) {
             Ok(url) => config.base_url = Some(url),
-            Err(message) if options.base_url.is_some() => {
-                problems.push(Diagnostic::file("--base-url", message));
+            Err(e) if options.base_url.is_some() => {
+                problems.push(Diagnostic::file("--base-url", e.message).with_help(e.help));
             }
-            Err(message) => {
+            Err(e) => {
                 let node = doc.node(&["base_url"]);
-                problems.push(yaml::at_value(FILE, &source, node, message).with_help(
-                    "write the full address, for example https://shelter.example/guides/",
-                ));
+                problems.push(yaml::at_value(FILE, &source, node, e.message).with_help(e.help));
             }
         }
     }
     Some(config)
 }
 
-/// Checks a web address from a YAML file; `node` is its value there.
+/// Checks a link from a YAML file; `node` is its value there. Addresses from site.yaml land
+/// in `href`s: only web and mail addresses that work are allowed.
 fn check_address(
-    (file, source, node): (&str, &str, Option<&yaml::Node>),
+    (file, source, node): (&str, &Lines, Option<&yaml::Node>),
     field: &str,
     value: &str,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let lower = value.trim().to_ascii_lowercase();
-    if !(lower.starts_with("https://")
-        || lower.starts_with("http://")
-        || lower.starts_with("mailto:"))
-    {
-        problems.push(
-            yaml::at_value(
-                file,
-                source,
-                node,
-                format!("`{field}` must be a web address, not `{value}`"),
-            )
-            .with_help("write the full address, starting with https://"),
-        );
+    if let Err(e) = crate::content::config::check_link(field, value) {
+        problems.push(yaml::at_value(file, source, node, e.message).with_help(e.help));
     }
-}
-
-fn related_problem(
-    loaded: &LoadedSite,
-    guide: &Guide,
-    (i, slug): (usize, &str),
-    index: &SiteIndex,
-) -> Diagnostic {
-    let path = names::guide_file(&guide.slug);
-    let (text, doc) = loaded
-        .content
-        .get(&path)
-        .and_then(|b| yaml::locate_file(&path, b))
-        .unzip();
-    let text = text.unwrap_or_default();
-    let item = doc.as_ref().and_then(|d| d.node(&["related"])?.item(i));
-    let best = crate::diagnostic::closest(slug, index.guides.keys().map(String::as_str), 0.7);
-    let unresolved = Unresolved {
-        message: format!("`related` names a guide `{slug}` that does not exist"),
-        help: Some(match best {
-            Some(k) => format!("did you mean `{k}`?"),
-            None => "use the name of a folder in content/guides/".into(),
-        }),
-    };
-    let mut d = yaml::at_value(&path, &text, item, unresolved.message);
-    d.help = unresolved.help;
-    d
 }

@@ -1,7 +1,7 @@
 //! Splitting a step file into its YAML front matter and its markdown body, keeping the byte
 //! offsets of both so errors point into the real file.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Lines};
 
 /// A step file cut in two. Offsets are into the decoded file text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,7 +12,8 @@ pub struct Split<'a> {
     pub body_offset: usize,
 }
 
-pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+pub fn split<'a>(file: &str, lines: &Lines<'a>) -> Result<Split<'a>, Diagnostic> {
+    let text = lines.text();
     if text.trim().is_empty() {
         return Err(Diagnostic::file(file, "this step file is empty").with_help(
             "a step starts with front matter between two `---` lines, with at least `title:` and `done_when:`",
@@ -22,7 +23,7 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     if text[..first_line_end].trim_end() != "---" {
         return Err(Diagnostic::at(
             file,
-            text,
+            lines,
             0,
             first_line_end,
             "a step file must start with front matter: a line `---`",
@@ -46,7 +47,7 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     }
     Err(Diagnostic::at(
         file,
-        text,
+        lines,
         0,
         3,
         "the front matter that starts here is never closed",
@@ -61,7 +62,7 @@ mod tests {
     #[test]
     fn splits_and_keeps_offsets() {
         let text = "---\ntitle: A\n---\nBody\n";
-        let s = split("f", text).unwrap();
+        let s = split("f", &Lines::new(text)).unwrap();
         assert_eq!(s.yaml, "title: A\n");
         assert_eq!(s.yaml_offset, 4);
         assert_eq!(s.body, "Body\n");
@@ -71,17 +72,22 @@ mod tests {
     #[test]
     fn unclosed_and_missing_front_matter_are_errors() {
         assert!(
-            split("f", "---\ntitle: A\nBody\n")
+            split("f", &Lines::new("---\ntitle: A\nBody\n"))
                 .unwrap_err()
                 .message
                 .contains("never closed")
         );
         assert!(
-            split("f", "title: A\n")
+            split("f", &Lines::new("title: A\n"))
                 .unwrap_err()
                 .message
                 .contains("must start")
         );
-        assert!(split("f", " \n").unwrap_err().message.contains("empty"));
+        assert!(
+            split("f", &Lines::new(" \n"))
+                .unwrap_err()
+                .message
+                .contains("empty")
+        );
     }
 }

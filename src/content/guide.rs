@@ -15,10 +15,54 @@ use crate::content::names;
 use crate::content::text;
 use crate::content::yaml;
 use crate::content::yaml::Origin;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Lines};
 
-/// The most rows a training log may have.
-const MAX_LOG_ROWS: u32 = 100;
+/// What guide.yaml's fields must hold beyond their kind.
+const GUIDE_RULES: yaml::Rules = yaml::Rules {
+    required: &[
+        ("title", "the guide's title"),
+        ("summary", "a sentence or two about the guide"),
+        ("species", "the animal the guide is for, such as `cat`"),
+        ("time_needed", "how long the training takes"),
+        ("intro", "why the guide matters and who it is for"),
+    ],
+    numbers: &[
+        (
+            "order",
+            0..=1_000_000,
+            "guides with smaller numbers come first on the index; guides without `order` come after them",
+        ),
+        // A training log is a sheet or two of rows; a huge number is a typo (found by fuzzing:
+        // four billion rows exhausted memory).
+        ("log_rows", 1..=100, "14 rows fill one printed sheet"),
+    ],
+};
+
+/// What a guide's translation must hold: its text, and nothing else.
+const TRANSLATION_RULES: yaml::Rules = yaml::Rules {
+    required: &[
+        ("title", "the guide's title"),
+        ("summary", "a sentence or two about the guide"),
+        ("time_needed", "how long the training takes"),
+        ("intro", "why the guide matters and who it is for"),
+    ],
+    numbers: &[],
+};
+
+/// What a step's front matter must hold.
+const STEP_RULES: yaml::Rules = yaml::Rules {
+    required: &[
+        (
+            "title",
+            "the step's title (it is also its line on the checklist)",
+        ),
+        (
+            "done_when",
+            "what the adopter will see when it is time to move on",
+        ),
+    ],
+    numbers: &[],
+};
 
 /// What every guide is checked and rendered against.
 pub struct Env<'a> {
@@ -75,47 +119,23 @@ pub fn build_guide(
         })
         .collect();
 
-    let (text, doc, meta): (String, yaml::Doc, GuideMeta) = yaml::parse_file(
-        yaml_path,
-        yaml_bytes,
-        &[
-            ("title", "the guide's title"),
-            ("summary", "a sentence or two about the guide"),
-            ("species", "the animal the guide is for, such as `cat`"),
-            ("time_needed", "how long the training takes"),
-            ("intro", "why the guide matters and who it is for"),
-        ],
-        problems,
-    )?;
-    // A training log is a sheet or two of rows; a huge number is a typo (found by fuzzing:
-    // four billion rows exhausted memory).
-    if !(1..=MAX_LOG_ROWS).contains(&meta.log_rows) {
-        problems.push(
-            yaml::at_value(
-                yaml_path,
-                &text,
-                doc.node(&["log_rows"]),
-                format!(
-                    "`log_rows` must be between 1 and {MAX_LOG_ROWS}, but it is {}",
-                    meta.log_rows
-                ),
-            )
-            .with_help("14 rows fill one printed sheet"),
-        );
-    }
+    let (text, doc, meta): (String, yaml::Doc, GuideMeta) =
+        yaml::parse_file(yaml_path, yaml_bytes, GUIDE_RULES, problems)?;
+    let lines = Lines::new(&text);
     if let Some(time) = &meta.total_time
         && !is_iso_duration(time)
     {
         problems.push(
             yaml::at_value(
                 yaml_path,
-                &text,
+                &lines,
                 doc.node(&["total_time"]),
                 format!("`total_time` must be a duration such as `P3W` or `PT45M`, not `{time}`"),
             )
             .with_help("write P, then a number and D (days) or W (weeks); for hours or minutes, PT and a number with H or M; `time_needed` says it in words")
         );
     }
+    related_names(slug, &meta.related, (yaml_path, &lines, &doc), problems);
     if steps.is_empty() {
         problems.push(
             Diagnostic::file(yaml_path, "this guide has no steps").with_help(format!(
@@ -133,7 +153,7 @@ pub fn build_guide(
     let html = render_words(
         slug,
         lang,
-        (yaml_path, &text, &doc),
+        (yaml_path, &lines, &doc),
         &words,
         env,
         &mut book,
@@ -260,17 +280,9 @@ pub fn translate_guide(
         }
     }
 
-    let (text, doc, tr): (String, yaml::Doc, GuideTranslation) = yaml::parse_file(
-        yaml_path,
-        yaml_bytes,
-        &[
-            ("title", "the guide's title"),
-            ("summary", "a sentence or two about the guide"),
-            ("time_needed", "how long the training takes"),
-            ("intro", "why the guide matters and who it is for"),
-        ],
-        problems,
-    )?;
+    let (text, doc, tr): (String, yaml::Doc, GuideTranslation) =
+        yaml::parse_file(yaml_path, yaml_bytes, TRANSLATION_RULES, problems)?;
+    let lines = Lines::new(&text);
     // A list left out would silently vanish from the translated pages.
     for (field, theirs, ours) in [
         (
@@ -305,7 +317,7 @@ pub fn translate_guide(
     let html = render_words(
         slug,
         lang,
-        (yaml_path, &text, &doc),
+        (yaml_path, &lines, &doc),
         &words,
         env,
         &mut book,
@@ -345,27 +357,15 @@ fn build_step(
     let text = text::decode(path, file.bytes)
         .map_err(|d| problems.push(d))
         .ok()?;
-    let split = frontmatter::split(path, &text)
+    // One index of the file's lines places all of its problems, however many.
+    let lines = Lines::new(&text);
+    let split = frontmatter::split(path, &lines)
         .map_err(|d| problems.push(d))
         .ok()?;
-    let (doc, front) = yaml::parse::<StepFront>(
-        path,
-        &text,
-        split.yaml,
-        split.yaml_offset,
-        &[
-            (
-                "title",
-                "the step's title (it is also its line on the checklist)",
-            ),
-            (
-                "done_when",
-                "what the adopter will see when it is time to move on",
-            ),
-        ],
-    )
-    .map_err(|d| problems.extend(d))
-    .ok()?;
+    let (doc, front) =
+        yaml::parse::<StepFront>(path, &lines, split.yaml, split.yaml_offset, STEP_RULES)
+            .map_err(|d| problems.extend(d))
+            .ok()?;
     let from = From {
         guide,
         lang: page_lang,
@@ -375,7 +375,7 @@ fn build_step(
     let image = |d: &str| env.index.image(&from, d);
     let body_source = Source {
         file: path,
-        text: &text,
+        lines: &lines,
         origin: Origin::At(split.body_offset),
         allow_html: env.allow_html,
         link: &link,
@@ -447,7 +447,7 @@ struct GuideHtml {
 fn render_words(
     guide: &str,
     lang: &str,
-    (path, text, doc): (&str, &str, &yaml::Doc),
+    (path, lines, doc): (&str, &Lines, &yaml::Doc),
     words: &GuideWords,
     env: &Env,
     book: &mut Ids,
@@ -464,7 +464,7 @@ fn render_words(
     // Each value's parsed text maps back to its place in the file, whatever its YAML style.
     let base = Source {
         file: path,
-        text,
+        lines,
         origin: Origin::At(0),
         allow_html: env.allow_html,
         link: &link,
@@ -517,6 +517,47 @@ fn render_words(
         supplies,
         tips,
         safety,
+    }
+}
+
+/// A guide listing itself in `related`, or another guide twice, would link to itself or show
+/// the same guide twice; whether each guide exists is checked once all are known.
+fn related_names(
+    slug: &str,
+    related: &[String],
+    (path, lines, doc): (&str, &Lines, &yaml::Doc),
+    problems: &mut Vec<Diagnostic>,
+) {
+    let listed = doc.node(&["related"]);
+    let item = |i: usize| listed.and_then(|l| l.item(i));
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, other) in related.iter().enumerate() {
+        if other == slug {
+            problems.push(
+                yaml::at_value(
+                    path,
+                    lines,
+                    item(i),
+                    format!("`related` names this guide, `{slug}`, itself"),
+                )
+                .with_help("list other guides here, the ones to read next; remove this line"),
+            );
+        } else if let Some(&first) = seen.get(other.as_str()) {
+            let mut d = yaml::at_value(
+                path,
+                lines,
+                item(i),
+                format!("`related` names the guide `{other}` twice"),
+            )
+            .with_help("keep one of them: each related guide is listed once");
+            if let Some(node) = item(first) {
+                let (at, len) = node.mark(lines.text());
+                d = d.with_note(lines, at, len, "first named here");
+            }
+            problems.push(d);
+        } else {
+            seen.insert(other, i);
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use crate::content::plural;
 use crate::content::yaml;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Lines};
 use crate::output::theme::BUILT_IN;
 
 pub type Strings = BTreeMap<String, String>;
@@ -80,7 +80,11 @@ pub fn strings(
             .and_then(|n| n.strip_suffix(".yaml"))
             .unwrap_or(language);
         for (file, bytes) in layers {
-            let given = parse(&file, bytes, &mut problems);
+            let (given, text, doc) = parse_layer(&file, bytes, &mut problems);
+            let lines = Lines::new(&text);
+            // Where each key is, found once for any number of unknown keys.
+            let keys: BTreeMap<&str, std::ops::Range<usize>> =
+                doc.as_ref().map(|d| d.keys().collect()).unwrap_or_default();
             let mut forms: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
             for (key, value) in given {
                 if let Some(word) = counted.iter().find(|w| {
@@ -99,7 +103,10 @@ pub fn strings(
                     {
                         words.insert(key, value);
                     }
-                    None => problems.push(unknown_key(&file, bytes, &key, &words)),
+                    None => {
+                        let at = keys.get(key.as_str()).cloned();
+                        problems.push(unknown_key(&file, (&lines, at), &key, &words));
+                    }
                 }
             }
             for (word, given) in forms {
@@ -220,26 +227,43 @@ fn at_key(file: &str, bytes: &[u8], key: &str, message: String) -> Diagnostic {
     let (at, len) = doc
         .and_then(|d| d.key_span(&[key]))
         .map_or((0, key.len()), |span| (span.start, span.len()));
-    Diagnostic::at(file, &source, at, len, message)
+    Diagnostic::at(file, &Lines::new(&source), at, len, message)
 }
 
 fn parse(file: &str, bytes: &[u8], problems: &mut Vec<Diagnostic>) -> Strings {
-    yaml::parse_file(file, bytes, &[], problems)
-        .map(|(_, _, strings)| strings)
-        .unwrap_or_default()
+    parse_layer(file, bytes, problems).0
 }
 
-fn unknown_key(file: &str, bytes: &[u8], key: &str, known: &Strings) -> Diagnostic {
+/// A file of words, with its text and tree to point at its keys (empty if it cannot be read).
+fn parse_layer(
+    file: &str,
+    bytes: &[u8],
+    problems: &mut Vec<Diagnostic>,
+) -> (Strings, String, Option<yaml::Doc>) {
+    match yaml::parse_file(file, bytes, yaml::Rules::NONE, problems) {
+        Some((text, doc, strings)) => (strings, text, Some(doc)),
+        None => (Strings::default(), String::new(), None),
+    }
+}
+
+fn unknown_key(
+    file: &str,
+    (source, span): (&Lines, Option<std::ops::Range<usize>>),
+    key: &str,
+    known: &Strings,
+) -> Diagnostic {
+    let (at, len) = span.map_or((0, key.len()), |span| (span.start, span.len()));
     let help = match crate::diagnostic::closest(key, known.keys().map(String::as_str), 0.8) {
         Some(k) => {
             format!("did you mean `{k}`? The words are listed in the built-in i18n/en.yaml")
         }
         None => "the words a site can change are listed in the built-in i18n/en.yaml".into(),
     };
-    at_key(
+    Diagnostic::at(
         file,
-        bytes,
-        key,
+        source,
+        at,
+        len,
         format!("`{key}` is not one of the theme's words"),
     )
     .with_help(help)

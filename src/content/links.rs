@@ -52,6 +52,11 @@ pub struct Assets {
 }
 
 impl Assets {
+    /// The paths in a range of the sorted set, as they are stored.
+    pub fn range(&self, range: std::ops::Range<String>) -> impl Iterator<Item = &String> {
+        self.paths.range(range)
+    }
+
     pub fn insert(&mut self, path: String) {
         let composed = paths::composed(&path);
         if composed != path {
@@ -158,9 +163,11 @@ impl SiteIndex {
         }
         // Suggest a picture from the same folder, written the way the link was.
         let (folder, name) = target.rsplit_once('/').unwrap_or(("", &target));
+        // The folder's files are a range of the sorted set: `folder/` up to `folder0`, the
+        // character after `/`, found without going through every file of the site.
         let siblings: Vec<&str> = self
             .assets
-            .iter()
+            .range(format!("{folder}/")..format!("{folder}0"))
             .filter_map(|a| a.strip_prefix(folder)?.strip_prefix('/'))
             .filter(|n| !n.contains('/'))
             .collect();
@@ -184,11 +191,7 @@ impl SiteIndex {
             ),
             None => format!(
                 "the files in `{folder}/` are: {}",
-                siblings
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                crate::diagnostic::some_names(siblings.iter().copied())
             ),
         };
         Err(unresolved(
@@ -365,11 +368,7 @@ fn suggest(kind: &str, wrong: &str, known: &[&str]) -> String {
         None if known.is_empty() => format!("there is no {kind} to link to yet"),
         None => format!(
             "the {kind}s are: {}",
-            known
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::diagnostic::some_names(known.iter().copied())
         ),
     }
 }

@@ -42,8 +42,8 @@ pub struct Unresolved {
 pub struct Source<'a> {
     /// Display path of the file, for messages.
     pub file: &'a str,
-    /// The whole (decoded) text of the file.
-    pub text: &'a str,
+    /// The whole (decoded) text of the file, with its lines found once for all its problems.
+    pub lines: &'a crate::diagnostic::Lines<'a>,
     /// Where the markdown sits in `text`: a slice of it, or a YAML value whose parsed text
     /// maps back to the file.
     pub origin: crate::content::yaml::Origin<'a>,
@@ -105,15 +105,17 @@ pub fn render(
     let mut link_language: Option<String> = None;
     // Inside a `##` heading of a step, rendered as a numbered sub-step.
     let mut in_substep = false;
+    // Every problem in this text is placed through one map of it to the file.
+    let places = src.origin.places(src.lines.text());
     let at = |range: &Range<usize>, message: String, help: Option<String>| {
-        let start = src.origin.file_offset(src.text, range.start);
-        let end = src.origin.file_offset(src.text, range.end);
+        let start = places.file_offset(range.start);
+        let end = places.file_offset(range.end);
         let len = if end > start {
             end - start
         } else {
             range.len()
         };
-        let mut d = Diagnostic::at(src.file, src.text, start, len.min(80), message);
+        let mut d = Diagnostic::at(src.file, src.lines, start, len.min(80), message);
         d.help = help;
         d
     };
@@ -557,9 +559,10 @@ mod tests {
         let mut words = crate::content::i18n::Strings::new();
         words.insert("callout_tip".into(), "Consejo".into());
         let image = |d: &str| -> Result<String, Unresolved> { Ok(format!("img/{d}")) };
+        let lines = crate::diagnostic::Lines::new(md);
         let src = Source {
             file: "f.md",
-            text: md,
+            lines: &lines,
             origin: crate::content::yaml::Origin::At(0),
             allow_html,
             link: &link,

@@ -8,7 +8,7 @@
 use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::content::text;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Lines};
 
 /// What to do about any of these problems.
 const HELP: &str = "save the picture again as plain SVG without scripts, links or embedded web content \
@@ -120,7 +120,7 @@ pub(crate) fn problems(path: &str, bytes: &[u8]) -> Vec<Diagnostic> {
     if has_doctype && let Some(offset) = internal_subset(&doc) {
         found.push(Diagnostic::at(
             path,
-            &source,
+            &Lines::new(&source),
             offset,
             "<!DOCTYPE".len(),
             "this picture's DOCTYPE declares its own entities or attributes, which can hide script in it",
@@ -141,7 +141,7 @@ pub(crate) fn problems(path: &str, bytes: &[u8]) -> Vec<Diagnostic> {
         {
             found.push(Diagnostic::at(
                 path,
-                &source,
+                &Lines::new(&source),
                 node.range().start,
                 node.range().len(),
                 "this picture loads a style sheet or transformation (`<?xml-stylesheet?>`), which can turn it into a page that runs script",
@@ -221,7 +221,7 @@ fn element_problems(path: &str, source: &str, node: Node, found: &mut Vec<Diagno
             let range = attr.range_qname();
             found.push(Diagnostic::at(
                 path,
-                source,
+                &Lines::new(source),
                 range.start,
                 range.len(),
                 message,
@@ -247,7 +247,7 @@ fn at_element(path: &str, source: &str, node: Node, message: String) -> Diagnost
     let len = source[start..]
         .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
         .unwrap_or(1);
-    Diagnostic::at(path, source, start, len, message)
+    Diagnostic::at(path, &Lines::new(source), start, len, message)
 }
 
 /// An address as a browser reads its scheme: ASCII whitespace and control characters anywhere
@@ -357,7 +357,13 @@ fn not_well_formed(path: &str, source: &str, error: &roxmltree::Error) -> Diagno
         E::UnclosedRootNode | E::UnexpectedEndOfStream | E::NoRootNode | E::NodesLimitReached => {
             Diagnostic::file(path, message)
         }
-        _ => Diagnostic::at_line_col(path, source, pos.row as usize, pos.col as usize, message),
+        _ => Diagnostic::at_line_col(
+            path,
+            &Lines::new(source),
+            (pos.row as usize, pos.col as usize),
+            1,
+            message,
+        ),
     }
     .with_help("open it in a drawing program and save it again as SVG, or save it as a PNG")
 }

@@ -859,11 +859,19 @@ fn tera_diagnostic(theme: &Theme, e: &tera::Error, page: Option<&str>) -> Diagno
                 .get(name)
                 .and_then(|(b, _)| std::str::from_utf8(b).ok())
                 .unwrap_or("");
-            let mut d = Diagnostic::at_line_col(
+            let lines = crate::diagnostic::Lines::new(source);
+            let start = (span.start_line, span.start_col + 1);
+            // The whole span when it is on one line, else its first character.
+            let len = if span.start_line == span.end_line && span.end_col > span.start_col {
+                lines.offset_of(span.end_line, span.end_col + 1) - lines.offset_of(start.0, start.1)
+            } else {
+                1
+            };
+            let d = Diagnostic::at_line_col(
                 theme.display_name(name),
-                source,
-                span.start_line,
-                span.start_col + 1,
+                &lines,
+                start,
+                len,
                 match e.kind() {
                     ErrorKind::SyntaxError(_) => {
                         format!("this template cannot be read: {}", report.message())
@@ -871,13 +879,6 @@ fn tera_diagnostic(theme: &Theme, e: &tera::Error, page: Option<&str>) -> Diagno
                     _ => format!("{}{rendering}", report.message()),
                 },
             );
-            if span.start_line == span.end_line
-                && span.end_col > span.start_col
-                && let Some(line) = &mut d.snippet
-            {
-                line.range.end =
-                    (line.range.start + span.end_col - span.start_col).min(line.text.len());
-            }
             d.with_help(match e.kind() {
                 ErrorKind::SyntaxError(_) => {
                     "every `{{` needs its `}}`, and every `{% if %}`, `{% for %}` and `{% block %}` its `{% end... %}`"

@@ -141,6 +141,35 @@ fn the_index_lists_guides_in_order_with_time_and_steps() {
     assert!(index.contains("href=\"guides/first-guide/index.html\""));
 }
 
+/// A base address that would make every canonical link and QR code wrong is refused, from the
+/// command line as from site.yaml, with the address as it should be; nothing is written.
+#[test]
+fn a_base_url_naming_a_page_or_a_place_in_one_is_refused() {
+    let site = TestSite::fixture("minimal");
+    for (given, fixed) in [
+        (
+            "https://test-shelter.example/guides/index.html",
+            "https://test-shelter.example/guides/",
+        ),
+        (
+            "https://test-shelter.example/guides/#top",
+            "https://test-shelter.example/guides/",
+        ),
+        ("https://", ""),
+        (
+            "test-shelter.example/guides",
+            "https://test-shelter.example/guides/",
+        ),
+    ] {
+        let run = site.handout(&["build", "--base-url", given]);
+        run.failure(1).stderr_has("--> --base-url\n");
+        if !fixed.is_empty() {
+            run.stderr_has(&format!("`{fixed}`"));
+        }
+        assert!(!site.root().join("public").exists(), "nothing is written");
+    }
+}
+
 #[test]
 fn base_url_adds_canonical_links() {
     let site = TestSite::fixture("minimal");

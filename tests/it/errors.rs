@@ -194,3 +194,78 @@ fn terminal_escapes_in_file_names_are_shown_not_sent() {
         run.stderr
     );
 }
+
+/// Runs `handout check` on the minimal site with `files` written over it, and checks that the
+/// report of its `n` problems is quick, short and shows the first of them with their right
+/// columns: a report costs time and memory in proportion to the input, whatever the lines'
+/// length (20,000 broken links on one line once took 19.5 GB and a minute).
+fn reports_many_problems_briefly(files: &[(&str, String)], n: usize) -> String {
+    let site = TestSite::fixture("minimal");
+    for (path, text) in files {
+        site.write(path, text);
+    }
+    let started = std::time::Instant::now();
+    let run = site.handout(&["check"]);
+    let took = started.elapsed();
+    run.failure(1);
+    assert!(took.as_secs() < 30, "{n} problems took {took:?}");
+    let shown = run.stderr.matches("\nerror: ").count() + 1;
+    assert_eq!(shown, 200, "the first 200 are shown");
+    run.stderr_has(&format!(
+        "... and {} more problems (fix these and run again)\n\n{n} problems found; nothing was written.\n",
+        n - 200
+    ));
+    assert!(
+        run.stderr.len() < 200 * 1000,
+        "each problem is shown in a few lines: {} bytes",
+        run.stderr.len()
+    );
+    run.stderr
+}
+
+#[test]
+fn thousands_of_problems_on_one_long_line_are_reported_quickly_with_their_columns() {
+    let line: String = (0..20_000)
+        .map(|i| format!("[x](guide:nope{i:05}) "))
+        .collect();
+    let step = format!("---\ntitle: Last step\ndone_when: Done.\n---\n{line}\n");
+    let stderr = reports_many_problems_briefly(
+        &[("content/guides/first-guide/steps/03-end.md", step)],
+        20_000,
+    );
+    // The 150th link starts at column 149 × 21 + 1 of line 5; only its part of the line shows.
+    assert!(
+        stderr.contains("there is no guide `nope00149`\n --> content/guides/first-guide/steps/03-end.md:5:3130\n"),
+        "{}",
+        &stderr[..2000]
+    );
+    assert!(
+        stderr
+            .contains("\n5 | ...](guide:nope00147) [x](guide:nope00148) [x](guide:nope00149) [x]")
+    );
+}
+
+#[test]
+fn thousands_of_problems_on_separate_lines_are_reported_quickly() {
+    let body: String = (0..40_000)
+        .map(|i| format!("[x](guide:nope{i:05})\n\n"))
+        .collect();
+    let step = format!("---\ntitle: Last step\ndone_when: Done.\n---\n{body}");
+    // And as many in markdown held in guide.yaml, each mapped back through its YAML quoting.
+    let intro: String = (0..5_000).map(|i| format!("[x](guide:gone{i}) ")).collect();
+    let guide = format!(
+        "title: Second guide\nsummary: S.\nspecies: cat\ntime_needed: A day\nintro: \"{intro}\"\n"
+    );
+    let stderr = reports_many_problems_briefly(
+        &[
+            ("content/guides/first-guide/steps/03-end.md", step),
+            ("content/guides/second-guide/guide.yaml", guide),
+        ],
+        45_000,
+    );
+    assert!(
+        stderr.contains("there is no guide `nope00199`\n   --> content/guides/first-guide/steps/03-end.md:403:1\n"),
+        "{}",
+        &stderr[stderr.len() - 3000..]
+    );
+}

@@ -11,6 +11,28 @@ fn yaml_quoted(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// An address written to break out of its `href` is refused where it is, before any page is
+/// made; one that is a working address keeps its `'` and `&` escaped (below).
+#[test]
+fn hostile_addresses_are_refused() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "content/site.yaml",
+        &format!(
+            "name: S\ncontact:\n  email: {}\n  website: https://a.example/?q=\"><script>alert(3)</script>\ncall_to_action:\n  heading: H\n  link_text: L\n  url: https://a.example/\"onmouseover=\"alert(4)\n",
+            yaml_quoted(EVIL)
+        ),
+    );
+    let run = site.build();
+    run.failure(1)
+        .stderr_has("content/site.yaml:3:10")
+        .stderr_has("but an e-mail address has no spaces")
+        .stderr_has("content/site.yaml:4:12")
+        .stderr_has("contains `\"`, which a web address cannot have")
+        .stderr_has("content/site.yaml:8:8")
+        .stderr_has("3 problems found");
+}
+
 #[test]
 fn hostile_text_in_every_field_stays_text() {
     let site = TestSite::fixture("minimal");
@@ -18,7 +40,7 @@ fn hostile_text_in_every_field_stays_text() {
     site.write(
         "content/site.yaml",
         &format!(
-            "name: {q}\ntagline: {q}\ncontact:\n  phone: {q}\n  email: {q}\n  address: {q}\n  website: https://a.example/?q=\"><script>alert(3)</script>\ncall_to_action:\n  heading: {q}\n  text: {q}\n  link_text: {q}\n  url: https://a.example/\"onmouseover=\"alert(4)\n"
+            "name: {q}\ntagline: {q}\ncontact:\n  phone: {q}\n  email: a&b'c@a.example\n  address: {q}\n  website: https://a.example/?q='onmouseover='alert(3)'&x=1\ncall_to_action:\n  heading: {q}\n  text: {q}\n  link_text: {q}\n  url: https://a.example/'onmouseover='alert(4)\n"
         ),
     );
     site.write(

@@ -48,12 +48,32 @@ pub(crate) enum Fault {
         found: String,
         expected: String,
     },
-    /// A negative or too large number where a count is wanted.
+    /// A negative number where a count is wanted.
     NotACount {
         number: String,
     },
+    /// A whole number outside what the field allows: its own rule, or else what its type holds.
+    OutOfRange {
+        too_large: bool,
+        min: i128,
+        max: i128,
+        help: Option<String>,
+    },
+    /// A text, word or number field given as nothing: `title:`, `title: ~`, `title: ""`,
+    /// only spaces, or a list item `- ` with nothing after it.
+    Empty {
+        hint: Hint,
+    },
     Aliases,
     Other(String),
+}
+
+/// What an empty value should have held, for the help.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Hint {
+    Text,
+    Word(&'static [&'static str]),
+    Number,
 }
 
 /// A fault, where it is, and the path of fields to it (`contact.phone`, `repeat[0]`).
@@ -100,6 +120,8 @@ impl de::Error for Error {
 pub(crate) struct Cx<'a> {
     pub doc: &'a Doc,
     pub source: &'a str,
+    /// Allowed numbers of whole-number fields, by path.
+    pub numbers: super::Numbers<'a>,
     /// Fields already known to be missing: (struct path, field), answered with empty values.
     pub missing: &'a BTreeSet<(String, &'static str)>,
     pub found: RefCell<Vec<Found>>,
@@ -110,11 +132,13 @@ impl<'a> Cx<'a> {
     pub(crate) fn new(
         doc: &'a Doc,
         source: &'a str,
+        numbers: super::Numbers<'a>,
         missing: &'a BTreeSet<(String, &'static str)>,
     ) -> Self {
         Cx {
             doc,
             source,
+            numbers,
             missing,
             found: RefCell::new(Vec::new()),
             aliases: Cell::new(0),
@@ -139,6 +163,8 @@ pub(crate) struct De<'a> {
     pub key: Option<Range<usize>>,
     /// Aliases followed to get here.
     hops: Cell<usize>,
+    /// A mapping's key rather than a value: a key is a name, and never "empty".
+    is_key: bool,
 }
 
 /// A scalar's meaning under YAML's core schema, as the YAML library used before (serde_yaml) read it, so the same files mean the same.
@@ -185,7 +211,8 @@ fn integer(value: &str) -> Option<i128> {
     } else if let Some(oct) = digits.strip_prefix("0o") {
         i128::from_str_radix(oct, 8).ok()?
     } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        digits.parse().ok()?
+        // Digits past what i128 holds are still a whole number, only a very large one.
+        digits.parse().unwrap_or(i128::MAX)
     } else {
         return None;
     };
@@ -212,8 +239,14 @@ fn is_null(node: &Node) -> bool {
     matches!(&node.kind, Kind::Scalar { value, style } if matches!(resolve(value, *style), Plain::Null))
 }
 
-fn is_empty_plain(node: &Node) -> bool {
-    matches!(&node.kind, Kind::Scalar { value, style: Style::Plain } if value.is_empty())
+/// A scalar that says nothing: YAML's null (`title:`, `~`, `null`) or blank text (`""`, spaces).
+fn is_blank(node: &Node) -> bool {
+    match &node.kind {
+        Kind::Scalar { value, style } => {
+            matches!(resolve(value, *style), Plain::Null) || value.trim().is_empty()
+        }
+        _ => false,
+    }
 }
 
 impl<'a> De<'a> {
@@ -224,6 +257,7 @@ impl<'a> De<'a> {
             path: String::new(),
             key: None,
             hops: Cell::new(0),
+            is_key: false,
         }
     }
 
@@ -252,6 +286,15 @@ impl<'a> De<'a> {
         at..at + len
     }
 
+    /// Records that the value is empty, and marks it: its first character, or a whole `~` or
+    /// `null`; nothing written is marked just after the colon.
+    fn empty(&self, node: &Node, hint: Hint) {
+        let (at, len) = node.mark(self.cx.source);
+        let len = if is_null(node) { len } else { len.min(1) };
+        self.cx
+            .record(at..at + len, &self.path, Fault::Empty { hint });
+    }
+
     /// Records that the value is not of the `expected` kind.
     fn wrong(&self, node: &Node, expected: &str) {
         self.cx.record(
@@ -271,6 +314,7 @@ impl<'a> De<'a> {
             path,
             key,
             hops: self.hops.clone(),
+            is_key: false,
         }
     }
 
@@ -282,12 +326,17 @@ impl<'a> De<'a> {
         }
     }
 
-    /// A whole number from the scalar, between `min` and `max`.
+    /// A whole number from the scalar, between `min` and `max` (what its type holds) and
+    /// within the field's own rule, if it has one.
     fn whole(&self, min: i128, max: i128, expected: &str) -> Option<i128> {
         let node = self.target()?;
         let n = match &node.kind {
             Kind::Scalar { value, style } => match resolve(value, *style) {
                 Plain::Int(n) => n,
+                Plain::Null => {
+                    self.empty(node, Hint::Number);
+                    return None;
+                }
                 _ => {
                     self.wrong(node, expected);
                     return None;
@@ -298,17 +347,28 @@ impl<'a> De<'a> {
                 return None;
             }
         };
+        let rule = self.cx.numbers.iter().find(|r| r.0 == self.path);
+        let (min, max, help) = match rule {
+            Some((_, allowed, help)) => (
+                i128::from(*allowed.start()).max(min),
+                i128::from(*allowed.end()).min(max),
+                Some(help.to_string()),
+            ),
+            None => (min, max, None),
+        };
         if (min..=max).contains(&n) {
             return Some(n);
         }
-        let fault = if min == 0 {
+        let fault = if rule.is_none() && min == 0 && n < 0 {
             Fault::NotACount {
                 number: n.to_string(),
             }
         } else {
-            Fault::Kind {
-                found: found(node),
-                expected: expected.into(),
+            Fault::OutOfRange {
+                too_large: n > max,
+                min,
+                max,
+                help,
             }
         };
         self.cx.record(self.mark(), &self.path, fault);
@@ -322,15 +382,17 @@ impl<'a> De<'a> {
         allowed: Option<&'static [&'static str]>,
     ) -> Vec<(&'a Node, &'a Node)> {
         let mut kept: Vec<(&Node, &Node)> = Vec::with_capacity(entries.len());
+        // Each name kept so far, and where: a mapping of thousands of keys is read in one pass.
+        let mut seen: std::collections::HashMap<&str, Range<usize>> = Default::default();
         for (k, v) in entries {
             let name = k.text().unwrap_or_default();
-            if let Some(first) = kept.iter().find(|(seen, _)| seen.text() == Some(name)) {
+            if let Some(first) = seen.get(name) {
                 self.cx.record(
                     k.span.clone(),
                     &self.path,
                     Fault::Duplicate {
                         field: name.to_string(),
-                        first: first.0.span.clone(),
+                        first: first.clone(),
                     },
                 );
                 continue;
@@ -348,6 +410,7 @@ impl<'a> De<'a> {
                 );
                 continue;
             }
+            seen.insert(name, k.span.clone());
             kept.push((k, v));
         }
         kept
@@ -441,6 +504,12 @@ impl<'de, 'a> de::Deserializer<'de> for De<'a> {
             return visitor.visit_str("");
         };
         match &node.kind {
+            // Nothing where text is wanted is a mistake (an empty bullet, a page without a
+            // title); an optional field left out, or given as `~`, never gets here.
+            Kind::Scalar { .. } if !self.is_key && is_blank(node) => {
+                self.empty(node, Hint::Text);
+                visitor.visit_str("")
+            }
             // Any scalar is text when text is asked for: `title: 12` is the title "12".
             Kind::Scalar { value, .. } => visitor.visit_str(value),
             _ => {
@@ -504,8 +573,8 @@ impl<'de, 'a> de::Deserializer<'de> for De<'a> {
                 index: 0,
                 parent: Some(self),
             }),
-            // `tips:` with nothing after it is an empty list.
-            _ if is_empty_plain(node) => visitor.visit_seq(Items::empty()),
+            // `tips:` with nothing after it, or `~`, is an empty list.
+            _ if is_null(node) => visitor.visit_seq(Items::empty()),
             _ => {
                 self.wrong(node, "a sequence");
                 visitor.visit_seq(Items::empty())
@@ -539,7 +608,7 @@ impl<'de, 'a> de::Deserializer<'de> for De<'a> {
                 let kept = self.keep_entries(entries, None);
                 visitor.visit_map(Entries::new(self, kept, Vec::new()))
             }
-            _ if is_empty_plain(node) => visitor.visit_map(Entries::empty()),
+            _ if is_null(node) => visitor.visit_map(Entries::empty()),
             _ => {
                 self.wrong(node, "a map");
                 visitor.visit_map(Entries::empty())
@@ -558,8 +627,8 @@ impl<'de, 'a> de::Deserializer<'de> for De<'a> {
         };
         let kept = match &node.kind {
             Kind::Map(entries) => self.keep_entries(entries, Some(fields)),
-            // `contact:` with nothing after it is a group with no fields given.
-            _ if is_empty_plain(node) => Vec::new(),
+            // `contact:` with nothing after it, or `~`, is a group with no fields given.
+            _ if is_null(node) => Vec::new(),
             _ => {
                 self.wrong(node, &format!("struct {name}"));
                 return visitor.visit_map(Blank::fields(fields));
@@ -600,6 +669,10 @@ impl<'de, 'a> de::Deserializer<'de> for De<'a> {
         };
         let chosen = match &node.kind {
             Kind::Scalar { value, .. } if variants.contains(&value.as_str()) => value.as_str(),
+            Kind::Scalar { .. } if is_blank(node) => {
+                self.empty(node, Hint::Word(variants));
+                first
+            }
             Kind::Scalar { value, .. } => {
                 self.cx.record(
                     self.mark(),
@@ -722,7 +795,8 @@ impl<'de> de::MapAccess<'de> for Entries<'_> {
                 key: k.span.clone(),
                 path: parent.field_path(&name),
             });
-            let key = parent.child(k, parent.path.clone(), None);
+            let mut key = parent.child(k, parent.path.clone(), None);
+            key.is_key = true;
             return seed.deserialize(key).map(Some);
         }
         if let Some(field) = self.blanks.next() {

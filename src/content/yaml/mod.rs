@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostic::Diagnostic;
-use de::{Cx, De, Error, Fault, Found};
+use crate::diagnostic::{Diagnostic, Lines};
+use de::{Cx, De, Error, Fault, Found, Hint};
 pub use scalar::Origin;
 pub use tree::Doc;
 pub(crate) use tree::Node;
@@ -23,13 +23,13 @@ use tree::TreeError;
 pub fn parse_file<T: DeserializeOwned>(
     file: &str,
     bytes: &[u8],
-    required: Required,
+    rules: Rules,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<(String, Doc, T)> {
     let text = crate::content::text::decode(file, bytes)
         .map_err(|d| problems.push(d))
         .ok()?;
-    let (doc, value) = parse(file, &text, &text, 0, required)
+    let (doc, value) = parse(file, &Lines::new(&text), &text, 0, rules)
         .map_err(|d| problems.extend(d))
         .ok()?;
     Some((text, doc, value))
@@ -43,19 +43,38 @@ pub fn locate_file(file: &str, bytes: &[u8]) -> Option<(String, Doc)> {
     Some((text, doc))
 }
 
-/// Text fields that must not be empty, with what to write in each (`("title", "the step's
-/// title")`): `title:` with nothing after it reads as empty text, which serde accepts.
+/// Required fields, by path (`title`, `call_to_action.url`), with what to write in each
+/// (`("title", "the step's title")`), for the help when one is empty.
 pub type Required<'a> = &'a [(&'a str, &'a str)];
+
+/// Whole-number fields, by path, with the numbers allowed and a hint: `("log_rows", 1..=100,
+/// "14 rows fill one printed sheet")`.
+pub type Numbers<'a> = &'a [(&'a str, std::ops::RangeInclusive<i64>, &'a str)];
+
+/// What a file's values must be beyond their kind. Every text value must say something: an
+/// empty one (`title:`, `title: ~`, `""`, spaces, `- ` with nothing) is a problem wherever it is.
+#[derive(Clone, Copy, Default)]
+pub struct Rules<'a> {
+    pub required: Required<'a>,
+    pub numbers: Numbers<'a>,
+}
+
+impl Rules<'_> {
+    pub const NONE: Rules<'static> = Rules {
+        required: &[],
+        numbers: &[],
+    };
+}
 
 /// Parses `yaml`, which starts at byte `offset` of `source` (the whole text of `file`). All the
 /// problems are returned at once, sorted by position: unknown, missing and repeated fields,
-/// values of the wrong kind, and `required` fields left empty.
+/// values of the wrong kind or out of range, and values left empty.
 pub fn parse<T: DeserializeOwned>(
     file: &str,
-    source: &str,
+    source: &Lines,
     yaml: &str,
     offset: usize,
-    required: Required,
+    rules: Rules,
 ) -> Result<(Doc, T), Vec<Diagnostic>> {
     if let Some(at) = too_deep(yaml) {
         return Err(vec![
@@ -76,7 +95,7 @@ pub fn parse<T: DeserializeOwned>(
     // Each reading that stops at a missing field is done again with an empty value there, so
     // every missing field is found; a document has few fields, so this ends quickly.
     let value = loop {
-        let cx = Cx::new(&doc, source, &missing);
+        let cx = Cx::new(&doc, source.text(), rules.numbers, &missing);
         let result = T::deserialize(De::root(&cx));
         let found = cx.found.into_inner();
         match result {
@@ -125,15 +144,13 @@ pub fn parse<T: DeserializeOwned>(
         Fault::Missing { field } => !misspelt.iter().any(|(p, m)| *p == f.path && m == field),
         _ => true,
     });
-    let empty = empty_fields(file, source, &doc, required, &faults);
     match value {
-        Some(value) if faults.is_empty() && empty.is_empty() => Ok((doc, value)),
+        Some(value) if faults.is_empty() => Ok((doc, value)),
         _ => {
             faults.sort_by_key(|f| (f.at.start, f.at.end));
             let mut problems: Vec<Diagnostic> = faults
                 .iter()
-                .map(|f| fault_diagnostic(file, source, offset, f))
-                .chain(empty)
+                .map(|f| fault_diagnostic(file, source, offset, f, rules.required))
                 .collect();
             problems.sort_by_key(|d| (d.line, d.column));
             Err(problems)
@@ -142,7 +159,7 @@ pub fn parse<T: DeserializeOwned>(
 }
 
 /// A document that could not be made into a tree.
-fn tree_problem(file: &str, source: &str, yaml: &str, offset: usize, e: TreeError) -> Diagnostic {
+fn tree_problem(file: &str, source: &Lines, yaml: &str, offset: usize, e: TreeError) -> Diagnostic {
     match e {
         TreeError::TooDeep { at } => Diagnostic::at(
             file,
@@ -181,11 +198,42 @@ fn tree_problem(file: &str, source: &str, yaml: &str, offset: usize, e: TreeErro
 const GENERAL_HELP: &str = "check the indentation (spaces, not tabs), and put text that contains `: ` or starts with a special character such as [ { * & ! % @ in quotes";
 
 /// The message for one fault, at its place.
-fn fault_diagnostic(file: &str, source: &str, offset: usize, found: &Found) -> Diagnostic {
-    let (message, help) = explain(&found.fault, &found.path);
+fn fault_diagnostic(
+    file: &str,
+    source: &Lines,
+    offset: usize,
+    found: &Found,
+    required: Required,
+) -> Diagnostic {
+    let (message, help) = match (&found.fault, required.iter().find(|r| r.0 == found.path)) {
+        (Fault::Empty { .. }, Some((name, used_for))) => (
+            format!("`{name}` is empty"),
+            format!("after `{}:`, write {used_for}", last_key(name)),
+        ),
+        _ => explain(&found.fault, &found.path),
+    };
     let at = found.at.start;
     let len = found.at.len();
+    let written = source.text().get(found.at.clone()).unwrap_or_default();
     match &found.fault {
+        // A file of one `name:Riverbend` line, or a group of one `phone:555` line, reads as one
+        // piece of text.
+        Fault::Kind { expected, .. }
+            if (expected.starts_with("struct") || expected == "a map")
+                && !written.contains('\n') =>
+        {
+            if let Some((key, value)) = colon_slip(written) {
+                return Diagnostic::at(
+                    file,
+                    source,
+                    at + key.len(),
+                    1,
+                    format!("`{key}:{value}` needs a space after the colon"),
+                )
+                .with_help(format!("put a space after the colon: `{key}: {value}`"));
+            }
+            Diagnostic::at(file, source, at, len, message).with_help(help)
+        }
         Fault::Duplicate { first, .. } => Diagnostic::at(file, source, at, len, message)
             .with_note(source, first.start, first.len(), "first given here")
             .with_help(help),
@@ -209,7 +257,7 @@ fn fault_diagnostic(file: &str, source: &str, offset: usize, found: &Found) -> D
 /// a `: ` inside text, each of which can be spotted on the lines near the error.
 fn syntax_problem(
     file: &str,
-    source: &str,
+    source: &Lines,
     yaml: &str,
     offset: usize,
     raw: &str,
@@ -260,6 +308,13 @@ fn syntax_problem(
         }
         pos += text_line.len();
     }
+    // A key without its colon: the slip is usually on a line above the one the parser stopped
+    // at, where a field lost the space after its colon or a value went on unindented.
+    if (raw.contains("expect ':'") || raw.contains("expected ':'"))
+        && let Some(d) = key_slip(file, source, yaml, offset, line_end)
+    {
+        return Some(d);
+    }
     if raw.contains("mapping values are not allowed") {
         let field = line
             .trim_start()
@@ -284,6 +339,107 @@ fn syntax_problem(
         );
     }
     None
+}
+
+/// `where:Indoors` → `("where", "Indoors")`: a line that is a field and its value with no
+/// space after the colon (not an address such as `https://...`, nor a field with no value; a
+/// list item `- note:x` is text).
+fn colon_slip(line: &str) -> Option<(&str, &str)> {
+    let item = line.trim();
+    let (key, value) = item.split_once(':')?;
+    let is_key = item.contains(": ") || item.ends_with(':');
+    (!is_key
+        && !value.starts_with("//")
+        && !key.is_empty()
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    .then_some((key, value))
+}
+
+/// The last line up to `end` (a byte of `yaml`) that reads like one of two slips: a field with
+/// no space after its colon (`where:Indoors`), or a second line of a value that is not indented
+/// (so it reads as a field without a colon).
+fn key_slip(
+    file: &str,
+    source: &Lines,
+    yaml: &str,
+    offset: usize,
+    end: usize,
+) -> Option<Diagnostic> {
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let mut slip = None;
+    // The last line with text before this one.
+    let mut previous: Option<&str> = None;
+    let mut pos = 0;
+    for line in yaml[..end].split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        let text = line.trim_end();
+        let body = text.trim_start();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let item = body.strip_prefix("- ").unwrap_or(body);
+        let is_key = item.contains(": ") || item.ends_with(':');
+        if let Some((key, value)) = colon_slip(text) {
+            let colon = start + text.len() - item.len() + key.len();
+            slip = Some(
+                Diagnostic::at(
+                    file,
+                    source,
+                    offset + colon,
+                    1,
+                    format!("`{key}:{value}` needs a space after the colon"),
+                )
+                .with_help(format!("put a space after the colon: `{key}: {value}`")),
+            );
+        } else if !is_key
+            && !body.starts_with("- ")
+            && let Some(above) = previous
+            && indent(text) <= indent(above)
+        {
+            // A value going on onto a line indented no more than its own key or list item.
+            let above_body = above.trim_start();
+            let above_item = above_body.strip_prefix("- ");
+            let dash = if above_item.is_some() { "- " } else { "" };
+            let above_item = above_item.unwrap_or(above_body);
+            let owner = match above_item.split_once(": ") {
+                Some((key, value))
+                    if !value
+                        .trim_start()
+                        .starts_with(['"', '\'', '|', '>', '[', '{']) =>
+                {
+                    Some((
+                        format!("`{}`", key.trim()),
+                        format!("{}: ", key.trim()),
+                        value,
+                    ))
+                }
+                None if !dash.is_empty() => {
+                    Some(("the list item".to_string(), String::new(), above_item))
+                }
+                _ => None,
+            };
+            if let Some((owner, key, first)) = owner {
+                let whole = format!("{} {body}", first.trim()).replace('"', "'");
+                slip = Some(
+                    Diagnostic::at(
+                        file,
+                        source,
+                        offset + start + indent(text),
+                        body.len(),
+                        format!(
+                            "this line seems to go on from {owner} above, but it is not indented"
+                        ),
+                    )
+                    .with_help(format!(
+                        "a second line of a value must be indented, or put the text in quotes: `{dash}{key}\"{whole}\"`"
+                    )),
+                );
+            }
+        }
+        previous = Some(text);
+    }
+    slip
 }
 
 /// Content never nests brackets deeply, and the YAML parser slows down on absurd nesting, so it
@@ -383,6 +539,40 @@ fn explain(fault: &Fault, path: &str) -> (String, String) {
             };
             (message, help.into())
         }
+        Fault::OutOfRange {
+            too_large,
+            min,
+            max,
+            help,
+        } => {
+            let what = field_name.unwrap_or_else(|| "this number".into());
+            let size = if *too_large { "large" } else { "small" };
+            let range = format!("use a whole number from {min} to {max}");
+            match help {
+                Some(help) => (format!("{what} is too {size}: {range}"), help.clone()),
+                None => (format!("{what} is too {size}"), range),
+            }
+        }
+        Fault::Empty { hint } => {
+            let what = field_name.unwrap_or_else(|| "this value".into());
+            let help = match (hint, path.ends_with(']')) {
+                (Hint::Text, true) => "write the item's text, or remove the item".into(),
+                (Hint::Text, false) => format!(
+                    "write the text after `{}:`, or remove the line",
+                    last_key(path)
+                ),
+                (Hint::Word(allowed), _) => format!(
+                    "write one of {} after `{}:`, or remove the line",
+                    list(allowed),
+                    last_key(path)
+                ),
+                (Hint::Number, _) => format!(
+                    "write a whole number after `{}:`, or remove the line",
+                    last_key(path)
+                ),
+            };
+            (format!("{what} is empty"), help)
+        }
         Fault::Aliases => (
             "this YAML repeats itself too many times through anchors (`&`) and aliases (`*`)"
                 .into(),
@@ -393,6 +583,12 @@ fn explain(fault: &Fault, path: &str) -> (String, String) {
             GENERAL_HELP.into(),
         ),
     }
+}
+
+/// The last field of a path: `call_to_action.url` → `url`.
+fn last_key(path: &str) -> &str {
+    let field = path.split('[').next().unwrap_or(path);
+    field.rsplit('.').next().unwrap_or(field)
 }
 
 /// `repeat[0]` → "item 1 of `repeat`"; `contact.phone` → "`contact.phone`".
@@ -417,6 +613,8 @@ fn expected_kind(expected: &str) -> (&'static str, &'static str) {
             "write the text after the colon; put it in \"quotes\" if it starts with [ { * & ! or contains `: `",
         ),
         "a boolean" => ("`true` or `false`", "write `true` or `false`"),
+        "f64" => ("a number", "write a number such as 2.5, without quotes"),
+        "unit" => ("empty", "remove what is written after the colon"),
         "one of the words" => (
             "one word",
             "write one of the words the README lists for it, after the colon",
@@ -465,42 +663,17 @@ fn closest<'a>(wrong: &str, names: &[&'a str]) -> Option<&'a str> {
     crate::diagnostic::closest(wrong, names.iter().copied(), 0.75)
 }
 
-/// Required text fields that are present but empty (`title:` with nothing after it). A field
-/// not in `doc` at all is reported as missing, and one whose value is of the wrong kind as that,
-/// so neither is said twice.
-fn empty_fields(
-    file: &str,
-    source: &str,
-    doc: &Doc,
-    required: Required,
-    faults: &[Found],
-) -> Vec<Diagnostic> {
-    required
-        .iter()
-        .filter_map(|(name, used_for)| {
-            let node = doc.node(&[name])?;
-            let empty = node.text().is_some_and(|t| t.trim().is_empty());
-            let faulty = faults.iter().any(|f| f.at == node.span);
-            (empty && !faulty).then(|| {
-                let (at, _) = node.mark(source);
-                Diagnostic::at(file, source, at, 1, format!("`{name}` is empty"))
-                    .with_help(format!("after `{name}:`, write {used_for}"))
-            })
-        })
-        .collect()
-}
-
 /// A message at a value found in the tree (`doc.node(&["call_to_action", "url"])`), or at the
 /// top of the file if the value is not there.
 pub fn at_value(
     file: &str,
-    source: &str,
+    source: &Lines,
     node: Option<&Node>,
     message: impl Into<String>,
 ) -> Diagnostic {
     match node {
         Some(node) => {
-            let (at, len) = node.mark(source);
+            let (at, len) = node.mark(source.text());
             Diagnostic::at(file, source, at, len, message)
         }
         None => {
@@ -515,6 +688,7 @@ pub fn at_value(
 mod tests {
     use super::*;
     use serde::Deserialize;
+    use std::collections::BTreeMap;
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -535,7 +709,11 @@ mod tests {
 
     fn errors(yaml: &str) -> Vec<Diagnostic> {
         let src = format!("---\n{yaml}---\n");
-        parse::<Front>("s.md", &src, &src[4..4 + yaml.len()], 4, REQUIRED)
+        let rules = Rules {
+            required: REQUIRED,
+            numbers: &[],
+        };
+        parse::<Front>("s.md", &Lines::new(&src), &src[4..4 + yaml.len()], 4, rules)
             .err()
             .unwrap_or_default()
     }
@@ -630,7 +808,7 @@ mod tests {
             call_to_action: Option<Cta>,
         }
         let src = "call_to_action:\n  text: x\n";
-        let all = parse::<Site>("site.yaml", src, src, 0, &[]).unwrap_err();
+        let all = parse::<Site>("site.yaml", &Lines::new(src), src, 0, Rules::NONE).unwrap_err();
         let got = positions(&all);
         assert_eq!(
             got,
@@ -708,6 +886,65 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_space_after_a_colon_or_an_unindented_line_is_named_where_it_is() {
+        let e = error("title: A\nwhere:Indoors\ndone_when: B\n");
+        assert_eq!((e.line, e.column), (3, 6));
+        assert_eq!(e.message, "`where:Indoors` needs a space after the colon");
+        assert_eq!(
+            e.help.unwrap(),
+            "put a space after the colon: `where: Indoors`"
+        );
+        // As the last line, in a group, in a list, and as the only line of a file.
+        let e = error("title: A\ndone_when: B\nwhere:Indoors\n");
+        assert_eq!((e.line, e.column), (4, 6));
+        let src = "name: N\ncontact:\n  phone:555\n";
+        let e = parse::<crate::content::config::SiteConfig>(
+            "site.yaml",
+            &Lines::new(src),
+            src,
+            0,
+            Rules::NONE,
+        )
+        .unwrap_err()
+        .remove(0);
+        assert_eq!(
+            (e.line, e.column, e.message.as_str()),
+            (3, 8, "`phone:555` needs a space after the colon")
+        );
+        // A list item is text, colon or not: here the slip is the unindented line after it.
+        let e = error("title: A\ndone_when: B\nrepeat:\n  - x\n  - where:y\nz\n");
+        assert_eq!((e.line, e.column), (7, 1), "{e:?}");
+        let src = "name:Riverbend\n";
+        let e =
+            parse::<BTreeMap<String, String>>("site.yaml", &Lines::new(src), src, 0, Rules::NONE)
+                .unwrap_err()
+                .remove(0);
+        assert_eq!(
+            (e.line, e.column, e.message.as_str()),
+            (1, 5, "`name:Riverbend` needs a space after the colon")
+        );
+        // An address is not a field.
+        let e = error("title: A\ndone_when: B\nrepeat:\n  - https://a.example\nnot a key\n");
+        assert!(!e.message.contains("space after"), "{}", e.message);
+
+        let e = error("title: A\ndone_when: It goes\non here.\nwhere: x\n");
+        assert_eq!((e.line, e.column), (4, 1));
+        assert_eq!(
+            e.message,
+            "this line seems to go on from `done_when` above, but it is not indented"
+        );
+        assert_eq!(
+            e.help.unwrap(),
+            "a second line of a value must be indented, or put the text in quotes: `done_when: \"It goes on here.\"`"
+        );
+        let e = error("title: A\ndone_when: B\nrepeat:\n  - once\n  a day\n  - twice\n");
+        assert_eq!((e.line, e.column), (6, 3));
+        assert!(e.help.unwrap().ends_with("`- \"once a day\"`"));
+        // An indented second line is fine.
+        assert!(errors("title: A\ndone_when: It goes\n  on here.\n").is_empty());
+    }
+
+    #[test]
     fn aliases_are_followed_but_not_without_end() {
         let e = errors("title: &t A\ndone_when: *t\nrepeat: [*t]\n");
         assert!(e.is_empty(), "{e:?}");
@@ -730,5 +967,218 @@ mod tests {
         let deep = format!("title: {}\ndone_when: B\n", "[".repeat(100_000));
         let e = error(&deep);
         assert!(e.message.contains("nested too deeply"), "{}", e.message);
+    }
+
+    /// Every problem found in `yaml` read as `T`, as the words a user reads.
+    fn said<T: DeserializeOwned>(yaml: &str, rules: Rules) -> Vec<String> {
+        parse::<T>("f.yaml", &Lines::new(yaml), yaml, 0, rules)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| format!("{} / {}", d.message, d.help.unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn no_value_in_any_field_shows_the_parsers_own_words() {
+        use crate::content::config::{SiteConfig, SiteTranslation};
+        use crate::content::model::{GuideMeta, GuideTranslation, StepFront};
+        // Words of serde and of Rust's types, which mean nothing to a shelter's volunteer.
+        const INTERNAL: &[&str] = &[
+            "u8",
+            "u16",
+            "u32",
+            "u64",
+            "u128",
+            "i8",
+            "i16",
+            "i32",
+            "i64",
+            "i128",
+            "f32",
+            "f64",
+            "usize",
+            "invalid type",
+            "invalid value",
+            "sequence",
+            "newtype",
+            "struct",
+            "map",
+            "unit",
+            "enum",
+            "variant",
+            "identifier",
+            "alias",
+            "option",
+            "tuple",
+            "bytes",
+        ];
+        let values = [
+            "~",
+            "null",
+            "\"\"",
+            "' '",
+            "[a]",
+            "[]",
+            "{a: 1}",
+            "{}",
+            "99999999999999999999999",
+            "-99999999999999999999999",
+            "99999999999999999999999999999999999999999999",
+            "-1",
+            "0",
+            "1.5",
+            "-1e400",
+            ".nan",
+            "true",
+            "0x1F",
+            "!!binary aGk=",
+            "[[a]]",
+            "[~]",
+            "[\"\"]",
+            "[{a: 1}]",
+            "|\n  text",
+        ];
+        type Read = fn(&str) -> Vec<String>;
+        let files: [(&str, &[&str], Read); 5] = [
+            (
+                "title: T\nsummary: S\nspecies: cat\ntime_needed: T\nintro: I\n",
+                &[
+                    "title",
+                    "summary",
+                    "species",
+                    "topic",
+                    "time_needed",
+                    "order",
+                    "intro",
+                    "before_you_start",
+                    "supplies",
+                    "tips",
+                    "safety",
+                    "related",
+                    "log_rows",
+                    "total_time",
+                ],
+                |y| said::<GuideMeta>(y, Rules::NONE),
+            ),
+            (
+                "title: T\nsummary: S\ntime_needed: T\nintro: I\n",
+                &["title", "supplies"],
+                |y| said::<GuideTranslation>(y, Rules::NONE),
+            ),
+            (
+                "title: T\ndone_when: D\n",
+                &["title", "done_when", "where", "repeat"],
+                |y| said::<StepFront>(y, Rules::NONE),
+            ),
+            (
+                "name: N\ncall_to_action:\n  heading: H\n  link_text: L\n  url: https://a.example/\n",
+                &[
+                    "name",
+                    "tagline",
+                    "language",
+                    "translations",
+                    "missing_translation",
+                    "paper",
+                    "base_url",
+                    "logo",
+                    "contact",
+                    "call_to_action",
+                    "allow_html",
+                ],
+                |y| said::<SiteConfig>(y, Rules::NONE),
+            ),
+            ("tagline: T\n", &["tagline", "call_to_action"], |y| {
+                said::<SiteTranslation>(y, Rules::NONE)
+            }),
+        ];
+        let mut checked = 0;
+        for (base, fields, read) in files {
+            for field in fields {
+                for value in values {
+                    // The field given that value, in place of any line it had.
+                    let kept: String = base
+                        .lines()
+                        .filter(|l| !l.starts_with(&format!("{field}:")))
+                        .map(|l| format!("{l}\n"))
+                        .collect();
+                    let yaml = format!("{kept}{field}: {value}\n");
+                    for said in read(&yaml) {
+                        checked += 1;
+                        let words: Vec<&str> = said
+                            .split(|c: char| !c.is_alphanumeric() && c != '_')
+                            .collect();
+                        for internal in INTERNAL {
+                            let leaked = if internal.contains(' ') {
+                                said.contains(internal)
+                            } else {
+                                words.contains(internal)
+                            };
+                            assert!(!leaked, "{field}: {value} says {said:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 300, "{checked} messages checked");
+        // A too large number is said to be too large, with the numbers allowed.
+        let rules = Rules {
+            required: &[],
+            numbers: &[("rows", 1..=100, "14 fill a sheet")],
+        };
+        let got = said::<Front>(
+            "title: A\ndone_when: B\nrows: 99999999999999999999999\n",
+            rules,
+        );
+        assert_eq!(
+            got,
+            ["`rows` is too large: use a whole number from 1 to 100 / 14 fill a sheet"]
+        );
+        let got = said::<Front>("title: A\ndone_when: B\nrows: 0\n", rules);
+        assert_eq!(
+            got,
+            ["`rows` is too small: use a whole number from 1 to 100 / 14 fill a sheet"]
+        );
+        let got = said::<Front>("title: A\ndone_when: B\nrows: 5000000000\n", Rules::NONE);
+        assert_eq!(
+            got,
+            ["`rows` is too large / use a whole number from 0 to 4294967295"]
+        );
+    }
+
+    #[test]
+    fn empty_text_anywhere_is_a_located_problem_and_nothing_given_means_absent() {
+        let all = errors("title: ~\ndone_when: \"  \"\nrepeat:\n  -\n  - null\n  - ''\n  - ok\n");
+        assert_eq!(
+            positions(&all),
+            [
+                (2, 8, "`title` is empty"),
+                (3, 12, "`done_when` is empty"),
+                (5, 4, "item 1 of `repeat` is empty"),
+                (6, 5, "item 2 of `repeat` is empty"),
+                (7, 5, "item 3 of `repeat` is empty"),
+            ]
+        );
+        assert_eq!(
+            all[0].help.as_deref(),
+            Some("after `title:`, write the step's title")
+        );
+        assert_eq!(
+            all[2].help.as_deref(),
+            Some("write the item's text, or remove the item")
+        );
+        // An optional field or a list given as nothing, `~` or `null` is left out.
+        for nothing in ["", " ~", " null", " Null", " NULL"] {
+            assert!(
+                errors(&format!(
+                    "title: A\ndone_when: B\nrepeat:{nothing}\nrows:{nothing}\n"
+                ))
+                .iter()
+                .all(|d| !d.message.contains("repeat")),
+                "{nothing:?}"
+            );
+        }
+        // A quoted `~` is the text "~".
+        assert!(errors("title: '~'\ndone_when: \"null\"\n").is_empty());
     }
 }

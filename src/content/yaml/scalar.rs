@@ -15,14 +15,42 @@ pub enum Origin<'a> {
     Value(&'a Node),
 }
 
-impl Origin<'_> {
+impl<'a> Origin<'a> {
     /// The byte of `source` (the whole file) that byte `at` of the text came from.
+    #[cfg(test)]
     pub fn file_offset(&self, source: &str, at: usize) -> usize {
-        match self {
+        self.places(source).file_offset(at)
+    }
+
+    /// Places in the text mapped to places in `source`, for many problems in one value: the
+    /// value is walked once, when the first is placed.
+    pub fn places(&self, source: &'a str) -> Places<'a> {
+        Places {
+            origin: *self,
+            source,
+            map: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+/// The bytes of a text mapped back to its file (`Origin::places`).
+pub struct Places<'a> {
+    origin: Origin<'a>,
+    source: &'a str,
+    map: std::sync::OnceLock<Vec<(usize, usize)>>,
+}
+
+impl Places<'_> {
+    /// The byte of the file that byte `at` of the text came from.
+    pub fn file_offset(&self, at: usize) -> usize {
+        match self.origin {
             Origin::At(offset) => offset + at,
             Origin::Value(node) => match &node.kind {
                 Kind::Scalar { value, style } => {
-                    file_offset(source, node.span.clone(), *style, value, at)
+                    let map = self
+                        .map
+                        .get_or_init(|| align(self.source, node.span.clone(), *style, value));
+                    file_offset(map, node.span.start, at)
                 }
                 _ => node.span.start,
             },
@@ -158,18 +186,11 @@ fn escape(text: &str) -> (Escape, usize) {
     }
 }
 
-/// The byte of `source` that byte `at` of the scalar's `value` came from.
-fn file_offset(
-    source: &str,
-    span: std::ops::Range<usize>,
-    style: Style,
-    value: &str,
-    at: usize,
-) -> usize {
-    let map = align(source, span.clone(), style, value);
+/// The byte of the file that byte `at` of a scalar's value came from, by its `align` map.
+fn file_offset(map: &[(usize, usize)], start: usize, at: usize) -> usize {
     match map.binary_search_by_key(&at, |(v, _)| *v) {
         Ok(i) => map[i].1,
-        Err(0) => span.start,
+        Err(0) => start,
         // Inside a character, or past the last character the file matched.
         Err(i) => map[i - 1].1,
     }

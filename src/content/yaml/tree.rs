@@ -129,6 +129,18 @@ impl Doc {
         parent.entry(last).map(|(k, _)| k.span.clone())
     }
 
+    /// Each key at the top of the document with its byte range (the first, if given twice).
+    pub fn keys(&self) -> impl Iterator<Item = (&str, Range<usize>)> {
+        let entries = match &self.root.kind {
+            Kind::Map(entries) => entries.as_slice(),
+            _ => &[],
+        };
+        entries
+            .iter()
+            .rev()
+            .filter_map(|(k, _)| Some((k.text()?, k.span.clone())))
+    }
+
     /// The node an alias stands for.
     pub(crate) fn anchor(&self, id: usize) -> Option<&Node> {
         self.anchors.get(&id)
