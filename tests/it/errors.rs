@@ -196,19 +196,16 @@ fn terminal_escapes_in_file_names_are_shown_not_sent() {
 }
 
 /// Runs `handout check` on the minimal site with `files` written over it, and checks that the
-/// report of its `n` problems is quick, short and shows the first of them with their right
-/// columns: a report costs time and memory in proportion to the input, whatever the lines'
-/// length (20,000 broken links on one line once took 19.5 GB and a minute).
+/// report of its `n` problems is short and shows the first of them with their right columns.
+/// (Its time and memory, in proportion to the input however long the lines, are figures in the
+/// README, not assertions here: 20,000 broken links on one line once took 19.5 GB and a minute.)
 fn reports_many_problems_briefly(files: &[(&str, String)], n: usize) -> String {
     let site = TestSite::fixture("minimal");
     for (path, text) in files {
         site.write(path, text);
     }
-    let started = std::time::Instant::now();
     let run = site.handout(&["check"]);
-    let took = started.elapsed();
     run.failure(1);
-    assert!(took.as_secs() < 30, "{n} problems took {took:?}");
     let shown = run.stderr.matches("\nerror: ").count() + 1;
     assert_eq!(shown, 200, "the first 200 are shown");
     run.stderr_has(&format!(
@@ -224,7 +221,7 @@ fn reports_many_problems_briefly(files: &[(&str, String)], n: usize) -> String {
 }
 
 #[test]
-fn thousands_of_problems_on_one_long_line_are_reported_quickly_with_their_columns() {
+fn thousands_of_problems_on_one_long_line_are_reported_briefly_with_their_columns() {
     let line: String = (0..20_000)
         .map(|i| format!("[x](guide:nope{i:05}) "))
         .collect();
@@ -246,7 +243,7 @@ fn thousands_of_problems_on_one_long_line_are_reported_quickly_with_their_column
 }
 
 #[test]
-fn thousands_of_problems_on_separate_lines_are_reported_quickly() {
+fn thousands_of_problems_on_separate_lines_are_reported_briefly() {
     let body: String = (0..40_000)
         .map(|i| format!("[x](guide:nope{i:05})\n\n"))
         .collect();
