@@ -2,9 +2,15 @@
 //! (steps of 250–400 words), and the default site next to `true` and `cat` of its content.
 //!
 //! Run: `cargo bench --bench build` (10, 100 and 1,000 guides), or name sizes:
-//! `cargo bench --bench build -- 100 10000`. `BENCH_TMP=/dev/shm` builds on a RAM disk, which
-//! measures the work rather than this machine's disk. Linux only (peak memory is read from
-//! /proc).
+//! `cargo bench --bench build -- 100 10000`. Linux only (peak memory is read from /proc).
+//!
+//! The sites have the default site's `site.yaml` (`base_url`, so a QR code on every printed
+//! page and a sitemap; `translations: [es]`; contact; call to action), as a shelter that
+//! publishes has; `BENCH_SITE=plain` uses one without `base_url` or translations. Each build
+//! replaces the one before, as a shelter's next build does. Sites are written under the target
+//! folder, on the ordinary disk; where `/dev/shm` exists each size is measured there too (a RAM
+//! disk, which measures the work rather than this machine's disk), and the table gives both.
+//! `BENCH_TMP=<folder>` measures in that folder only.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -21,32 +27,36 @@ fn main() {
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("handout build, median of {RUNS} runs after one warm-up, {cores} cores");
+    let plain = std::env::var("BENCH_SITE").is_ok_and(|s| s == "plain");
+    let site_yaml = match plain {
+        true => handout::synthetic::PLAIN_SITE_YAML,
+        false => handout::synthetic::DEFAULT_SITE_YAML,
+    };
+    let places: Vec<(String, std::path::PathBuf)> = match std::env::var_os("BENCH_TMP") {
+        Some(tmp) => vec![("given".into(), tmp.into())],
+        None => {
+            let mut places = vec![("disk".into(), env!("CARGO_TARGET_TMPDIR").into())];
+            if std::path::Path::new("/dev/shm").is_dir() {
+                places.push(("RAM disk".into(), "/dev/shm".into()));
+            }
+            places
+        }
+    };
     println!(
-        "{:>7} {:>8} {:>10} {:>11} {:>10}",
-        "guides", "pages", "wall", "pages/s", "peak MB"
+        "site.yaml: {}",
+        match plain {
+            true => "plain (no base_url, no translations)",
+            false => "the default site's (base_url, translations: [es])",
+        }
+    );
+    println!(
+        "{:>7} {:>9} {:>8} {:>10} {:>11} {:>10}",
+        "guides", "where", "pages", "wall", "pages/s", "peak MB"
     );
     for guides in sizes {
-        let dir = match std::env::var_os("BENCH_TMP") {
-            Some(tmp) => tempfile::TempDir::new_in(tmp),
-            None => tempfile::TempDir::new(),
+        for (place, tmp) in &places {
+            build_in(guides, place, tmp, site_yaml);
         }
-        .expect("temp dir");
-        handout::synthetic::write_site(dir.path(), guides, 10, 1).expect("synthetic site");
-        let root = dir.path().to_str().expect("utf-8 path").to_string();
-        let build = || measure(env!("CARGO_BIN_EXE_handout"), &["build", "--root", &root]);
-        let _ = build();
-        let mut runs: Vec<(Duration, u64)> = (0..RUNS).map(|_| build()).collect();
-        runs.sort();
-        let (wall, _) = runs[RUNS / 2];
-        let peak = runs.iter().map(|r| r.1).max().unwrap_or(0);
-        // Overview, checklist, handout, log and ten steps per guide, plus the site's pages.
-        let pages = guides * 14 + 6;
-        println!(
-            "{guides:>7} {pages:>8} {:>8.3} s {:>11.0} {:>10.1}",
-            wall.as_secs_f64(),
-            pages as f64 / wall.as_secs_f64(),
-            peak as f64 / 1024.0
-        );
     }
 
     // Start-up against real work: the default site, `true`, and reading its content with `cat`.
@@ -76,6 +86,32 @@ fn main() {
         ms(median("true", &[])),
         files.len(),
         ms(median("cat", &cat_args)),
+    );
+}
+
+/// Builds a site of `guides` guides in `tmp` five times after a warm-up; prints the median.
+fn build_in(guides: usize, place: &str, tmp: &std::path::Path, site_yaml: &str) {
+    std::fs::create_dir_all(tmp).expect("bench folder");
+    let dir = tempfile::TempDir::new_in(tmp).expect("temp dir");
+    handout::synthetic::write_site_with(dir.path(), guides, 10, 1, site_yaml)
+        .expect("synthetic site");
+    let root = dir.path().to_str().expect("utf-8 path").to_string();
+    let build = || measure(env!("CARGO_BIN_EXE_handout"), &["build", "--root", &root]);
+    let _ = build();
+    let mut runs: Vec<(Duration, u64)> = (0..RUNS).map(|_| build()).collect();
+    runs.sort();
+    let (wall, _) = runs[RUNS / 2];
+    let peak = runs.iter().map(|r| r.1).max().unwrap_or(0);
+    // Every page the build wrote, in every language.
+    let pages = walk(&format!("{root}/public"))
+        .iter()
+        .filter(|f| f.ends_with(".html"))
+        .count();
+    println!(
+        "{guides:>7} {place:>9} {pages:>8} {:>8.3} s {:>11.0} {:>10.1}",
+        wall.as_secs_f64(),
+        pages as f64 / wall.as_secs_f64(),
+        peak as f64 / 1024.0
     );
 }
 

@@ -7,8 +7,10 @@
 //! line): re-reading the file, assembling, rendering and swapping in the new pages.
 //!
 //! Run: `cargo bench --bench serve` (or `cargo bench --bench serve -- 10000` for another size).
-//! `BENCH_TMP=/dev/shm` puts the site on a RAM disk; `HANDOUT_BIN=<path>` measures another
-//! build of handout (an earlier commit's, to compare).
+//! The site has the default site's `site.yaml` (`base_url`, `translations: [es]`, contact, call
+//! to action; `BENCH_SITE=plain` for one without) and is written under the target folder, on
+//! the ordinary disk; `BENCH_TMP=/dev/shm` puts it on a RAM disk instead. `HANDOUT_BIN=<path>`
+//! measures another build of handout (an earlier commit's, to compare).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -20,12 +22,16 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(1000);
-    let dir = match std::env::var_os("BENCH_TMP") {
-        Some(tmp) => tempfile::TempDir::new_in(tmp),
-        None => tempfile::TempDir::new(),
-    }
-    .expect("temp dir");
-    handout::synthetic::write_site(dir.path(), guides, 10, 1).expect("synthetic site");
+    // The ordinary disk (under the target folder) unless told otherwise.
+    let tmp = std::env::var_os("BENCH_TMP").unwrap_or_else(|| env!("CARGO_TARGET_TMPDIR").into());
+    std::fs::create_dir_all(&tmp).expect("bench folder");
+    let dir = tempfile::TempDir::new_in(tmp).expect("temp dir");
+    let site_yaml = match std::env::var("BENCH_SITE").is_ok_and(|s| s == "plain") {
+        true => handout::synthetic::PLAIN_SITE_YAML,
+        false => handout::synthetic::DEFAULT_SITE_YAML,
+    };
+    handout::synthetic::write_site_with(dir.path(), guides, 10, 1, site_yaml)
+        .expect("synthetic site");
 
     let bin =
         std::env::var_os("HANDOUT_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_handout").into());

@@ -110,14 +110,33 @@ fn paragraph(rng: &mut Rng, words: usize) -> String {
     text
 }
 
-/// Writes a site with `guides` guides of `steps` steps under `root/content`.
+/// The `site.yaml` of the default site (`content/site.yaml`): `base_url`, a translation, contact
+/// and call to action, as a shelter that publishes has. Benchmarks use it unless told otherwise.
+pub const DEFAULT_SITE_YAML: &str = include_str!("../content/site.yaml");
+
+/// A `site.yaml` with only a name, paper and phone: no `base_url` (so no QR codes or sitemap)
+/// and no translation. The tests' synthetic sites use it.
+pub const PLAIN_SITE_YAML: &str =
+    "name: Synthetic Shelter\npaper: letter\ncontact:\n  phone: \"(555) 010-0000\"\n";
+
+/// Writes a site with `guides` guides of `steps` steps under `root/content`, with the plain
+/// `site.yaml`.
 pub fn write_site(root: &Path, guides: usize, steps: usize, seed: u64) -> io::Result<()> {
+    write_site_with(root, guides, steps, seed, PLAIN_SITE_YAML)
+}
+
+/// Writes a site with `guides` guides of `steps` steps under `root/content`, with `site_yaml`
+/// as its `site.yaml`.
+pub fn write_site_with(
+    root: &Path,
+    guides: usize,
+    steps: usize,
+    seed: u64,
+    site_yaml: &str,
+) -> io::Result<()> {
     let content = root.join("content");
     fs::create_dir_all(&content)?;
-    fs::write(
-        content.join("site.yaml"),
-        "name: Synthetic Shelter\npaper: letter\ncontact:\n  phone: \"(555) 010-0000\"\n",
-    )?;
+    fs::write(content.join("site.yaml"), site_yaml)?;
     let mut rng = Rng(seed);
     for g in 0..guides {
         let dir = content.join(format!("guides/guide-{g:05}"));
