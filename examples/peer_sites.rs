@@ -218,7 +218,7 @@ fn write_hugo(root: &Path, site: &Site, guides: &[GuideDir]) -> Result<()> {
     fresh_dir(root)?;
     let config = format!(
         // handout makes no feeds, taxonomies, sitemap or robots.txt, and does not minify.
-        "baseURL = \"https://shelter.example/\"\nlanguageCode = \"en\"\ntitle = {}\n\
+        "baseURL = \"https://shelter.example/\"\nlocale = \"en\"\ntitle = {}\n\
          disableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\"]\n\
          enableRobotsTXT = false\n[minify]\nminifyOutput = false\n[params]\nphone = {}\n",
         serde_json::to_string(&site.name)?,
@@ -239,7 +239,7 @@ fn write_hugo(root: &Path, site: &Site, guides: &[GuideDir]) -> Result<()> {
     // handout has no page listing /guides/ itself: keep the section for GetPage, render nothing.
     write_page(
         &root.join("content/guides/_index.md"),
-        &json!({"title": "Guides", "_build": {"render": "never"}}),
+        &json!({"title": "Guides", "build": {"render": "never"}}),
         "",
     )?;
     for (i, g) in guides.iter().enumerate() {
@@ -264,7 +264,7 @@ fn write_hugo(root: &Path, site: &Site, guides: &[GuideDir]) -> Result<()> {
 }
 
 const HUGO_BASEOF: &str = r##"<!DOCTYPE html>
-<html lang="{{ site.LanguageCode }}">
+<html lang="{{ site.Language.Locale }}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
