@@ -10,6 +10,8 @@
 pub mod cli;
 pub mod content;
 pub mod diagnostic;
+#[cfg(test)]
+mod node;
 pub mod output;
 pub mod pipeline;
 mod progress;

@@ -143,8 +143,6 @@ fn samples() -> impl Iterator<Item = u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
-    use std::process::{Command, Stdio};
 
     /// Every language with a rule of its own above, and a few that count as English does.
     const LANGUAGES: &[&str] = &[
@@ -168,32 +166,17 @@ input.languages.forEach(function (l) {
 });
 process.stdout.write(JSON.stringify(out));
 "#;
-        let child = Command::new("node")
-            .arg("-e")
-            .arg(script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn();
-        let mut child = match child {
-            Ok(child) => child,
-            Err(e) if std::env::var("HANDOUT_REQUIRE_BROWSER").as_deref() != Ok("1") => {
-                eprintln!("skipping the plural rules test: node does not run ({e})");
-                return;
-            }
-            Err(e) => panic!("the plural rules test needs node: {e}"),
-        };
         let counts: Vec<u64> = samples().collect();
         let input = serde_json::json!({ "languages": LANGUAGES, "counts": counts });
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.to_string().as_bytes())
-            .unwrap();
-        let output = child.wait_with_output().unwrap();
-        assert!(output.status.success(), "node failed");
+        let Some(stdout) = crate::node::run(
+            script,
+            input.to_string().as_bytes(),
+            "the plural rules test",
+        ) else {
+            return;
+        };
         let js: std::collections::BTreeMap<String, Vec<String>> =
-            serde_json::from_slice(&output.stdout).unwrap();
+            serde_json::from_slice(&stdout).unwrap();
         let mut differ = Vec::new();
         for lang in LANGUAGES {
             for (n, browser) in counts.iter().zip(&js[*lang]) {

@@ -140,8 +140,6 @@ pub(crate) fn words(parts: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::words;
-    use std::io::Write;
-    use std::process::{Command, Stdio};
 
     #[test]
     fn keeps_each_word_once_in_lower_case() {
@@ -224,30 +222,12 @@ process.stdout.write(JSON.stringify(out));
             "var window = {{}}; var document = {{ querySelector: function () {{ return null; }} }};\n{}\n{HARNESS}",
             include_str!("../../templates/assets/library.js")
         );
-        let child = Command::new("node")
-            .arg("-e")
-            .arg(&script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn();
-        let mut child = match child {
-            Ok(child) => child,
-            Err(e) if std::env::var("HANDOUT_REQUIRE_BROWSER").as_deref() != Ok("1") => {
-                eprintln!("skipping the browser rule test: node does not run ({e})");
-                return;
-            }
-            Err(e) => panic!("the browser rule test needs node: {e}"),
-        };
         let tricky = serde_json::to_string(TRICKY).unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(tricky.as_bytes())
-            .unwrap();
-        let output = child.wait_with_output().unwrap();
-        assert!(output.status.success(), "node failed");
-        let js: Vec<Option<String>> = serde_json::from_slice(&output.stdout).unwrap();
+        let Some(stdout) = crate::node::run(&script, tricky.as_bytes(), "the browser rule test")
+        else {
+            return;
+        };
+        let js: Vec<Option<String>> = serde_json::from_slice(&stdout).unwrap();
         let inputs: Vec<String> = (0..=0x10FFFF)
             .filter_map(char::from_u32)
             .map(String::from)
