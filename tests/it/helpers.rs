@@ -83,6 +83,22 @@ pub struct TestSite {
 }
 
 impl TestSite {
+    /// The minimal fixture with Spanish added (`translations: [es]`, English where a page is not
+    /// translated) and its second guide translated.
+    pub fn minimal_with_spanish() -> Self {
+        let site = Self::fixture("minimal");
+        let settings = site.read("content/site.yaml");
+        site.write(
+                "content/site.yaml",
+                &format!("{settings}translations: [es]\nmissing_translation: fallback\n"),
+            )
+            .write(
+                "content/guides/second-guide/guide.es.yaml",
+                "title: Segunda guía\nsummary: Una guía pequeña.\ntime_needed: Un día\nintro: Por qué existe.\n",
+            );
+        site
+    }
+
     pub fn fixture(name: &str) -> Self {
         let dir = TempDir::new().expect("temp dir");
         copy_dir(&fixture_dir(name), dir.path());

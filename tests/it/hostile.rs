@@ -206,16 +206,7 @@ fn no_heading_link_or_file_name_becomes_a_live_link() {
 /// with "File exists", or a Mac or Windows computer would keep only one of two files.
 #[test]
 fn every_name_the_build_uses_is_refused_to_the_sites_own_files_by_check_and_build_alike() {
-    let site = TestSite::fixture("minimal");
-    let settings = site.read("content/site.yaml");
-    site.write(
-        "content/site.yaml",
-        &format!("{settings}translations: [es]\nmissing_translation: fallback\n"),
-    )
-    .write(
-        "content/guides/second-guide/guide.es.yaml",
-        "title: Segunda guía\nsummary: Una guía pequeña.\ntime_needed: Un día\nintro: Por qué existe.\n",
-    );
+    let site = TestSite::minimal_with_spanish();
     site.build().success();
     let built = tree(&site.root().join("public"));
     let content = tree(&site.root().join("content"));

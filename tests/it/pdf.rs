@@ -83,17 +83,7 @@ fn every_language_gets_its_pdfs_and_every_overview_link_resolves() {
     if browser_or_skip("the translated PDF test").is_none() {
         return;
     }
-    // The minimal fixture with its second guide translated into Spanish.
-    let site = TestSite::fixture("minimal");
-    let settings = site.read("content/site.yaml");
-    site.write(
-        "content/site.yaml",
-        &format!("{settings}translations: [es]\nmissing_translation: fallback\n"),
-    )
-    .write(
-        "content/guides/second-guide/guide.es.yaml",
-        "title: Segunda guía\nsummary: Una guía pequeña.\ntime_needed: Un día\nintro: Por qué existe.\n",
-    );
+    let site = TestSite::minimal_with_spanish();
     let run = site.handout(&["pdf"]);
     run.success();
     // Two guides in English, one in Spanish: three PDFs each.
@@ -377,16 +367,7 @@ fn a_wrong_handout_chromium_is_reported_and_a_bare_name_is_found_on_path() {
 /// the site builds today and the day someone prints, the PDF overwrites the shelter's file.
 #[test]
 fn a_shelters_file_named_like_a_printed_pdf_is_found_by_check_and_build_without_a_browser() {
-    let site = TestSite::fixture("minimal");
-    let settings = site.read("content/site.yaml");
-    site.write(
-        "content/site.yaml",
-        &format!("{settings}translations: [es]\nmissing_translation: fallback\n"),
-    )
-    .write(
-        "content/guides/second-guide/guide.es.yaml",
-        "title: Segunda guía\nsummary: Una guía pequeña.\ntime_needed: Un día\nintro: Por qué existe.\n",
-    );
+    let site = TestSite::minimal_with_spanish();
     site.build().success();
     let before = crate::helpers::tree(&site.root().join("public"));
     site.write(
