@@ -7,6 +7,7 @@
 //! each edit. `pipeline` runs the stages in order for `build` and `check`; `diagnostic`
 //! carries every problem back to the user, with its file, line and column.
 
+mod change;
 pub mod cli;
 pub mod content;
 pub mod diagnostic;

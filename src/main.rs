@@ -64,8 +64,12 @@ fn main() -> ExitCode {
                 0 => String::new(),
                 n => format!(" and {}", counted(n, "PDF", "PDFs")),
             };
+            let changed = match s.changed {
+                Some(n) => format!(" ({n} changed)"),
+                None => String::new(),
+            };
             println!(
-                "{verb} {}: {}, {}{pdfs} in {:.2} s",
+                "{verb} {}: {}, {}{pdfs}{changed} in {:.2} s",
                 counted(s.guides, "guide", "guides"),
                 counted(s.pages, "page", "pages"),
                 counted(s.files, "file", "files"),

@@ -6,15 +6,18 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::change::{self, Redo};
 use crate::content::assemble::{self, assemble};
 use crate::content::config::Paper;
+use crate::content::digest::{self, Digests};
 use crate::content::load::{LoadedSite, load};
 use crate::content::model::{Site, Untranslated};
+use crate::content::names;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::output::plan::{Plan, plan};
+use crate::output::plan::{Page, Plan, plan};
 use crate::output::render::{Renderer, Sink};
 use crate::output::theme::Theme;
-use crate::output::write::Staging;
+use crate::output::write::Writer;
 
 pub struct BuildOptions {
     /// The site's folder: the one holding `content/`.
@@ -38,6 +41,18 @@ impl BuildOptions {
             .unwrap_or_else(|| self.root.join("public"))
     }
 
+    /// Everything besides the files that shapes the output, for the record the next build
+    /// compares with.
+    fn shaping(&self) -> String {
+        format!(
+            "{}\nbase_url {:?}\npaper {:?}\npdf {}",
+            digest::program(),
+            self.base_url,
+            self.paper,
+            self.pdf
+        )
+    }
+
     fn assemble_options(&self) -> assemble::Options {
         assemble::Options {
             base_url: self.base_url.clone(),
@@ -53,7 +68,11 @@ pub struct Summary {
     /// PDFs printed (`--pdf`).
     pub pdfs: usize,
     pub pages: usize,
+    /// Every file of the site.
     pub files: usize,
+    /// Files a build over its last site wrote or removed (`None`: a whole new site, or none
+    /// written).
+    pub changed: Option<usize>,
     pub elapsed: Duration,
     /// Steps shown untranslated on translated guides.
     pub untranslated: Vec<Untranslated>,
@@ -100,6 +119,7 @@ pub fn render_loaded(
 
 /// A site read and checked, ready to render: everything before the first page is made.
 struct Ready {
+    loaded: LoadedSite,
     site: Site,
     plan: Plan,
     renderer: Renderer,
@@ -110,36 +130,52 @@ impl Ready {
         let loaded = load(&options.root).map_err(|d| Diagnostics::from(vec![d]))?;
         let site = assemble(&loaded, &options.assemble_options())?;
         let (plan, renderer) = prepare(&site, &loaded, options.pdf)?;
-        // `loaded` goes here: its bytes are in the model now and need not wait for the writing.
         Ok(Ready {
+            loaded,
             site,
             plan,
             renderer,
         })
     }
 
-    /// Renders every page, handing each file to `sink` as it is made; returns how many.
-    fn render(self, progress: bool, sink: &Sink<'_>) -> Result<(Site, Plan, usize), Diagnostics> {
-        let Ready {
-            site,
-            plan,
-            renderer,
-        } = self;
-        let files = AtomicUsize::new(0);
-        let bar = crate::progress::bar((plan.pages.len() + plan.copies.len()) as u64, progress);
-        let rendered = renderer.with_progress(bar.clone()).render_into(
-            &site,
-            &plan,
-            |_, _| true,
-            &|path, bytes| {
+    /// What changed since the last build, if it left a record: `None` makes every file.
+    fn changed_since(&self, digests: &Digests, writer: &Writer) -> Option<Redo> {
+        let previous = writer.previous()?;
+        let order = self.site.guides.iter().map(|g| &g.slug);
+        let moved = !order.eq(previous.order.iter());
+        let naming = |slugs: &std::collections::BTreeSet<String>| {
+            names::guides_naming(&self.loaded.content, slugs.iter().map(String::as_str))
+                .into_iter()
+                .map(str::to_string)
+                .collect()
+        };
+        let changes = change::since_last_build(digests, &previous.sources, naming, moved);
+        Some(Redo::of(&changes))
+    }
+}
+
+/// Renders the pages `wanted` accepts, handing each file to `sink` as it is made; returns how
+/// many.
+fn render(
+    renderer: Renderer,
+    site: &Site,
+    plan: &Plan,
+    progress: bool,
+    wanted: impl Fn(&str, Option<&Page>) -> bool + Sync,
+    sink: &Sink<'_>,
+) -> Result<usize, Diagnostics> {
+    let files = AtomicUsize::new(0);
+    let bar = crate::progress::bar((plan.pages.len() + plan.copies.len()) as u64, progress);
+    let rendered =
+        renderer
+            .with_progress(bar.clone())
+            .render_into(site, plan, wanted, &|path, bytes| {
                 files.fetch_add(1, Ordering::Relaxed);
                 sink(path, bytes)
-            },
-        );
-        bar.finish_and_clear();
-        rendered.map_err(Diagnostics::from)?;
-        Ok((site, plan, files.into_inner()))
-    }
+            });
+    bar.finish_and_clear();
+    rendered.map_err(Diagnostics::from)?;
+    Ok(files.into_inner())
 }
 
 pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
@@ -157,10 +193,38 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         false => None,
     };
     let ready = Ready::new(options)?;
-    // Made only once the site is known to be good, so a site with errors never touches the disk.
-    let staging = Staging::begin(&options.root, &output).map_err(one)?;
-    let (site, plan, files) =
-        ready.render(options.progress, &|path, bytes| staging.write(path, &bytes))?;
+    let digests = Digests::of(&ready.loaded, &options.shaping());
+    // Begun only once the site is known to be good, so a site with errors never touches the
+    // disk. PDFs are printed from a whole new site.
+    let writer = Writer::begin(&options.root, &output, options.pdf).map_err(one)?;
+    let redo = ready.changed_since(&digests, &writer);
+    let Ready {
+        loaded,
+        site,
+        plan,
+        renderer,
+    } = ready;
+    // Its bytes are in the model now and need not wait for the writing.
+    drop(loaded);
+    let order: Vec<String> = site.guides.iter().map(|g| g.slug.clone()).collect();
+    let covers = redo
+        .as_ref()
+        .map(|redo| redo.covers(&site, &plan, redo.plan));
+    // A file nothing has changed since the last build is kept as it is on disk, unless it was
+    // changed there since (or cannot be kept: then it is made, and writing it says why).
+    let wanted = |path: &str, page: Option<&Page>| match &covers {
+        Some(covers) => covers(path, page) || !writer.keep(path).unwrap_or(false),
+        None => true,
+    };
+    render(
+        renderer,
+        &site,
+        &plan,
+        options.progress,
+        wanted,
+        &|path, bytes| writer.write(path, &bytes),
+    )?;
+    drop(covers);
     // Each guide's printed pages in every language it has, when PDFs are asked for.
     let pdfs = match browser {
         Some(_) => plan.pdfs(&site),
@@ -173,12 +237,15 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
             .map(|()| pdfs.iter().map(|(_, pdf)| pdf.to_string()).collect()),
         None => Ok(Vec::new()),
     };
-    staging.commit(&print).map_err(Diagnostics::from)?;
+    let changed = writer
+        .commit(&print, Some((digests, order)))
+        .map_err(Diagnostics::from)?;
     Ok(Summary {
         pdfs: pdfs.len(),
         guides: site.guides.len(),
         pages: plan.pages.len(),
-        files,
+        files: plan.pages.len() + plan.copies.len(),
+        changed,
         elapsed: start.elapsed(),
         untranslated: site.untranslated,
     })
@@ -186,8 +253,22 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
 
 pub fn check(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let start = Instant::now();
-    let (site, plan, files) = Ready::new(options)?.render(options.progress, &|_, _| Ok(()))?;
+    let Ready {
+        site,
+        plan,
+        renderer,
+        ..
+    } = Ready::new(options)?;
+    let files = render(
+        renderer,
+        &site,
+        &plan,
+        options.progress,
+        |_, _| true,
+        &|_, _| Ok(()),
+    )?;
     Ok(Summary {
+        changed: None,
         pdfs: 0,
         guides: site.guides.len(),
         pages: plan.pages.len(),

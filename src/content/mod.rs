@@ -3,6 +3,7 @@
 
 pub(crate) mod assemble;
 pub(crate) mod config;
+pub(crate) mod digest;
 pub(crate) mod frontmatter;
 pub(crate) mod guide;
 pub(crate) mod i18n;

@@ -30,6 +30,33 @@ pub(crate) fn guide_of(path: &str) -> Option<&str> {
     (!slug.is_empty()).then_some(slug)
 }
 
+/// The guides whose files name any of the guide folders `slugs`, the named ones too if they do:
+/// a link or a `related` entry to a guide names its folder, which needs no escaping, so every
+/// guide that links to one of them or lists it as related is among these.
+pub(crate) fn guides_naming<'a>(
+    content: &'a std::collections::BTreeMap<String, Vec<u8>>,
+    slugs: impl IntoIterator<Item = &'a str>,
+) -> std::collections::BTreeSet<&'a str> {
+    use rayon::prelude::*;
+    let names: Vec<memchr::memmem::Finder> = slugs
+        .into_iter()
+        .map(|slug| memchr::memmem::Finder::new(slug.as_bytes()))
+        .collect();
+    if names.is_empty() {
+        return Default::default();
+    }
+    content
+        .par_iter()
+        .filter_map(|(path, bytes)| {
+            let guide = guide_of(path)?;
+            names
+                .iter()
+                .any(|name| name.find(bytes).is_some())
+                .then_some(guide)
+        })
+        .collect()
+}
+
 /// The folder of a guide's step files.
 pub(crate) fn steps_folder(slug: &str) -> String {
     format!("content/guides/{slug}/steps")

@@ -75,7 +75,7 @@ pub fn read(text: &str) -> Mark {
 }
 
 /// A relative path that stays inside the folder it is relative to.
-fn is_inside(path: &str) -> bool {
+pub(crate) fn is_inside(path: &str) -> bool {
     !path.is_empty()
         && path
             .split('/')

@@ -1,7 +1,7 @@
 //! From the validated model to the published files: the plan of what to write, the theme and
-//! its templates, the pages' data (JSON-LD, QR codes), writing into a staging folder that
-//! replaces the old site in one step, the mark listing what was written, and the PDFs printed
-//! from it.
+//! its templates, the pages' data (JSON-LD, QR codes), writing the new site (a whole staging
+//! folder, or the spare copy brought up to date) that replaces the old one in one step, the
+//! mark listing what was written, the record the next build starts from, and the PDFs.
 
 pub(crate) mod clash;
 pub(crate) mod marker;
@@ -10,6 +10,8 @@ pub mod pdf;
 pub(crate) mod plan;
 pub(crate) mod qr;
 pub(crate) mod render;
+pub(crate) mod spare;
+pub(crate) mod state;
 pub(crate) mod structured;
 pub(crate) mod theme;
 pub(crate) mod write;

@@ -1,5 +1,9 @@
-//! Writing the built site. Everything goes into a staging folder beside the output, which then
-//! replaces the output in one step, so a failed or interrupted build leaves the old site whole.
+//! Writing the built site. The first build into a folder writes everything into a staging folder
+//! beside the output, which then takes the output's place in one step; the old site is kept
+//! beside it as the spare. A later build brings the spare up to the new site, writing only the
+//! files whose bytes differ (`spare.rs`), and exchanges it with the output in one step; files
+//! nothing has changed since the last build are not even made again (`state.rs`). Either way
+//! a failed or interrupted build leaves the old site whole.
 //! The output carries handout's mark with the list of the files written there (`marker.rs`);
 //! a folder holding any file not on that list is never replaced, and only listed files are ever
 //! deleted.
@@ -8,7 +12,7 @@
 //! Linux), the old site is moved aside and the new one moved in: a build stopped between the two
 //! leaves both, whole, beside the output, and the next build puts one back before anything else.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -16,8 +20,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
+use crate::content::digest::Digests;
 use crate::diagnostic::Diagnostic;
 use crate::output::marker::{self, MARKER, Mark};
+use crate::output::spare;
+use crate::output::state::{Seen, State};
 
 /// How many of a refused folder's own files its message names.
 const FOREIGN_SHOWN: usize = 5;
@@ -40,6 +47,17 @@ impl Output {
 
     fn old_prefix(&self) -> String {
         format!(".{}.handout-old-", self.name)
+    }
+
+    /// A file handout keeps beside the output: `.<name>.handout-<what>`.
+    fn beside(&self, what: &str) -> PathBuf {
+        self.parent.join(format!(".{}.handout-{what}", self.name))
+    }
+
+    /// The spare copy of the site beside the output, which the next build updates and
+    /// exchanges with it.
+    fn spare(&self) -> PathBuf {
+        self.beside("spare")
     }
 
     fn refuse(&self, why: impl std::fmt::Display) -> Diagnostic {
@@ -320,29 +338,64 @@ fn foreign_under(
 /// added there, for the list.
 pub type Finish<'a> = dyn Fn(&Path) -> Result<Vec<String>, Vec<Diagnostic>> + 'a;
 
-/// A new site being written beside the output. Files go in as they are made, so a build never
-/// holds the whole site in memory; `commit` puts it in place of the output in one step. Dropped
-/// without a commit (a failed build), it is deleted and the old site stays as it was.
-pub struct Staging {
-    dir: PathBuf,
+/// The new site being written. Files go out as they are made, so a build never holds the whole
+/// site in memory; `commit` makes them the output in one step. Dropped without a commit (a
+/// failed build), the output is as it was.
+pub struct Writer {
     output: Output,
     /// Held until the new site is in place: a second build waits rather than mixing output.
     _lock: fs::File,
-    /// Folders already made, so each is created once, and every file written, for the mark.
-    written: Mutex<Written>,
+    how: How,
+    /// Every file of the new site, for the mark.
+    files: Mutex<Vec<String>>,
+    /// How each file of the new site looks in the folder that becomes the output, for the next
+    /// build.
+    seen: Mutex<HashMap<String, Seen>>,
     committed: bool,
 }
 
-#[derive(Default)]
-struct Written {
-    folders: HashSet<String>,
-    files: Vec<String>,
+enum How {
+    /// There is no site yet, or no spare copy of it, or PDFs are printed from the pages: a
+    /// whole new site is written in a staging folder beside the output, which then takes its
+    /// place in one step; the old site becomes the spare.
+    Whole {
+        dir: PathBuf,
+        /// Folders already made, so each is created once.
+        folders: Mutex<HashSet<String>>,
+    },
+    /// The output is a previous build's site and the spare beside it the one before: the spare
+    /// is brought up to the new site, writing only the files whose bytes differ, and then
+    /// exchanged with the output in one step.
+    Update(Box<Update>),
 }
 
-impl Staging {
-    /// Checks that `output` may be replaced, takes the lock, puts back a site that an
-    /// interrupted build left beside the output, and makes the staging folder.
-    pub fn begin(root: &Path, output: &Path) -> Result<Staging, Diagnostic> {
+struct Update {
+    /// The files the output's mark lists (as `name_key` gives them).
+    listed: HashSet<String>,
+    spare: PathBuf,
+    /// The files the spare's mark lists.
+    spare_listed: HashSet<String>,
+    /// What the last build left for this one, if it left anything usable.
+    previous: Option<State>,
+    /// Folders of the spare known to be there.
+    folders: Mutex<HashSet<String>>,
+    /// Files of the new site that differ from the output's.
+    changed: AtomicUsize,
+    /// How the output's files that the new site keeps unchanged look: once the output is the
+    /// spare, they are the spare's files known to hold the site's bytes.
+    unchanged: Mutex<HashMap<String, Seen>>,
+    /// The spare's files taken, on the last build's word, to hold the new site's bytes already.
+    trusted: Mutex<Vec<String>>,
+}
+
+/// What a build records for the next one: the digests of its sources and its guides in order.
+pub type Record = (Digests, Vec<String>);
+
+impl Writer {
+    /// Checks that `output` may be replaced, takes the lock, undoes what an interrupted build
+    /// left, and gets ready to write. `whole`: write a whole new site even where the old one
+    /// could be updated (the PDFs are printed from the finished pages).
+    pub fn begin(root: &Path, output: &Path, whole: bool) -> Result<Writer, Diagnostic> {
         let out = check(root, output)?;
         fs::create_dir_all(&out.parent).map_err(|e| io_problem(&out.shown, "cannot create", e))?;
         let lock = lock_folder(&out.parent)?;
@@ -350,87 +403,331 @@ impl Staging {
         // Checked again under the lock: another build may have just written there.
         let out = check(root, output)?;
         clean_leftovers(&out);
-        let dir = out
-            .parent
-            .join(format!("{}{}", out.staging_prefix(), std::process::id()));
-        let staging = Staging {
-            dir,
+        let state_file = out.beside("state");
+        // Read, then removed until this build ends: the spare changes from here on, and a
+        // build stopped halfway leaves no record that would vouch for it.
+        let previous = fs::read_to_string(&state_file)
+            .ok()
+            .and_then(|text| State::parse(&text));
+        let _ = fs::remove_file(&state_file);
+        let spare = out.spare();
+        let marks = (read_mark(&out.path), read_mark(&spare));
+        let how = match marks {
+            (Some(Mark::Listed(listed)), Some(Mark::Listed(spare_listed))) if !whole => {
+                How::Update(Box::new(Update {
+                    listed,
+                    spare,
+                    spare_listed,
+                    previous,
+                    folders: Mutex::default(),
+                    changed: AtomicUsize::new(0),
+                    unchanged: Mutex::default(),
+                    trusted: Mutex::default(),
+                }))
+            }
+            _ => {
+                let dir =
+                    out.parent
+                        .join(format!("{}{}", out.staging_prefix(), std::process::id()));
+                if fs::symlink_metadata(&dir).is_ok() {
+                    discard(&dir, true);
+                }
+                fs::create_dir_all(&dir)
+                    .and_then(|()| fs::write(dir.join(MARKER), marker::unfinished()))
+                    .map_err(|e| staging_problem(&out.shown, None, e))?;
+                How::Whole {
+                    dir,
+                    folders: Mutex::default(),
+                }
+            }
+        };
+        Ok(Writer {
             output: out,
             _lock: lock,
-            written: Default::default(),
+            how,
+            files: Mutex::default(),
+            seen: Mutex::default(),
             committed: false,
-        };
-        if fs::symlink_metadata(&staging.dir).is_ok() {
-            discard(&staging.dir, true);
+        })
+    }
+
+    /// What the last build left for this one, when this build updates its site.
+    pub fn previous(&self) -> Option<&State> {
+        match &self.how {
+            How::Update(update) => update.previous.as_ref(),
+            How::Whole { .. } => None,
         }
-        fs::create_dir_all(&staging.dir)
-            .and_then(|()| fs::write(staging.dir.join(MARKER), marker::unfinished()))
-            .map_err(|e| staging.problem(None, e))?;
-        Ok(staging)
+    }
+
+    /// Keeps the file at `path` as the last build left it, without making it again: true when
+    /// it is on the output's list and still looks there exactly as that build recorded
+    /// (anything else, and it must be made and written).
+    pub fn keep(&self, path: &str) -> Result<bool, Diagnostic> {
+        let How::Update(update) = &self.how else {
+            return Ok(false);
+        };
+        let Some(previous) = &update.previous else {
+            return Ok(false);
+        };
+        let Some(recorded) = previous.outputs.get(path) else {
+            return Ok(false);
+        };
+        let target = self.output.path.join(path);
+        let now = fs::symlink_metadata(&target)
+            .ok()
+            .and_then(|meta| Seen::of(&meta));
+        if now != Some(*recorded) || !update.listed.contains(name_key(path).as_ref()) {
+            return Ok(false);
+        }
+        // The spare's copy, unless it is known to hold the same bytes, is copied from the
+        // output's.
+        let spare_seen = match previous.spare.get(path) {
+            Some(seen) => {
+                lock(&update.trusted).push(path.to_string());
+                *seen
+            }
+            None => {
+                let bytes = fs::read(&target)
+                    .map_err(|e| staging_problem(&self.output.shown, Some(path), e))?;
+                self.put_spare(update, path, &bytes)?
+            }
+        };
+        lock(&self.files).push(path.to_string());
+        lock(&self.seen).insert(path.to_string(), spare_seen);
+        lock(&update.unchanged).insert(path.to_string(), *recorded);
+        Ok(true)
     }
 
     /// Writes one file (`path` relative to the output, `/`-separated). Safe to call from many
     /// threads at once.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        {
-            // Folders are made under the lock, so no thread writes into a folder another is
-            // still making.
-            let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((folder, _)) = path.rsplit_once('/')
-                && !written.folders.contains(folder)
-            {
-                fs::create_dir_all(self.dir.join(folder))
-                    .map_err(|e| self.problem(Some(&format!("{folder}/")), e))?;
-                written.folders.insert(folder.to_string());
+        lock(&self.files).push(path.to_string());
+        match &self.how {
+            How::Whole { dir, folders } => {
+                {
+                    // Folders are made under the lock, so no thread writes into a folder
+                    // another is still making.
+                    let mut folders = lock(folders);
+                    if let Some((folder, _)) = path.rsplit_once('/')
+                        && !folders.contains(folder)
+                    {
+                        fs::create_dir_all(dir.join(folder)).map_err(|e| {
+                            staging_problem(&self.output.shown, Some(&format!("{folder}/")), e)
+                        })?;
+                        folders.insert(folder.to_string());
+                    }
+                }
+                fs::write(dir.join(path), bytes)
+                    .map_err(|e| staging_problem(&self.output.shown, Some(path), e))
             }
-            written.files.push(path.to_string());
+            How::Update(update) => {
+                let in_output = match update.listed.contains(name_key(path).as_ref()) {
+                    true => same_bytes(&self.output.path.join(path), bytes),
+                    false => None,
+                };
+                let trusted = update
+                    .previous
+                    .as_ref()
+                    .and_then(|p| p.spare.get(path).copied());
+                let spare_seen = match (in_output, trusted) {
+                    // The spare held what the output holds, which is what this build made.
+                    (Some(_), Some(seen)) => {
+                        lock(&update.trusted).push(path.to_string());
+                        seen
+                    }
+                    _ => match same_bytes(&update.spare.join(path), bytes) {
+                        Some(seen) => seen,
+                        None => self.put_spare(update, path, bytes)?,
+                    },
+                };
+                match in_output {
+                    Some(seen) => {
+                        lock(&update.unchanged).insert(path.to_string(), seen);
+                    }
+                    None => {
+                        update.changed.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                lock(&self.seen).insert(path.to_string(), spare_seen);
+                Ok(())
+            }
         }
-        fs::write(self.dir.join(path), bytes).map_err(|e| self.problem(Some(path), e))
     }
 
-    /// Runs `finish` on the staged site (it returns the files it added, such as PDFs), writes
-    /// the mark with the list of every file, then puts the site in place of the output.
-    pub fn commit(mut self, finish: &Finish<'_>) -> Result<(), Vec<Diagnostic>> {
-        let added = finish(&self.dir)?;
-        let mut files =
-            std::mem::take(&mut self.written.lock().unwrap_or_else(|e| e.into_inner()).files);
-        files.extend(added);
-        // Written whole under another name, then renamed: a mark is never half a list.
-        let unsaved = self.dir.join(format!("{MARKER}.new"));
-        fs::write(&unsaved, marker::finished(&files))
-            .and_then(|()| fs::rename(&unsaved, self.dir.join(MARKER)))
-            .map_err(|e| vec![self.problem(Some(MARKER), e)])?;
-        stop_point("staged");
-        swap(&self.dir, &self.output).map_err(|d| vec![d])?;
-        self.committed = true;
+    /// Writes `bytes` as the spare's file at `path`; returns how it looks then.
+    fn put_spare(&self, update: &Update, path: &str, bytes: &[u8]) -> Result<Seen, Diagnostic> {
+        let problem = |e| staging_problem(&self.output.shown, Some(path), e);
+        spare::make_folders(&update.spare, path, &mut lock(&update.folders)).map_err(problem)?;
+        let target = update.spare.join(path);
+        spare::put(&target, bytes).map_err(problem)?;
+        let meta = fs::symlink_metadata(&target).map_err(problem)?;
+        Seen::of(&meta).ok_or_else(|| {
+            problem(std::io::Error::other(
+                "the file written is not a plain file",
+            ))
+        })
+    }
+
+    /// Makes the new site the output: a whole one is finished by `finish` (it returns the files
+    /// it added, such as PDFs), marked with the list of every file and swapped in; an updated
+    /// spare is marked and exchanged with the output. `record`, when given, is kept beside the
+    /// output for the next build. Returns how many files an update changed or removed (`None`
+    /// for a whole new site).
+    pub fn commit(
+        mut self,
+        finish: &Finish<'_>,
+        record: Option<Record>,
+    ) -> Result<Option<usize>, Vec<Diagnostic>> {
+        let shown = self.output.shown.clone();
+        let mut files = std::mem::take(&mut *lock(&self.files));
+        let mut changed = None;
+        let mut spare_seen = HashMap::new();
+        match &self.how {
+            How::Whole { dir, .. } => {
+                let dir = dir.clone();
+                files.extend(finish(&dir)?);
+                write_mark(&dir, &files)
+                    .map_err(|e| vec![staging_problem(&shown, Some(MARKER), e)])?;
+                stop_point("staged");
+                let old = swap(&dir, &self.output).map_err(|d| vec![d])?;
+                self.committed = true;
+                if let Some(old) = old {
+                    keep_as_spare(&old, &self.output);
+                }
+                self.look_at(&files);
+            }
+            How::Update(update) => {
+                let keys: HashSet<String> =
+                    files.iter().map(|f| name_key(f).into_owned()).collect();
+                let gone = update.listed.iter().filter(|f| !keys.contains(*f)).count();
+                let count = gone + update.changed.load(Ordering::Relaxed);
+                changed = Some(count);
+                let problem = |e| vec![staging_problem(&shown, Some(MARKER), e)];
+                // The spare's files the new site does not have go, and its mark lists the new
+                // site's.
+                if update.spare_listed != keys {
+                    for path in update.spare_listed.iter().filter(|f| !keys.contains(*f)) {
+                        spare::remove(&update.spare, path);
+                    }
+                    write_mark(&update.spare, &files).map_err(problem)?;
+                }
+                let unchanged = std::mem::take(&mut *lock(&update.unchanged));
+                if count > 0 {
+                    self.check_trusted(update).map_err(|d| vec![d])?;
+                    stop_point("spare-ready");
+                    let old = swap(&update.spare, &self.output).map_err(|d| vec![d])?;
+                    // Where the exchange is two renames, the old site is moved to the spare's
+                    // place; exchanged, it is there already.
+                    if let Some(old) = old.filter(|old| *old != update.spare) {
+                        let _ = fs::rename(&old, &update.spare);
+                    }
+                    // The output's unchanged files are now the spare's.
+                    spare_seen = unchanged;
+                } else {
+                    // Nothing changed: the output stays as it is, and so does the spare.
+                    spare_seen = std::mem::replace(&mut *lock(&self.seen), unchanged);
+                }
+                self.committed = true;
+            }
+        }
+        if let Some((sources, order)) = record {
+            let state = State {
+                sources,
+                order,
+                outputs: std::mem::take(&mut *lock(&self.seen)),
+                spare: spare_seen,
+            };
+            let unsaved = self.output.beside("state.unsaved");
+            // A record that cannot be kept only costs the next build time.
+            if fs::write(&unsaved, state.to_text())
+                .and_then(|()| fs::rename(&unsaved, self.output.beside("state")))
+                .is_err()
+            {
+                let _ = fs::remove_file(&unsaved);
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Looks at the spare's files taken on the last build's word before the spare becomes the
+    /// output: one changed by anyone since is copied again from the output, whose file holds the
+    /// same bytes.
+    fn check_trusted(&self, update: &Update) -> Result<(), Diagnostic> {
+        let trusted = std::mem::take(&mut *lock(&update.trusted));
+        let seen = lock(&self.seen).clone();
+        let redone: Vec<(String, Seen)> = trusted
+            .par_iter()
+            .filter(|path| {
+                let now = fs::symlink_metadata(update.spare.join(path))
+                    .ok()
+                    .and_then(|m| Seen::of(&m));
+                now.is_none() || now != seen.get(path.as_str()).copied()
+            })
+            .map(|path| {
+                let bytes = fs::read(self.output.path.join(path))
+                    .map_err(|e| staging_problem(&self.output.shown, Some(path), e))?;
+                Ok((path.clone(), self.put_spare(update, path, &bytes)?))
+            })
+            .collect::<Result<_, Diagnostic>>()?;
+        lock(&self.seen).extend(redone);
         Ok(())
     }
 
-    fn problem(&self, file: Option<&str>, e: std::io::Error) -> Diagnostic {
-        let shown = &self.output.shown;
-        let message = match file {
-            Some(file) => {
-                format!("cannot write the new site to {shown}: {e} (while writing {file})")
-            }
-            None => format!("cannot write the new site next to {shown}: {e}"),
-        };
-        Diagnostic::file(shown, message).with_help(
-            "the old site is unchanged; make room on the disk or make the folder writable, then build again",
-        )
+    /// Notes how the files of a whole new site look in the output, for the next build.
+    fn look_at(&self, files: &[String]) {
+        let seen: Vec<(String, Seen)> = files
+            .par_iter()
+            .filter_map(|f| {
+                let meta = fs::symlink_metadata(self.output.path.join(f)).ok()?;
+                Some((f.clone(), Seen::of(&meta)?))
+            })
+            .collect();
+        lock(&self.seen).extend(seen);
     }
 }
 
-impl Drop for Staging {
+impl Drop for Writer {
     fn drop(&mut self) {
-        if !self.committed {
-            discard(&self.dir, true);
+        if let (false, How::Whole { dir, .. }) = (self.committed, &self.how) {
+            discard(dir, true);
         }
     }
+}
+
+/// Marks `dir` as a finished site holding `files`: written whole under another name, then
+/// renamed, so a mark is never half a list.
+fn write_mark(dir: &Path, files: &[String]) -> std::io::Result<()> {
+    let unsaved = dir.join(format!("{MARKER}.new"));
+    fs::write(&unsaved, marker::finished(files))?;
+    fs::rename(&unsaved, dir.join(MARKER))
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// How the file at `target` looks, when it is a plain file of its own holding exactly `bytes`.
+fn same_bytes(target: &Path, bytes: &[u8]) -> Option<Seen> {
+    let seen = Seen::of(&fs::symlink_metadata(target).ok()?)?;
+    let old = fs::read(target).ok()?;
+    (old == bytes).then_some(seen)
+}
+
+fn staging_problem(shown: &str, file: Option<&str>, e: std::io::Error) -> Diagnostic {
+    let message = match file {
+        Some(file) => {
+            format!("cannot write the new site to {shown}: {e} (while writing {file})")
+        }
+        None => format!("cannot write the new site next to {shown}: {e}"),
+    };
+    Diagnostic::file(shown, message).with_help(
+        "the old site is unchanged; make room on the disk or make the folder writable, then build again",
+    )
 }
 
 /// For the tests of an interrupted build: with `HANDOUT_TEST_STOP_AT` set to a point's name the
 /// process ends there at once, cleaning nothing up, as if it were killed.
-fn stop_point(point: &str) {
+pub(crate) fn stop_point(point: &str) {
     if std::env::var_os("HANDOUT_TEST_STOP_AT").is_some_and(|p| p == point) {
         std::process::exit(3);
     }
@@ -445,7 +742,8 @@ fn two_renames_asked() -> bool {
 
 /// Puts the staged site in place of the output. On Linux the two folders are exchanged in one
 /// step; where that is not possible the old one is moved aside first (see the module's header).
-fn swap(staging: &Path, out: &Output) -> Result<(), Diagnostic> {
+/// Returns where the old site now lies, if there was one: the caller keeps it as the spare.
+fn swap(staging: &Path, out: &Output) -> Result<Option<PathBuf>, Diagnostic> {
     let busy = |e: &std::io::Error| e.raw_os_error() == Some(16); // EBUSY: a mount point
     let failed = |e: std::io::Error| match busy(&e) {
         true => out.mount_point(),
@@ -453,6 +751,7 @@ fn swap(staging: &Path, out: &Output) -> Result<(), Diagnostic> {
     };
     if fs::symlink_metadata(&out.path).is_err() {
         return fs::rename(staging, &out.path)
+            .map(|()| None)
             .map_err(|e| io_problem(&out.shown, "cannot create", e));
     }
     #[cfg(target_os = "linux")]
@@ -462,8 +761,7 @@ fn swap(staging: &Path, out: &Output) -> Result<(), Diagnostic> {
             Ok(()) => {
                 // `staging` now holds the previous site.
                 stop_point("exchanged");
-                discard(staging, false);
-                return Ok(());
+                return Ok(Some(staging.to_path_buf()));
             }
             Err(e) if e == rustix::io::Errno::BUSY => return Err(out.mount_point()),
             // No exchange on this file system (FAT, some network shares): two renames.
@@ -485,8 +783,19 @@ fn swap(staging: &Path, out: &Output) -> Result<(), Diagnostic> {
         return Err(failed(e));
     }
     stop_point("new-moved-in");
-    discard(&old, false);
-    Ok(())
+    Ok(Some(old))
+}
+
+/// Keeps the old site at `old` as the spare copy the next build updates (`How::Update`), in
+/// place of an older spare.
+fn keep_as_spare(old: &Path, out: &Output) {
+    let spare = out.spare();
+    if fs::symlink_metadata(&spare).is_ok() {
+        discard(&spare, false);
+    }
+    if fs::rename(old, &spare).is_err() {
+        discard(old, false);
+    }
 }
 
 /// Puts back the site an interrupted build left beside a missing output (see `recover`), before
@@ -564,8 +873,10 @@ fn lock_folder(folder: &Path) -> Result<fs::File, Diagnostic> {
     Ok(handle)
 }
 
-/// Removes the staging and old folders that an interrupted build left beside the output.
+/// Removes the staging and old folders, and the unfinished record, that an interrupted build
+/// left beside the output (the spare stays).
 fn clean_leftovers(out: &Output) {
+    let _ = fs::remove_file(out.beside("state.unsaved"));
     let Ok(entries) = fs::read_dir(&out.parent) else {
         return;
     };

@@ -2,11 +2,10 @@
 //! A broken edit keeps the last good site served and shows its problems in every open page.
 //!
 //! The incremental path, apart from the full build: `session` holds the site in memory and
-//! re-reads the files an edit names; `change` names the kinds of change and decides what each
-//! makes again; `patch` assembles only the guides touched into the last good site; `rebuild`
+//! re-reads the files an edit names; `crate::change` names the kinds of change and decides
+//! what each makes again; `patch` assembles only the guides touched into the last good site; `rebuild`
 //! renders only what the changes reach. `watch` gathers file events, `server` answers requests.
 
-mod change;
 #[cfg(test)]
 mod differential;
 mod patch;
@@ -19,7 +18,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::output::write::Staging;
+use crate::output::write::Writer;
 use server::{Hub, State};
 use session::{Outcome, Session};
 
@@ -171,16 +170,16 @@ fn write_good(session: &Session, root: &std::path::Path, dir: &std::path::Path) 
     if session.files.is_empty() {
         return;
     }
-    let written = Staging::begin(root, dir)
-        .and_then(|staging| {
+    let written = Writer::begin(root, dir, false)
+        .and_then(|writer| {
             session
                 .files
                 .iter()
-                .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
-            Ok(staging)
+                .try_for_each(|(path, bytes)| writer.write(path, bytes))?;
+            Ok(writer)
         })
         .map_err(|d| vec![d])
-        .and_then(|staging| staging.commit(&|_| Ok(Vec::new())));
+        .and_then(|writer| writer.commit(&|_| Ok(Vec::new()), None));
     if let Err(problems) = written {
         eprint!("{}", Diagnostics::from(problems).render(false));
     }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::change::{self, Change};
+use crate::change::{self, Change};
 use crate::content::assemble::{
     self, Folder, Related, add_to_index, assemble_folder, related_of, related_problems,
     set_related, shown_as_related, sort_guides,
@@ -205,22 +205,10 @@ fn lay_out_again<'a>(
         }
         // A guide that links to one of these, or lists it as related, names it in its files
         // (folder names need no escaping in a link): it is checked and made again too.
-        let names: Vec<memchr::memmem::Finder> = reshaped
-            .iter()
-            .map(|slug| memchr::memmem::Finder::new(slug.as_bytes()))
-            .collect();
+        let naming = names::guides_naming(&loaded.content, reshaped.iter().copied());
         let dependents: Vec<&String> = folders
-            .par_iter()
-            .map(|(slug, _)| slug)
-            .filter(|slug| !changed.contains(*slug))
-            .filter(|slug| {
-                let prefix = format!("{}/", names::guide_folder(slug));
-                loaded
-                    .content
-                    .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
-                    .take_while(|(path, _)| path.starts_with(&prefix))
-                    .any(|(_, bytes)| names.iter().any(|name| name.find(bytes).is_some()))
-            })
+            .keys()
+            .filter(|slug| !changed.contains(*slug) && naming.contains(slug.as_str()))
             .collect();
         for slug in dependents {
             if let Some(mut files) = files_of(slug) {

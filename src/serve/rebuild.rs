@@ -2,10 +2,8 @@
 //! (`change::Redo`) rendered again, with the last plan and compiled templates kept while they
 //! still hold.
 
-use std::collections::BTreeSet;
-
-use super::change::{Change, Redo};
 use super::patch;
+use crate::change::{Change, Redo};
 use crate::content::assemble;
 use crate::content::load::LoadedSite;
 use crate::content::model::Site;
@@ -96,9 +94,7 @@ fn same_pages(a: &Plan, b: &Plan) -> bool {
     a.pages.iter().map(key).eq(b.pages.iter().map(key))
 }
 
-/// The files `redo` names: the pages and pictures of its guides, the index and the parts of
-/// the search it names, the sitemap when its pages changed, and the pages of changed
-/// templates.
+/// The files `redo` names (`Redo::covers`).
 fn render_redo(
     renderer: &Renderer,
     site: &Site,
@@ -109,36 +105,5 @@ fn render_redo(
     if redo.all {
         return renderer.render_all(site, plan);
     }
-    let rebuilt: Vec<bool> = site
-        .guides
-        .iter()
-        .map(|g| redo.guides.contains(&g.slug))
-        .collect();
-    let parts: BTreeSet<usize> = (0..site.guides.len())
-        .filter(|&g| redo.searched.contains(&site.guides[g].slug))
-        .map(|g| g / crate::output::plan::SEARCH_PART)
-        .collect();
-    // Copied files to make again: the rebuilt guides' pictures. The site's own files and the
-    // theme's change only with a whole rebuild.
-    let pictures: BTreeSet<&str> = plan
-        .copies
-        .iter()
-        .filter(|c| c.guide.is_some_and(|g| rebuilt[g]))
-        .map(|c| c.path.as_str())
-        .collect();
-    renderer.render_some(site, plan, |path, page| {
-        let Some(page) = page else {
-            return pictures.contains(path);
-        };
-        let template_changed = redo.page_templates.contains(page.kind.template());
-        let guide_changed = match (page.guide, page.kind) {
-            (Some(g), _) => rebuilt[g],
-            (None, PageKind::Index) => redo.index,
-            (None, PageKind::SearchIndex(part)) => redo.search_all || parts.contains(&part),
-            (None, PageKind::Sitemap) => sitemap,
-            // The 404 page, robots.txt and the manifest use only the site's settings.
-            (None, _) => false,
-        };
-        template_changed || guide_changed
-    })
+    renderer.render_some(site, plan, redo.covers(site, plan, sitemap))
 }

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::change::Change;
 use super::rebuild::{RebuildCache, rerender};
+use crate::change::Change;
 use crate::content::load::{self, LoadedSite};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 

@@ -14,6 +14,7 @@ mod links;
 mod output;
 mod pdf;
 mod print;
+mod rebuild;
 mod scaffold;
 mod serve;
 mod sharing;

@@ -1,12 +1,20 @@
-//! What an edit touches, decided in one place. A changed file is first named by where it lies
-//! (`Change::of_path`); patching then names what each guide's edit turned out to be, by
-//! comparing the guide before and after; `Redo::of` maps every kind of change to what must be
-//! assembled and rendered again.
+//! What an edit touches, decided in one place, for `serve` and for `build`. A changed file is
+//! first named by where it lies (`Change::of_path`); `serve`'s patching then names what each
+//! guide's edit turned out to be, by comparing the guide before and after, while `build`, which
+//! keeps no guides between runs, takes each changed guide to have changed in every way
+//! (`since_last_build`); `Redo::of` maps every kind of change to what must be assembled and
+//! rendered again, and `Redo::covers` to the files that are.
 
 use std::collections::BTreeSet;
 
+use crate::content::digest::Digests;
+use crate::content::model::Site;
 use crate::content::names;
-use crate::output::plan::PageKind;
+use crate::output::plan::{Page, PageKind, Plan, SEARCH_PART};
+
+/// Beyond this many changed guides, finding the guides that name them costs more than making
+/// every page again.
+const GUIDES_FOLLOWED: usize = 16;
 
 /// A kind of change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +74,59 @@ impl Change {
             None => Change::Settings,
         }
     }
+}
+
+/// What changed since the last build, from the digests of its sources (`before`) and of this
+/// build's (`now`). A guide whose files changed may show differently anywhere (its pages, its
+/// card, its part of the search), and if files came or went, its pages did too; a guide whose
+/// files name one of them (a link, a related guide) shows it on its pages and may show its
+/// title in its search words. `naming` finds those guides; `moved`: the guides are not in the
+/// last build's order.
+pub(crate) fn since_last_build(
+    now: &Digests,
+    before: &Digests,
+    naming: impl Fn(&BTreeSet<String>) -> Vec<String>,
+    moved: bool,
+) -> Vec<Change> {
+    if now.options != before.options {
+        return vec![Change::Whole];
+    }
+    let mut changes = Vec::new();
+    let mut guides = BTreeSet::new();
+    let mut reshaped = BTreeSet::new();
+    for path in now.changed_since(before) {
+        match Change::of_path(path) {
+            Change::GuideFiles(slug) => {
+                // A file that came or went, rather than one whose bytes changed.
+                if now.files.contains_key(path) != before.files.contains_key(path) {
+                    reshaped.insert(slug.clone());
+                }
+                guides.insert(slug);
+            }
+            other => changes.push(other),
+        }
+    }
+    if guides.len() > GUIDES_FOLLOWED {
+        return vec![Change::Whole];
+    }
+    for slug in naming(&guides) {
+        if !guides.contains(&slug) {
+            changes.push(Change::Pages(slug.clone()));
+            changes.push(Change::Searched(slug));
+        }
+    }
+    for slug in guides {
+        if reshaped.contains(&slug) {
+            changes.push(Change::Reshaped(slug.clone()));
+        }
+        changes.push(Change::Listed(slug.clone()));
+        changes.push(Change::Searched(slug));
+    }
+    if moved {
+        changes.push(Change::Moved);
+    }
+    changes.dedup();
+    changes
 }
 
 /// The guides to assemble again, or `None` for every guide.
@@ -152,6 +213,54 @@ impl Redo {
     }
 }
 
+impl Redo {
+    /// Whether the file at `path` (the page `page`, when it is one) is made again: the pages
+    /// and pictures of its guides, the index and the parts of the search it names, the sitemap
+    /// when `sitemap` (its pages changed), and the pages of changed templates.
+    pub(crate) fn covers<'a>(
+        &'a self,
+        site: &'a Site,
+        plan: &'a Plan,
+        sitemap: bool,
+    ) -> impl Fn(&str, Option<&Page>) -> bool + Sync + 'a {
+        let rebuilt: Vec<bool> = site
+            .guides
+            .iter()
+            .map(|g| self.all || self.guides.contains(&g.slug))
+            .collect();
+        let parts: BTreeSet<usize> = (0..site.guides.len())
+            .filter(|&g| self.searched.contains(&site.guides[g].slug))
+            .map(|g| g / SEARCH_PART)
+            .collect();
+        // Copied files made again: the rebuilt guides' pictures. The site's own files and the
+        // theme's change only with a whole rebuild.
+        let pictures: BTreeSet<&str> = plan
+            .copies
+            .iter()
+            .filter(|c| c.guide.is_some_and(|g| rebuilt[g]))
+            .map(|c| c.path.as_str())
+            .collect();
+        move |path, page| {
+            if self.all {
+                return true;
+            }
+            let Some(page) = page else {
+                return pictures.contains(path);
+            };
+            let template_changed = self.page_templates.contains(page.kind.template());
+            let guide_changed = match (page.guide, page.kind) {
+                (Some(g), _) => rebuilt[g],
+                (None, PageKind::Index) => self.index,
+                (None, PageKind::SearchIndex(part)) => self.search_all || parts.contains(&part),
+                (None, PageKind::Sitemap) => sitemap,
+                // The 404 page, robots.txt and the manifest use only the site's settings.
+                (None, _) => false,
+            };
+            template_changed || guide_changed
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +296,58 @@ mod tests {
         assert!(moved.index && moved.search_all && moved.plan && !moved.gone);
         assert!(Redo::of(&[Change::ThemeWords]).all);
         assert_eq!(to_assemble(&[Change::Settings]), None);
+    }
+
+    #[test]
+    fn a_build_takes_a_changed_guide_to_change_everywhere_and_follows_the_guides_naming_it() {
+        use crate::content::digest::Digest;
+        let digests = |files: &[(&str, &str)]| Digests {
+            options: Digest::default(),
+            files: files
+                .iter()
+                .map(|(p, b)| (p.to_string(), Digest::of(b.as_bytes())))
+                .collect(),
+        };
+        let before = digests(&[
+            ("content/guides/a/steps/01-x.md", "1"),
+            ("content/guides/b/guide.yaml", "2"),
+            ("content/site.yaml", "3"),
+        ]);
+        let edited = digests(&[
+            ("content/guides/a/steps/01-x.md", "one"),
+            ("content/guides/b/guide.yaml", "2"),
+            ("content/site.yaml", "3"),
+        ]);
+        let naming = |slugs: &BTreeSet<String>| {
+            assert!(slugs.contains("a"));
+            vec!["a".to_string(), "b".to_string()]
+        };
+        let changes = since_last_build(&edited, &before, naming, false);
+        let redo = Redo::of(&changes);
+        assert!(!redo.all && !redo.plan && redo.index);
+        assert_eq!(redo.guides, ["a".to_string(), "b".to_string()].into());
+        assert_eq!(redo.searched, ["a".to_string(), "b".to_string()].into());
+
+        let mut added = edited.clone();
+        added
+            .files
+            .insert("content/guides/a/steps/02-y.md".into(), Digest::of(b"2"));
+        let redo = Redo::of(&since_last_build(&added, &edited, |_| Vec::new(), false));
+        assert!(redo.plan && !redo.all);
+        assert_eq!(redo.guides, ["a".to_string()].into());
+
+        let mut settings = edited.clone();
+        settings
+            .files
+            .insert("content/site.yaml".into(), Digest::of(b"new"));
+        assert!(Redo::of(&since_last_build(&settings, &edited, |_| Vec::new(), false)).all);
+        let mut options = edited.clone();
+        options.options = Digest::of(b"--paper a4");
+        assert!(Redo::of(&since_last_build(&options, &edited, |_| Vec::new(), false)).all);
+        assert_eq!(
+            since_last_build(&edited, &edited, |_| Vec::new(), false),
+            Vec::<Change>::new()
+        );
+        assert!(Redo::of(&since_last_build(&edited, &edited, |_| Vec::new(), true)).search_all);
     }
 }

@@ -1,0 +1,173 @@
+//! A build over the last build's site: it makes again only what the edits reach, keeps a spare
+//! copy beside the output that it brings up to date and exchanges with it, and must end with
+//! exactly the site a fresh build makes, whatever was edited and whatever was changed by hand.
+
+use std::fs;
+
+use crate::helpers::{TestSite, handout_with, tree, tree_diff};
+
+/// Builds the site over its last build, then a fresh build into an empty folder, and checks the
+/// two are the same, byte for byte, mark included. Returns the first build's report.
+fn rebuilt_as_fresh(site: &TestSite, args: &[&str], what: &str) -> String {
+    let run = site.handout(&[&["build"][..], args].concat());
+    run.success();
+    let fresh = tempfile::TempDir::new().unwrap();
+    let out = fresh.path().join("public");
+    site.handout(&[&["build", "--output", out.to_str().unwrap()][..], args].concat())
+        .success();
+    let diff = tree_diff(&tree(&site.root().join("public")), &tree(&out));
+    assert!(diff.is_empty(), "after {what}: {diff:#?}");
+    run.stdout.clone()
+}
+
+fn append(site: &TestSite, rel: &str, text: &str) {
+    let old = site.read(rel);
+    site.write(rel, &format!("{old}{text}"));
+}
+
+/// Each kind of edit a shelter makes, one after another, on a site with a translation, related
+/// guides, pictures and a base URL: after each the site is what a fresh build makes.
+#[test]
+fn every_kind_of_edit_rebuilds_to_the_same_site_as_a_fresh_build() {
+    let site = TestSite::fixture("library");
+    site.build().success();
+    // The second build has no spare yet; from the third on, the spare is brought up to date.
+    rebuilt_as_fresh(&site, &[], "a second build");
+    let unchanged = rebuilt_as_fresh(&site, &[], "a build with nothing changed");
+    assert!(unchanged.contains("(0 changed)"), "{unchanged}");
+
+    let cats = "content/guides/cats-and-kittens";
+    append(
+        &site,
+        &format!("{cats}/steps/02-first-evening.md"),
+        "\nOne more line.\n",
+    );
+    let edited = rebuilt_as_fresh(&site, &[], "a step's text edited");
+    assert!(!edited.contains("(0 changed)"), "{edited}");
+
+    // A title the related guides show, and the index.
+    let dogs = "content/guides/dog-walks/guide.yaml";
+    site.write(dogs, &site.read(dogs).replace("à la carte", "every day"));
+    rebuilt_as_fresh(&site, &[], "a guide's title changed");
+
+    site.write(
+        "content/guides/dog-walks/steps/02-longer-walk.md",
+        "---\ntitle: Go a little further\ndone_when: Ten more minutes are easy.\n---\nAdd a street.\n\n![The quiet room](../../cats-and-kittens/images/room.svg)\n",
+    );
+    rebuilt_as_fresh(&site, &[], "a step added");
+
+    site.remove(&format!("{cats}/steps/01-quiet-room.es.md"));
+    rebuilt_as_fresh(&site, &[], "a translation removed");
+
+    site.write(
+        &format!("{cats}/images/room.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><rect width=\"10\" height=\"5\"/></svg>\n",
+    );
+    rebuilt_as_fresh(&site, &[], "a picture's bytes changed");
+
+    // A new guide that lists another as related, then removed again.
+    site.write(
+        "content/guides/bird-care/guide.yaml",
+        "title: Bird care\nsummary: A bright, safe cage.\nspecies: bird\ntime_needed: A week\nintro: Birds like routine.\nrelated: [dog-walks]\n",
+    )
+    .write(
+        "content/guides/bird-care/steps/01-cage.md",
+        "---\ntitle: Set up the cage\ndone_when: The bird perches.\n---\nAway from the window.\n",
+    );
+    rebuilt_as_fresh(&site, &[], "a guide added");
+    fs::remove_dir_all(site.root().join("content/guides/bird-care")).unwrap();
+    rebuilt_as_fresh(&site, &[], "a guide removed");
+
+    let settings = site.read("content/site.yaml");
+    site.write(
+        "content/site.yaml",
+        &settings.replace("Paws & Whiskers", "Paws and Whiskers"),
+    );
+    rebuilt_as_fresh(&site, &[], "the site's name changed");
+
+    rebuilt_as_fresh(&site, &["--paper", "a4"], "another paper size asked for");
+    rebuilt_as_fresh(&site, &[], "the paper size from site.yaml again");
+}
+
+/// A page of the output changed by hand, or removed, is made again: the record of the last
+/// build vouches only for files that look exactly as it left them.
+#[test]
+fn a_page_changed_or_removed_by_hand_in_the_output_is_made_again() {
+    let site = TestSite::fixture("library");
+    for _ in 0..3 {
+        site.build().success();
+    }
+    let public = site.root().join("public");
+    let step = public.join("guides/dog-walks/short-walk.html");
+    let before = fs::read(&step).unwrap();
+    fs::write(&step, "changed by hand").unwrap();
+    fs::remove_file(public.join("guides/cats-and-kittens/index.html")).unwrap();
+    rebuilt_as_fresh(&site, &[], "pages changed by hand");
+    assert_eq!(fs::read(&step).unwrap(), before);
+}
+
+/// The spare copy beside the output is handout's, but a file in it changed by hand still never
+/// reaches the site: before the spare becomes the output, the files taken on the last build's
+/// word are looked at again.
+#[test]
+fn a_file_changed_by_hand_in_the_spare_does_not_reach_the_site() {
+    let site = TestSite::fixture("library");
+    for _ in 0..3 {
+        site.build().success();
+    }
+    let spare = site.root().join(".public.handout-spare");
+    assert!(spare.join(".handout-output").is_file(), "no spare kept");
+    fs::write(spare.join("guides/dog-walks/short-walk.html"), "stale").unwrap();
+    fs::remove_file(spare.join("guides/rabbit-diet/index.html")).unwrap();
+    append(
+        &site,
+        "content/guides/cats-and-kittens/steps/02-first-evening.md",
+        "\nAn edit, so the spare becomes the site.\n",
+    );
+    rebuilt_as_fresh(&site, &[], "the spare changed by hand");
+}
+
+/// A build over its last site stopped at each point of bringing the spare up to date and
+/// putting it in place, with the one-step exchange and with the two renames used where there is
+/// none (FAT sticks): the output is the old site or the new one (or, between the two renames,
+/// missing with the old one whole beside it), and the next build ends with the new one.
+#[test]
+fn an_update_stopped_anywhere_leaves_a_whole_site() {
+    let exchange: &[(&str, &str)] = &[];
+    let renames: &[(&str, &str)] = &[("HANDOUT_TEST_TWO_RENAMES", "1")];
+    let cases = [
+        (exchange, "spare-ready"),
+        (exchange, "exchanged"),
+        (renames, "spare-ready"),
+        (renames, "old-moved-aside"),
+        (renames, "new-moved-in"),
+    ];
+    for (mode, point) in cases {
+        let case = format!("{point} ({} renames)", if mode.is_empty() { 1 } else { 2 });
+        let site = TestSite::fixture("library");
+        for _ in 0..3 {
+            handout_with(site.root(), &["build"], mode).success();
+        }
+        let public = site.root().join("public");
+        let old = tree(&public);
+        append(
+            &site,
+            "content/guides/cats-and-kittens/steps/02-first-evening.md",
+            "\nOne more line.\n",
+        );
+        let mut env = mode.to_vec();
+        env.push(("HANDOUT_TEST_STOP_AT", point));
+        let stopped = handout_with(site.root(), &["build"], &env);
+        assert_eq!(
+            stopped.code, 3,
+            "{case}: not stopped there\n{}",
+            stopped.stderr
+        );
+        match point {
+            "spare-ready" => assert!(tree(&public) == old, "{case}: the old site changed"),
+            "old-moved-aside" => assert!(!public.exists(), "{case}"),
+            _ => assert!(tree(&public) != old, "{case}: the new site is not in place"),
+        }
+        rebuilt_as_fresh(&site, &[], &case);
+    }
+}
