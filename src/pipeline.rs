@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::plan::{Page, Plan, plan};
 use crate::output::render::{Renderer, Sink};
 use crate::output::theme::Theme;
-use crate::output::write::Writer;
+use crate::output::write::{Previous, Writer};
 
 pub struct BuildOptions {
     /// The site's folder: the one holding `content/`.
@@ -139,8 +139,8 @@ impl Ready {
     }
 
     /// What changed since the last build, if it left a record: `None` makes every file.
-    fn changed_since(&self, digests: &Digests, writer: &Writer) -> Option<Redo> {
-        let previous = writer.previous()?;
+    fn changed_since(&self, digests: &Digests, previous: Option<&Previous>) -> Option<Redo> {
+        let previous = &previous?.state;
         let order = self.site.guides.iter().map(|g| &g.slug);
         let moved = !order.eq(previous.order.iter());
         let naming = |slugs: &std::collections::BTreeSet<String>| {
@@ -192,12 +192,17 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         true => Some(crate::output::pdf::Browser::find().map_err(one)?),
         false => None,
     };
+    // What the last build left: PDFs are printed from a whole new site.
+    let previous = match options.pdf {
+        true => None,
+        false => crate::output::write::previous(&output),
+    };
     let ready = Ready::new(options)?;
     let digests = Digests::of(&ready.loaded, &options.shaping());
+    let redo = ready.changed_since(&digests, previous.as_ref());
     // Begun only once the site is known to be good, so a site with errors never touches the
-    // disk. PDFs are printed from a whole new site.
-    let writer = Writer::begin(&options.root, &output, options.pdf).map_err(one)?;
-    let redo = ready.changed_since(&digests, &writer);
+    // disk.
+    let writer = Writer::begin(&options.root, &output, options.pdf, previous).map_err(one)?;
     let Ready {
         loaded,
         site,

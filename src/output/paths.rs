@@ -174,6 +174,17 @@ impl OutputPath {
         format!("guides/{guide}/")
     }
 
+    /// The guide whose folder holds the output file at `path` (a page in any of the languages
+    /// `translations`, a picture), the other way round from `in_guide`.
+    pub(crate) fn guide_of<'p>(path: &'p str, translations: &[String]) -> Option<&'p str> {
+        let rest = match path.split_once('/') {
+            Some((lang, rest)) if translations.iter().any(|t| t == lang) => rest,
+            _ => path,
+        };
+        let (slug, _) = rest.strip_prefix("guides/")?.split_once('/')?;
+        Some(slug)
+    }
+
     fn in_guide(lang: Lang, guide: &str, file: &str) -> OutputPath {
         OutputPath(format!(
             "{}{}{file}",

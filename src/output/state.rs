@@ -148,12 +148,18 @@ impl State {
 
 /// One name a line: a backslash, line break or carriage return in it is written as an escape.
 fn escape(path: &str) -> String {
+    if !path.contains(['\\', '\n', '\r']) {
+        return path.to_string();
+    }
     path.replace('\\', "\\\\")
         .replace('\n', "\\n")
         .replace('\r', "\\r")
 }
 
 fn unescape(text: &str) -> Option<String> {
+    if !text.contains(['\\', '\r']) {
+        return Some(text.to_string());
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars();
     while let Some(c) = chars.next() {

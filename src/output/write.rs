@@ -82,10 +82,12 @@ impl Output {
 /// holding only the files that build wrote, and it is not the site itself or a folder that holds
 /// it. Nothing is changed.
 pub fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
-    check(root, output).map(|_| ())
+    check(root, output, true).map(|_| ())
 }
 
-fn check(root: &Path, given: &Path) -> Result<Output, Diagnostic> {
+/// `check_output`, returning the folder found; `look_inside`: also look at every file in it
+/// (a large site's thousands), which need only be done once the folder is locked.
+fn check(root: &Path, given: &Path, look_inside: bool) -> Result<Output, Diagnostic> {
     let out = locate(given)?;
     let abs_root = resolve(root);
     if abs_root.starts_with(&out.path) {
@@ -141,6 +143,9 @@ fn check(root: &Path, given: &Path) -> Result<Output, Diagnostic> {
         }
         None => HashSet::new(),
     };
+    if !look_inside {
+        return Ok(out);
+    }
     let foreign = foreign_files(&out.path, &listed)
         .map_err(|e| io_problem(&out.shown, "cannot look inside", e))?;
     if foreign.is_empty() {
@@ -376,7 +381,7 @@ struct Update {
     /// The files the spare's mark lists.
     spare_listed: HashSet<String>,
     /// What the last build left for this one, if it left anything usable.
-    previous: Option<State>,
+    previous: Option<Previous>,
     /// Folders of the spare known to be there.
     folders: Mutex<HashSet<String>>,
     /// Files of the new site that differ from the output's.
@@ -391,24 +396,69 @@ struct Update {
 /// What a build records for the next one: the digests of its sources and its guides in order.
 pub type Record = (Digests, Vec<String>);
 
+/// What the last build left for this one: its record, and which of its files still look on
+/// disk as it recorded them.
+pub struct Previous {
+    pub state: State,
+    /// The output files that no one changed since.
+    pub intact: HashSet<String>,
+    /// How the record's file looked when it was read.
+    read: Seen,
+}
+
+/// Reads what the last build left beside `output`, changing nothing: `None` when there is no
+/// usable record.
+pub fn previous(output: &Path) -> Option<Previous> {
+    let out = locate(output).ok()?;
+    let file = out.beside("state");
+    let read = Seen::of(&fs::symlink_metadata(&file).ok()?)?;
+    let state = State::parse(&fs::read_to_string(&file).ok()?)?;
+    let intact = state
+        .outputs
+        .par_iter()
+        .filter(|(path, recorded)| {
+            fs::symlink_metadata(out.path.join(path))
+                .ok()
+                .and_then(|meta| Seen::of(&meta))
+                .as_ref()
+                == Some(*recorded)
+        })
+        .map(|(path, _)| path.clone())
+        .collect();
+    Some(Previous {
+        state,
+        intact,
+        read,
+    })
+}
+
 impl Writer {
     /// Checks that `output` may be replaced, takes the lock, undoes what an interrupted build
     /// left, and gets ready to write. `whole`: write a whole new site even where the old one
-    /// could be updated (the PDFs are printed from the finished pages).
-    pub fn begin(root: &Path, output: &Path, whole: bool) -> Result<Writer, Diagnostic> {
-        let out = check(root, output)?;
+    /// could be updated (the PDFs are printed from the finished pages). `previous`: what the
+    /// last build left (`previous`), for keeping its files.
+    pub fn begin(
+        root: &Path,
+        output: &Path,
+        whole: bool,
+        previous: Option<Previous>,
+    ) -> Result<Writer, Diagnostic> {
+        let out = check(root, output, false)?;
         fs::create_dir_all(&out.parent).map_err(|e| io_problem(&out.shown, "cannot create", e))?;
         let lock = lock_folder(&out.parent)?;
         recover(&out);
-        // Checked again under the lock: another build may have just written there.
-        let out = check(root, output)?;
+        // Checked again under the lock, inside too: another build may have just written there.
+        let out = check(root, output, true)?;
         clean_leftovers(&out);
+        // Another build may have finished since the record was read: then it says nothing
+        // about the files there now.
         let state_file = out.beside("state");
-        // Read, then removed until this build ends: the spare changes from here on, and a
-        // build stopped halfway leaves no record that would vouch for it.
-        let previous = fs::read_to_string(&state_file)
+        let now = fs::symlink_metadata(&state_file)
             .ok()
-            .and_then(|text| State::parse(&text));
+            .and_then(|m| Seen::of(&m));
+        let previous = previous.filter(|p| now == Some(p.read));
+        // Removed until this build ends: the spare changes from here on, and a build stopped
+        // halfway leaves no record that would vouch for it.
         let _ = fs::remove_file(&state_file);
         let spare = out.spare();
         let marks = (read_mark(&out.path), read_mark(&spare));
@@ -451,14 +501,6 @@ impl Writer {
         })
     }
 
-    /// What the last build left for this one, when this build updates its site.
-    pub fn previous(&self) -> Option<&State> {
-        match &self.how {
-            How::Update(update) => update.previous.as_ref(),
-            How::Whole { .. } => None,
-        }
-    }
-
     /// Keeps the file at `path` as the last build left it, without making it again: true when
     /// it is on the output's list and still looks there exactly as that build recorded
     /// (anything else, and it must be made and written).
@@ -466,19 +508,21 @@ impl Writer {
         let How::Update(update) = &self.how else {
             return Ok(false);
         };
-        let Some(previous) = &update.previous else {
+        let Some(Previous {
+            state: previous,
+            intact,
+            ..
+        }) = &update.previous
+        else {
             return Ok(false);
         };
         let Some(recorded) = previous.outputs.get(path) else {
             return Ok(false);
         };
-        let target = self.output.path.join(path);
-        let now = fs::symlink_metadata(&target)
-            .ok()
-            .and_then(|meta| Seen::of(&meta));
-        if now != Some(*recorded) || !update.listed.contains(name_key(path).as_ref()) {
+        if !intact.contains(path) || !update.listed.contains(name_key(path).as_ref()) {
             return Ok(false);
         }
+        let target = self.output.path.join(path);
         // The spare's copy, unless it is known to hold the same bytes, is copied from the
         // output's.
         let spare_seen = match previous.spare.get(path) {
@@ -528,7 +572,7 @@ impl Writer {
                 let trusted = update
                     .previous
                     .as_ref()
-                    .and_then(|p| p.spare.get(path).copied());
+                    .and_then(|p| p.state.spare.get(path).copied());
                 let spare_seen = match (in_output, trusted) {
                     // The spare held what the output holds, which is what this build made.
                     (Some(_), Some(seen)) => {

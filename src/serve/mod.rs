@@ -170,7 +170,7 @@ fn write_good(session: &Session, root: &std::path::Path, dir: &std::path::Path) 
     if session.files.is_empty() {
         return;
     }
-    let written = Writer::begin(root, dir, false)
+    let written = Writer::begin(root, dir, false, None)
         .and_then(|writer| {
             session
                 .files
