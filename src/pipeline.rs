@@ -2,11 +2,12 @@
 //! of it, each page written as soon as it is rendered; `check` stops before writing. `serve`
 //! keeps the result in memory and patches it after edits (`serve::rebuild`).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::change::{self, Redo};
+use crate::change::{self, Change, Redo};
 use crate::content::assemble::{self, assemble};
 use crate::content::config::Paper;
 use crate::content::digest::{self, Digests};
@@ -14,6 +15,7 @@ use crate::content::load::{LoadedSite, load};
 use crate::content::model::{Site, Untranslated};
 use crate::content::names;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::output::paths::OutputPath;
 use crate::output::plan::{Page, Plan, plan};
 use crate::output::render::{Renderer, Sink};
 use crate::output::theme::Theme;
@@ -57,6 +59,7 @@ impl BuildOptions {
         assemble::Options {
             base_url: self.base_url.clone(),
             paper: self.paper,
+            only: None,
         }
     }
 }
@@ -128,7 +131,20 @@ struct Ready {
 impl Ready {
     fn new(options: &BuildOptions) -> Result<Ready, Diagnostics> {
         let loaded = load(&options.root).map_err(|d| Diagnostics::from(vec![d]))?;
-        let site = assemble(&loaded, &options.assemble_options())?;
+        Ready::from(options, loaded, None)
+    }
+
+    /// Assembles `loaded`, only the guides `only` names whole when it is given.
+    fn from(
+        options: &BuildOptions,
+        loaded: LoadedSite,
+        only: Option<BTreeSet<String>>,
+    ) -> Result<Ready, Diagnostics> {
+        let assemble_options = assemble::Options {
+            only,
+            ..options.assemble_options()
+        };
+        let site = assemble(&loaded, &assemble_options)?;
         let (plan, renderer) = prepare(&site, &loaded, options.pdf)?;
         Ok(Ready {
             loaded,
@@ -137,21 +153,38 @@ impl Ready {
             renderer,
         })
     }
+}
 
-    /// What changed since the last build, if it left a record: `None` makes every file.
-    fn changed_since(&self, digests: &Digests, previous: Option<&Previous>) -> Option<Redo> {
-        let previous = &previous?.state;
-        let order = self.site.guides.iter().map(|g| &g.slug);
-        let moved = !order.eq(previous.order.iter());
-        let naming = |slugs: &std::collections::BTreeSet<String>| {
-            names::guides_naming(&self.loaded.content, slugs.iter().map(String::as_str))
-                .into_iter()
-                .map(str::to_string)
-                .collect()
-        };
-        let changes = change::since_last_build(digests, &previous.sources, naming, moved);
-        Some(Redo::of(&changes))
+/// What changed since the last build: the guides whose pages must be made again, with what
+/// else the changes reach; the guides' order is compared once they are assembled.
+fn changed_since(loaded: &LoadedSite, digests: &Digests, previous: &Previous) -> Vec<Change> {
+    let naming = |slugs: &BTreeSet<String>| {
+        names::guides_naming(&loaded.content, slugs.iter().map(String::as_str))
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    };
+    change::since_last_build(digests, &previous.state.sources, naming, false)
+}
+
+/// The guides to make whole after `changes`: the ones they reach, and those with a file
+/// changed in the output since the last build (it is made again). `None`: all of them.
+fn made_whole(redo: &Redo, previous: &Previous) -> Option<BTreeSet<String>> {
+    if redo.all {
+        return None;
     }
+    let mut only = redo.guides.clone();
+    let touched = previous
+        .state
+        .outputs
+        .keys()
+        .filter(|path| !previous.intact.contains(*path));
+    only.extend(
+        touched
+            .filter_map(|p| OutputPath::guide_of(p))
+            .map(str::to_string),
+    );
+    Some(only)
 }
 
 /// Renders the pages `wanted` accepts, handing each file to `sink` as it is made; returns how
@@ -197,9 +230,26 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         true => None,
         false => crate::output::write::previous(&output),
     };
-    let ready = Ready::new(options)?;
-    let digests = Digests::of(&ready.loaded, &options.shaping());
-    let redo = ready.changed_since(&digests, previous.as_ref());
+    let loaded = load(&options.root).map_err(one)?;
+    let digests = Digests::of(&loaded, &options.shaping());
+    let changes = previous
+        .as_ref()
+        .map(|p| changed_since(&loaded, &digests, p));
+    let only = match (&changes, &previous) {
+        (Some(changes), Some(previous)) => made_whole(&Redo::of(changes), previous),
+        _ => None,
+    };
+    let ready = Ready::from(options, loaded, only)?;
+    // Guides that moved on the index move every part of the search.
+    let redo = changes.map(|mut changes| {
+        let order = ready.site.guides.iter().map(|g| &g.slug);
+        if let Some(previous) = &previous
+            && !order.eq(previous.state.order.iter())
+        {
+            changes.push(Change::Moved);
+        }
+        Redo::of(&changes)
+    });
     // Begun only once the site is known to be good, so a site with errors never touches the
     // disk.
     let writer = Writer::begin(&options.root, &output, options.pdf, previous).map_err(one)?;

@@ -27,6 +27,11 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Overrides `paper` from site.yaml.
     pub paper: Option<crate::content::config::Paper>,
+    /// When set, only these guides are made whole, to have their pages made; the others are
+    /// made in outline (their settings and step titles, for the index, the search and other
+    /// guides' pages), unchecked: a build that knows they did not change since the last one,
+    /// which checked them, uses this.
+    pub only: Option<BTreeSet<String>>,
 }
 
 /// One guide folder as assembly left it.
@@ -156,6 +161,7 @@ pub(crate) fn assemble_whole(loaded: &LoadedSite, options: &Options) -> Whole {
         missing_translation: config
             .as_ref()
             .map_or(MissingTranslation::default(), |c| c.missing_translation),
+        only: options.only.as_ref(),
     };
     let built: Vec<(&str, Folder)> = laid_out
         .into_par_iter()

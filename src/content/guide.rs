@@ -1,7 +1,7 @@
 //! One guide from its files: `guide.yaml` and its steps in the main language, then each
 //! translation (`guide.<lang>.yaml`, `steps/NN-slug.<lang>.md`) laid over it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::content::config::MissingTranslation;
@@ -72,9 +72,18 @@ pub struct Env<'a> {
     pub words: &'a BTreeMap<String, Arc<Strings>>,
     pub main_language: &'a str,
     pub missing_translation: MissingTranslation,
+    /// When set, only these guides are made whole; the others are made in outline (see
+    /// `assemble::Options::only`).
+    pub only: Option<&'a BTreeSet<String>>,
 }
 
 impl Env<'_> {
+    /// Whether guide `slug` is made in outline: its settings and step titles read, no markdown
+    /// turned into HTML and no link checked.
+    fn in_outline(&self, slug: &str) -> bool {
+        self.only.is_some_and(|only| !only.contains(slug))
+    }
+
     fn words(&self, lang: &str) -> &Strings {
         static NONE: Strings = Strings::new();
         self.words.get(lang).map_or(&NONE, |w| w.as_ref())
@@ -159,7 +168,7 @@ pub fn build_guide(
         &mut book,
         problems,
     );
-    Some(new_guide(slug, lang, meta, html, rendered_steps))
+    Some(new_guide(slug, lang, (meta, html, rendered_steps), env))
 }
 
 /// The guide `main` in `lang`, from its translation files. A step without a translation is
@@ -332,7 +341,7 @@ pub fn translate_guide(
     meta.supplies = tr.supplies;
     meta.tips = tr.tips;
     meta.safety = tr.safety;
-    Some(new_guide(slug, lang, meta, html, steps))
+    Some(new_guide(slug, lang, (meta, html, steps), env))
 }
 
 struct StepSource<'a> {
@@ -382,6 +391,19 @@ fn build_step(
         image: &image,
         words: env.words(text_lang),
     };
+    if env.in_outline(guide) {
+        return Some(Step {
+            number: file.number,
+            slug: file.slug.to_string(),
+            text: markdown::plain_text(split.body),
+            front,
+            done_when_html: String::new(),
+            html: String::new(),
+            substeps: Vec::new(),
+            check: String::new(),
+            lang: None,
+        });
+    }
     let body = markdown::render(
         split.body,
         &body_source,
@@ -411,16 +433,13 @@ fn build_step(
         },
         problems,
     );
-    let text = markdown::plain_text(split.body);
-    let words = crate::content::search::words(&[&front.title, &text]);
     Some(Step {
         number: file.number,
         slug: file.slug.to_string(),
         front,
         done_when_html,
         html: body.html,
-        words,
-        text,
+        text: markdown::plain_text(split.body),
         substeps: body.substeps,
         check: String::new(),
         lang: None,
@@ -436,6 +455,7 @@ struct GuideWords<'a> {
     safety: &'a [String],
 }
 
+#[derive(Default)]
 struct GuideHtml {
     intro: String,
     before_you_start: Vec<String>,
@@ -453,6 +473,9 @@ fn render_words(
     book: &mut Ids,
     problems: &mut Vec<Diagnostic>,
 ) -> GuideHtml {
+    if env.in_outline(guide) {
+        return GuideHtml::default();
+    }
     let dir = names::guide_folder(guide);
     let from = From {
         guide,
@@ -597,8 +620,14 @@ fn is_iso_duration(text: &str) -> bool {
 
 /// A guide in one language, from its settings, their rendered markdown and its steps; related
 /// guides and translations are linked in later.
-fn new_guide(slug: &str, lang: &str, meta: GuideMeta, html: GuideHtml, steps: Vec<Step>) -> Guide {
+fn new_guide(
+    slug: &str,
+    lang: &str,
+    (meta, html, steps): (GuideMeta, GuideHtml, Vec<Step>),
+    env: &Env,
+) -> Guide {
     let mut guide = Guide {
+        outline: env.in_outline(slug),
         slug: slug.to_string(),
         lang: lang.to_string(),
         meta,

@@ -140,6 +140,10 @@ pub struct Guide {
     /// The guide in other languages, by language code.
     #[serde(skip)]
     pub translations: BTreeMap<String, Arc<Guide>>,
+    /// Made in outline (`assemble::Options::only`): enough for the index, the search and
+    /// other guides' pages, never for its own.
+    #[serde(skip)]
+    pub outline: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -164,17 +168,22 @@ pub struct Step {
     /// Inline HTML of `done_when` (it may hold emphasis or links).
     pub done_when_html: String,
     pub html: String,
-    /// The body as plain text, for search engines' structured data.
+    /// The body as plain text, for search engines' structured data and the search.
     pub text: String,
-    /// The title's and body's words, for the index page's search (`search::words`).
-    #[serde(skip)]
-    pub words: String,
     pub substeps: Vec<SubStep>,
     /// What the checklist remembers its box by (`ids::checklist`).
     pub check: String,
     /// Set when the step is shown in another language than its guide, because its
     /// translation is missing.
     pub lang: Option<String>,
+}
+
+impl Step {
+    /// The title's and body's words, for the index page's search (`search::words`): made when
+    /// a part of the search is, so a build that makes no part of it never pays for them.
+    pub fn words(&self) -> String {
+        crate::content::search::words(&[&self.front.title, &self.text])
+    }
 }
 
 /// A `##` heading in a step's body: numbered "8.1", with its own checklist box.

@@ -174,14 +174,16 @@ impl OutputPath {
         format!("guides/{guide}/")
     }
 
-    /// The guide whose folder holds the output file at `path` (a page in any of the languages
-    /// `translations`, a picture), the other way round from `in_guide`.
-    pub(crate) fn guide_of<'p>(path: &'p str, translations: &[String]) -> Option<&'p str> {
-        let rest = match path.split_once('/') {
-            Some((lang, rest)) if translations.iter().any(|t| t == lang) => rest,
-            _ => path,
+    /// The guide whose folder may hold the output file at `path` (a page in any language, a
+    /// picture), the other way round from `in_guide`. Without the site's languages at hand, a
+    /// file of some other folder holding `guides/` may name a guide too: callers use it only
+    /// to do more work, never less.
+    pub(crate) fn guide_of(path: &str) -> Option<&str> {
+        let rest = match path.strip_prefix("guides/") {
+            Some(rest) => rest,
+            None => path.split_once('/')?.1.strip_prefix("guides/")?,
         };
-        let (slug, _) = rest.strip_prefix("guides/")?.split_once('/')?;
+        let (slug, _) = rest.split_once('/')?;
         Some(slug)
     }
 

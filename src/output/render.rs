@@ -61,8 +61,8 @@ struct SearchEntry<'a> {
 struct SearchStep<'a> {
     title: &'a str,
     url: String,
-    /// The step's words, cut when it was read (`search::words`).
-    words: &'a str,
+    /// The step's words (`Step::words`).
+    words: String,
 }
 
 /// A neighbouring step, for previous/next links.
@@ -224,7 +224,7 @@ impl<'s> Language<'s> {
                 .map(|s| SearchStep {
                     title: &s.front.title,
                     url: OutputPath::step(lang, &g.slug, &s.slug).url_from(&index),
-                    words: s.words.as_str(),
+                    words: s.words(),
                 })
                 .collect(),
         }
@@ -464,6 +464,20 @@ impl Renderer {
             }
         }
         let render = |page: &Page, guide: Option<&GuideValues>| -> Result<(), Diagnostic> {
+            // A guide made in outline has no text to show: its pages are never made from it.
+            let outline = page
+                .guide
+                .and_then(|g| site.guide_in(g, langs[page.lang].code))
+                .is_some_and(|g| g.outline);
+            if outline {
+                return Err(Diagnostic::file(
+                    page.path.as_str(),
+                    "this page was to be kept from the last build, but its file changed meanwhile",
+                )
+                .with_help(
+                    "another program changed the output while handout built it; build again",
+                ));
+            }
             let ctx = self.context(site, plan, &langs, page, guide);
             self.progress.inc(1);
             let bytes = self

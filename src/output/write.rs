@@ -407,9 +407,13 @@ pub struct Previous {
 }
 
 /// Reads what the last build left beside `output`, changing nothing: `None` when there is no
-/// usable record.
+/// usable record, or no spare to update (the next build then writes a whole new site).
 pub fn previous(output: &Path) -> Option<Previous> {
     let out = locate(output).ok()?;
+    let listed = |dir: &Path| matches!(read_mark(dir), Some(Mark::Listed(_)));
+    if !listed(&out.path) || !listed(&out.spare()) {
+        return None;
+    }
     let file = out.beside("state");
     let read = Seen::of(&fs::symlink_metadata(&file).ok()?)?;
     let state = State::parse(&fs::read_to_string(&file).ok()?)?;

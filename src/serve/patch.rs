@@ -90,6 +90,7 @@ fn patch(
         words: &site.words,
         main_language: &site.config.language,
         missing_translation: site.config.missing_translation,
+        only: None,
     };
     let built: Vec<(String, Folder)> = laid_out
         .into_par_iter()
