@@ -9,8 +9,11 @@ use crate::content::frontmatter;
 use crate::content::i18n::Strings;
 use crate::content::ids::{self, Ids};
 use crate::content::links::{From, SiteIndex};
+use crate::content::load::Bytes;
 use crate::content::markdown::{self, IdsOf, Source, StepOf};
-use crate::content::model::{Guide, GuideMeta, GuideTranslation, Step, StepFront, Untranslated};
+use crate::content::model::{
+    Body, Guide, GuideMeta, GuideTranslation, Step, StepFront, Untranslated,
+};
 use crate::content::names;
 use crate::content::text;
 use crate::content::yaml;
@@ -82,14 +85,14 @@ impl Env<'_> {
 }
 
 /// A step file whose name has been read: (number, slug, path, bytes).
-pub type StepFile<'a> = (usize, String, &'a str, &'a [u8]);
+pub type StepFile<'a> = (usize, String, &'a str, &'a Bytes);
 
 /// A guide's translation files for one language.
 #[derive(Default)]
 pub struct TranslationFiles<'a> {
     pub yaml: Option<(&'a str, &'a [u8])>,
     /// Step file name without `.<lang>.md` (`03-sniff`) → (path, bytes).
-    pub steps: BTreeMap<String, (&'a str, &'a [u8])>,
+    pub steps: BTreeMap<String, (&'a str, &'a Bytes)>,
 }
 
 /// Builds the guide in the main language. `None` when its guide.yaml cannot be read; every
@@ -337,7 +340,7 @@ pub fn translate_guide(
 
 struct StepSource<'a> {
     path: &'a str,
-    bytes: &'a [u8],
+    bytes: &'a Bytes,
     number: usize,
     slug: &'a str,
 }
@@ -411,8 +414,10 @@ fn build_step(
         },
         problems,
     );
-    let text = markdown::plain_text(split.body);
-    let words = crate::content::search::words(&[&front.title, &text]);
+    let body_text = Body::new(file.bytes, &text, split.body);
+    let mut words = crate::content::search::words(&[&front.title, &body_text.text()]);
+    // Kept for the whole build: no room to spare.
+    words.shrink_to_fit();
     Some(Step {
         number: file.number,
         slug: file.slug.to_string(),
@@ -420,7 +425,7 @@ fn build_step(
         done_when_html,
         html: body.html,
         words,
-        text,
+        body: body_text,
         substeps: body.substeps,
         check: String::new(),
         lang: None,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::content::config::{SiteConfig, SiteTranslation};
 use crate::content::i18n::Strings;
+use crate::content::load::Bytes;
 
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -15,7 +16,7 @@ pub struct Site {
     /// Guides in index order (`order`, then title). Shared, so a rebuild can reuse unchanged ones.
     pub guides: Vec<Arc<Guide>>,
     /// Files copied as they are: (output path, bytes).
-    pub files: Vec<(String, Vec<u8>)>,
+    pub files: Vec<(String, crate::content::load::Bytes)>,
     /// Output path of the logo, if the site has one.
     pub logo: Option<String>,
     /// The theme's words for each of the site's languages.
@@ -164,8 +165,9 @@ pub struct Step {
     /// Inline HTML of `done_when` (it may hold emphasis or links).
     pub done_when_html: String,
     pub html: String,
-    /// The body as plain text, for search engines' structured data.
-    pub text: String,
+    /// The body as written; its plain text (`Body::text`) is made by the pages that show it.
+    #[serde(skip)]
+    pub body: Body,
     /// The title's and body's words, for the index page's search (`search::words`).
     #[serde(skip)]
     pub words: String,
@@ -175,6 +177,45 @@ pub struct Step {
     /// Set when the step is shown in another language than its guide, because its
     /// translation is missing.
     pub lang: Option<String>,
+}
+
+/// A step's markdown body, held in the bytes its file was read into (shared with loading, not
+/// copied): a site of thousands of steps keeps no second copy of their text in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    bytes: Bytes,
+    range: std::ops::Range<usize>,
+}
+
+impl Body {
+    /// The body `body` of the file read as `raw` and decoded as `decoded` (`body` lies in
+    /// `decoded`). A file decoding to its own bytes is shared; one that decoding changed (a
+    /// byte order mark, Windows line ends) keeps its decoded body.
+    pub fn new(raw: &Bytes, decoded: &str, body: &str) -> Body {
+        let start = (body.as_ptr() as usize).saturating_sub(decoded.as_ptr() as usize);
+        let range = start..start + body.len();
+        match decoded.as_bytes() == &raw[..] && decoded.get(range.clone()) == Some(body) {
+            true => Body {
+                bytes: raw.clone(),
+                range,
+            },
+            false => Body {
+                bytes: body.as_bytes().into(),
+                range: 0..body.len(),
+            },
+        }
+    }
+
+    /// The markdown, as decoded when it was read.
+    pub fn markdown(&self) -> &str {
+        // Valid UTF-8: it was decoded before it was kept.
+        std::str::from_utf8(&self.bytes[self.range.clone()]).unwrap_or_default()
+    }
+
+    /// The body as plain text, for search engines' structured data and the templates' `text`.
+    pub fn text(&self) -> String {
+        crate::content::markdown::plain_text(self.markdown())
+    }
 }
 
 /// A `##` heading in a step's body: numbered "8.1", with its own checklist box.

@@ -504,7 +504,7 @@ impl Renderer {
                 .filter(|copy| wanted(copy.path.as_str(), None))
                 .filter_map(|copy| {
                     let bytes = match &copy.source {
-                        Copy::Content(i) => site.files[*i].1.clone(),
+                        Copy::Content(i) => site.files[*i].1.to_vec(),
                         Copy::Theme(name) => self.theme.files[name].0.to_vec(),
                     };
                     self.progress.inc(1);
@@ -566,9 +566,13 @@ impl Renderer {
             {
                 let step_url =
                     |slug: &str| OutputPath::step(lang.lang, &guide.slug, slug).address(base);
+                let texts = match guide_values {
+                    Some(values) => std::borrow::Cow::Borrowed(values.texts.as_slice()),
+                    None => std::borrow::Cow::Owned(step_texts(guide)),
+                };
                 ctx.insert(
                     "jsonld",
-                    &crate::output::structured::howto(guide, &url, step_url),
+                    &crate::output::structured::howto(guide, &texts, &url, step_url),
                 );
             }
         }
@@ -587,6 +591,11 @@ impl Renderer {
                     &lang.name_of("species_", &guide.meta.species),
                 );
                 if let PageKind::Step(s) = page.kind {
+                    let step = match guide_values.and_then(|v| v.steps.get(s)) {
+                        Some(value) => value.clone(),
+                        None => step_value(&guide.steps[s], guide.steps[s].body.text()),
+                    };
+                    ctx.insert_value("step", step);
                     step_context(&mut ctx, guide, s, lang.lang, &page.path);
                 }
                 if page.kind == PageKind::Log {
@@ -610,20 +619,51 @@ impl Renderer {
 struct GuideValues {
     guide: Value,
     urls: Value,
+    /// Each step as its own page sees it (`step`).
+    steps: Vec<Value>,
+    /// Each step's body as plain text (`Body::text`), made once for all the pages that show it.
+    texts: Vec<String>,
 }
 
 impl GuideValues {
     fn new(site: &Site, lang: &Language, guide: &Guide) -> GuideValues {
+        let texts = step_texts(guide);
+        let steps: Vec<Value> = guide
+            .steps
+            .iter()
+            .zip(&texts)
+            .map(|(step, text)| step_value(step, text.clone()))
+            .collect();
         GuideValues {
-            guide: guide_value(guide, lang.lang),
+            guide: guide_value(guide, lang.lang, &steps),
             urls: Value::from_serializable(&guide_urls(site, lang, guide)),
+            steps,
+            texts,
         }
     }
 }
 
-/// A guide as its pages' templates see it: the model, each step with its `url` (every page of a
-/// guide sits in the guide's folder, so one URL serves them all).
-fn guide_value(guide: &Guide, lang: Lang) -> Value {
+/// Each step's body of `guide` as plain text.
+fn step_texts(guide: &Guide) -> Vec<String> {
+    guide.steps.iter().map(|s| s.body.text()).collect()
+}
+
+/// A step as the templates see it: the model, with its body's plain text as `text`.
+fn step_value(step: &crate::content::model::Step, text: String) -> Value {
+    let value = Value::from_serializable(step);
+    match value.into_map() {
+        Some(mut map) => {
+            map.insert(tera::value::Key::from("text"), Value::from(text));
+            Value::from(map)
+        }
+        None => Value::none(),
+    }
+}
+
+/// A guide as its pages' templates see it: the model, each step (`steps`, as `step_value` made
+/// them) with its `url` (every page of a guide sits in the guide's folder, so one URL serves
+/// them all).
+fn guide_value(guide: &Guide, lang: Lang, steps: &[Value]) -> Value {
     let value = Value::from_serializable(guide);
     if !value.is_map() {
         return value;
@@ -631,13 +671,10 @@ fn guide_value(guide: &Guide, lang: Lang) -> Value {
     // Each value held once, so taking it apart copies no text.
     let mut map = value.into_map().unwrap_or_default();
     let steps_key = tera::value::Key::from("steps");
-    let steps: Vec<Value> = map
-        .remove(&steps_key)
-        .and_then(|steps| steps.as_array().map(<[Value]>::to_vec))
-        .unwrap_or_default();
     let overview = OutputPath::overview(lang, &guide.slug);
     let steps: Vec<Value> = steps
-        .into_iter()
+        .iter()
+        .cloned()
         .zip(&guide.steps)
         .map(|(value, step)| match value.into_map() {
             Some(mut step_map) => {
@@ -768,8 +805,8 @@ fn sitemap(site: &Site, plan: &Plan, langs: &[Language]) -> Vec<SitemapEntry> {
         .collect()
 }
 
+/// A step page's neighbours; the step itself is `step_value`.
 fn step_context(ctx: &mut Context, guide: &Guide, s: usize, lang: Lang, here: &OutputPath) {
-    let step = &guide.steps[s];
     let link = |i: usize| {
         let st = &guide.steps[i];
         StepLink {
@@ -779,7 +816,6 @@ fn step_context(ctx: &mut Context, guide: &Guide, s: usize, lang: Lang, here: &O
             lang: st.lang.as_deref(),
         }
     };
-    ctx.insert("step", step);
     ctx.insert("step_count", &guide.steps.len());
     ctx.insert("prev", &s.checked_sub(1).map(link));
     ctx.insert("next", &(s + 1 < guide.steps.len()).then(|| link(s + 1)));
