@@ -33,14 +33,6 @@ struct GuideCard<'a> {
     lang_name: Option<String>,
 }
 
-/// Guides of one species, for the index.
-#[derive(Serialize)]
-struct SpeciesGroup<'a> {
-    species: &'a str,
-    species_name: String,
-    guides: Vec<&'a GuideCard<'a>>,
-}
-
 #[derive(Serialize)]
 struct Topic<'a> {
     topic: &'a str,
@@ -111,7 +103,6 @@ struct Language<'s> {
     species_words: &'s crate::content::i18n::Strings,
     all_words:
         &'s std::collections::BTreeMap<String, std::sync::Arc<crate::content::i18n::Strings>>,
-    lists: std::sync::OnceLock<IndexLists>,
     /// Each guide as this language shows it: (guide, whether it is in this language).
     shown: Vec<(&'s Guide, bool)>,
 }
@@ -139,14 +130,8 @@ impl<'s> Language<'s> {
             site: Value::from_serializable(&config),
             species_words: words,
             all_words: &site.words,
-            lists: std::sync::OnceLock::new(),
             shown,
         }
-    }
-
-    /// The index page's lists, made the first time a page needs them.
-    fn lists(&self) -> &IndexLists {
-        self.lists.get_or_init(|| self.make_lists())
     }
 
     /// Guide `g` as this language's index lists it; `here`: the guide is in this language.
@@ -169,19 +154,30 @@ impl<'s> Language<'s> {
         }
     }
 
-    fn make_lists(&self) -> IndexLists {
+    /// The index page's lists, made for that page alone: with thousands of guides they are
+    /// large, and no other page needs them.
+    fn lists(&self) -> IndexLists {
         let (lang, shown) = (self, &self.shown);
         let cards: Vec<GuideCard> = shown.iter().map(|(g, here)| lang.card(g, *here)).collect();
-        let mut groups: Vec<SpeciesGroup> = Vec::new();
+        // Each card made into a value once: the species' groups share them.
+        let card_values: Vec<Value> = cards.iter().map(Value::from_serializable).collect();
+        let mut groups: Vec<Value> = Vec::new();
         let mut species: Vec<&str> = cards.iter().map(|c| c.species).collect();
         species.sort_unstable();
         species.dedup();
         for name in species {
-            groups.push(SpeciesGroup {
-                species: name,
-                species_name: lang.name_of("species_", name),
-                guides: cards.iter().filter(|c| c.species == name).collect(),
-            });
+            let guides: Vec<Value> = cards
+                .iter()
+                .zip(&card_values)
+                .filter(|(c, _)| c.species == name)
+                .map(|(_, v)| v.clone())
+                .collect();
+            let group: BTreeMap<&str, Value> = BTreeMap::from([
+                ("species", Value::from(name)),
+                ("species_name", Value::from(lang.name_of("species_", name))),
+                ("guides", Value::from(guides)),
+            ]);
+            groups.push(Value::from(group));
         }
         let mut topics: Vec<&str> = cards.iter().filter_map(|c| c.topic).collect();
         topics.sort_unstable();
@@ -194,9 +190,9 @@ impl<'s> Language<'s> {
             })
             .collect();
         IndexLists {
-            groups: Value::from_serializable(&groups),
+            groups: Value::from(groups),
             topics: Value::from_serializable(&topics),
-            cards: Value::from_serializable(&cards),
+            cards: Value::from(card_values),
         }
     }
 
@@ -577,7 +573,7 @@ impl Renderer {
             }
         }
         match page.kind {
-            PageKind::Sitemap => ctx.insert("entries", &sitemap(site, plan, langs)),
+            PageKind::Sitemap => ctx.insert("entries", &Sitemap { site, plan, langs }),
             PageKind::SearchIndex(part) => ctx.insert_value("search", lang.search_index(part)),
             _ => {}
         }
@@ -605,9 +601,9 @@ impl Renderer {
             // Only the index lists every guide: other site pages never pay for the lists.
             None if page.kind == PageKind::Index => {
                 let lists = lang.lists();
-                ctx.insert_value("guides", lists.cards.clone());
-                ctx.insert_value("groups", lists.groups.clone());
-                ctx.insert_value("topics", lists.topics.clone());
+                ctx.insert_value("guides", lists.cards);
+                ctx.insert_value("groups", lists.groups);
+                ctx.insert_value("topics", lists.topics);
             }
             None => {}
         }
@@ -785,24 +781,36 @@ fn guide_urls(site: &Site, lang: &Language, guide: &Guide) -> Urls {
     }
 }
 
-/// Every page a person reads, for the sitemap, with its other languages.
-fn sitemap(site: &Site, plan: &Plan, langs: &[Language]) -> Vec<SitemapEntry> {
-    let base = site.config.base_url.as_deref().unwrap_or_default();
-    plan.pages
-        .iter()
-        .filter(|p| p.kind.is_html() && p.kind != PageKind::NotFound)
-        .map(|p| {
-            let alternates = alternates(site, langs, p);
-            SitemapEntry {
-                loc: p.path.address(base),
-                alternates: if alternates.len() > 1 {
-                    alternates
-                } else {
-                    Vec::new()
-                },
-            }
-        })
-        .collect()
+/// Every page a person reads, for the sitemap, with its other languages. Each entry is made as
+/// it is serialised: a list of them all beside the templates' value would double the sitemap's
+/// share of a large site's memory.
+struct Sitemap<'a> {
+    site: &'a Site,
+    plan: &'a Plan,
+    langs: &'a [Language<'a>],
+}
+
+impl Serialize for Sitemap<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Sitemap { site, plan, langs } = *self;
+        let base = site.config.base_url.as_deref().unwrap_or_default();
+        serializer.collect_seq(
+            plan.pages
+                .iter()
+                .filter(|p| p.kind.is_html() && p.kind != PageKind::NotFound)
+                .map(|p| {
+                    let alternates = alternates(site, langs, p);
+                    SitemapEntry {
+                        loc: p.path.address(base),
+                        alternates: if alternates.len() > 1 {
+                            alternates
+                        } else {
+                            Vec::new()
+                        },
+                    }
+                }),
+        )
+    }
 }
 
 /// A step page's neighbours; the step itself is `step_value`.
