@@ -276,6 +276,7 @@ pub fn template_step(data: &[u8]) {
     c.insert(
         STEP2_PATH.into(),
         b"---\ntitle: Follow your cat indoors\ndone_when: It walks.\n---\nFollow. See [step 1](01-get-a-cat-harness.md#check-the-fit).\n"
+            [..]
             .into(),
     );
     site.templates.insert("step.html".into(), data.into());
