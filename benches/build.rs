@@ -1,13 +1,15 @@
-//! Full-build time and peak memory of `handout build` on synthetic sites of ten-step guides
-//! (steps of 250–400 words), and the default site next to `true` and `cat` of its content.
+//! Time and peak memory of `handout build` on synthetic sites of ten-step guides (steps of
+//! 250–400 words): a first build into an empty folder, and builds over the last one with
+//! nothing changed, one step edited, and every page changed; then the default site next to
+//! `true` and `cat` of its content.
 //!
 //! Run: `cargo bench --bench build` (10, 100 and 1,000 guides), or name sizes:
 //! `cargo bench --bench build -- 100 10000`. Linux only (peak memory is read from /proc).
 //!
 //! The sites have the default site's `site.yaml` (`base_url`, so a QR code on every printed
 //! page and a sitemap; `translations: [es]`; contact; call to action), as a shelter that
-//! publishes has; `BENCH_SITE=plain` uses one without `base_url` or translations. Each build
-//! replaces the one before, as a shelter's next build does. Sites are written under the target
+//! publishes has; `BENCH_SITE=plain` uses one without `base_url` or translations. Sites are
+//! written under the target
 //! folder, on the ordinary disk; where `/dev/shm` exists each size is measured there too (a RAM
 //! disk, which measures the work rather than this machine's disk), and the table gives both.
 //! `BENCH_TMP=<folder>` measures in that folder only.
@@ -50,8 +52,8 @@ fn main() {
         }
     );
     println!(
-        "{:>7} {:>9} {:>8} {:>10} {:>11} {:>10}",
-        "guides", "where", "pages", "wall", "pages/s", "peak MB"
+        "{:>7} {:>9} {:>19} {:>8} {:>10} {:>10}",
+        "guides", "where", "build", "pages", "wall", "peak MB"
     );
     for guides in sizes {
         for (place, tmp) in &places {
@@ -89,30 +91,90 @@ fn main() {
     );
 }
 
-/// Builds a site of `guides` guides in `tmp` five times after a warm-up; prints the median.
+/// How a build meets the last one's output.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// Into an empty folder: the output, its spare and its record removed first.
+    First,
+    /// Over the last build, nothing changed: what a build after an upgrade of nothing costs.
+    Unchanged,
+    /// Over the last build, one step's text edited: the everyday build.
+    OneStep,
+    /// Over the last build, every page different (`--paper` switched between a4 and letter,
+    /// which every page's print styles show): a new theme, say.
+    AllPages,
+}
+
+impl Kind {
+    const ALL: [Kind; 4] = [Kind::First, Kind::Unchanged, Kind::OneStep, Kind::AllPages];
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::First => "first build",
+            Kind::Unchanged => "nothing changed",
+            Kind::OneStep => "one step edited",
+            Kind::AllPages => "every page changed",
+        }
+    }
+}
+
+/// Builds a site of `guides` guides in `tmp` five times of each kind after a warm-up; prints
+/// the medians.
 fn build_in(guides: usize, place: &str, tmp: &std::path::Path, site_yaml: &str) {
     std::fs::create_dir_all(tmp).expect("bench folder");
     let dir = tempfile::TempDir::new_in(tmp).expect("temp dir");
     handout::synthetic::write_site_with(dir.path(), guides, 10, 1, site_yaml)
         .expect("synthetic site");
     let root = dir.path().to_str().expect("utf-8 path").to_string();
-    let build = || measure(env!("CARGO_BIN_EXE_handout"), &["build", "--root", &root]);
-    let _ = build();
-    let mut runs: Vec<(Duration, u64)> = (0..RUNS).map(|_| build()).collect();
-    runs.sort();
-    let (wall, _) = runs[RUNS / 2];
-    let peak = runs.iter().map(|r| r.1).max().unwrap_or(0);
-    // Every page the build wrote, in every language.
-    let pages = walk(&format!("{root}/public"))
-        .iter()
-        .filter(|f| f.ends_with(".html"))
-        .count();
-    println!(
-        "{guides:>7} {place:>9} {pages:>8} {:>8.3} s {:>11.0} {:>10.1}",
-        wall.as_secs_f64(),
-        pages as f64 / wall.as_secs_f64(),
-        peak as f64 / 1024.0
-    );
+    let step = walk(&format!("{root}/content/guides"))
+        .into_iter()
+        .find(|f| f.ends_with(".md"))
+        .expect("a step file");
+    for kind in Kind::ALL {
+        let mut edits = 0;
+        let mut paper = "letter";
+        let mut build = || {
+            let mut args = vec!["build", "--root", &root];
+            match kind {
+                Kind::First => {
+                    for leftover in ["public", ".public.handout-spare"] {
+                        let _ = std::fs::remove_dir_all(dir.path().join(leftover));
+                    }
+                    let _ = std::fs::remove_file(dir.path().join(".public.handout-state"));
+                }
+                Kind::Unchanged => {}
+                Kind::OneStep => {
+                    edits += 1;
+                    let mut text = std::fs::read_to_string(&step).expect("step");
+                    text.push_str(&format!("\nEdit number {edits}.\n"));
+                    std::fs::write(&step, text).expect("step written");
+                }
+                Kind::AllPages => {
+                    paper = if paper == "a4" { "letter" } else { "a4" };
+                    args.extend(["--paper", paper]);
+                }
+            }
+            measure(env!("CARGO_BIN_EXE_handout"), &args)
+        };
+        // Two warm-ups: the second build over a site is the first to have a spare to update.
+        let _ = build();
+        let _ = build();
+        let mut runs: Vec<(Duration, u64)> = (0..RUNS).map(|_| build()).collect();
+        runs.sort();
+        let (wall, _) = runs[RUNS / 2];
+        let peak = runs.iter().map(|r| r.1).max().unwrap_or(0);
+        // Every page the build wrote, in every language.
+        let pages = walk(&format!("{root}/public"))
+            .iter()
+            .filter(|f| f.ends_with(".html"))
+            .count();
+        println!(
+            "{guides:>7} {place:>9} {:>19} {pages:>8} {:>8.3} s {:>10.1}",
+            kind.name(),
+            wall.as_secs_f64(),
+            peak as f64 / 1024.0
+        );
+    }
 }
 
 fn ms(d: Duration) -> f64 {

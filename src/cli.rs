@@ -121,7 +121,8 @@ pub struct SiteArgs {
 
     /// Where to write the site [default: public/ inside the site's folder]. handout replaces
     /// this folder whole, so it only writes to an empty folder or one it made before that holds
-    /// nothing but the files it wrote.
+    /// nothing but the files it wrote. The site it replaced is kept beside it, hidden
+    /// (.public.handout-spare), for the next build to update.
     #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
 

@@ -10,6 +10,12 @@ use handout::pipeline::{self, BuildOptions};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(
+        cli.command,
+        Command::Build(_) | Command::Pdf(_) | Command::Check(_)
+    ) {
+        work_on_this_thread_too();
+    }
     let (result, verb) = match cli.command {
         Command::Build(args) => (build(args, false), "built"),
         Command::Pdf(args) => (build(args, true), "built"),
@@ -92,6 +98,18 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Makes this thread one of rayon's workers, in place of a thread of its own. What this thread
+/// frees (the laying out of guides, the plan, the files read) stays in its own part of the
+/// allocator, which other threads never reuse: rendering on it too reuses that memory instead
+/// of growing theirs (at 10,000 guides the peak was about 80 MB lower). Not for `serve`, whose
+/// main thread waits on its server and would never take a share of the work.
+fn work_on_this_thread_too() {
+    // Fails only if the pool was made already: the work is done on it as it is.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .use_current_thread()
+        .build_global();
 }
 
 fn build(args: SiteArgs, pdf: bool) -> Result<pipeline::Summary, handout::diagnostic::Diagnostics> {

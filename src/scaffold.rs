@@ -397,7 +397,10 @@ struct Relinked {
 /// link (`[text](03-sniff.md#why)`, `../../other/steps/03-sniff.md`, a reference definition),
 /// with the file's path before and after the moves. A path is read as the build reads links: relative to the
 /// folder of the file it is written in.
-fn relink(content: &BTreeMap<String, Vec<u8>>, moves: &[(String, String)]) -> Vec<Relinked> {
+fn relink(
+    content: &BTreeMap<String, crate::content::load::Bytes>,
+    moves: &[(String, String)],
+) -> Vec<Relinked> {
     let moved: BTreeMap<&str, &str> = moves
         .iter()
         .map(|(from, to)| (from.as_str(), to.as_str()))

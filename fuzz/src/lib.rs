@@ -187,7 +187,7 @@ fn store<'a>(parts: &mut Parts<'a>, name: &[u8], section: &'a [u8]) {
 fn base_site() -> LoadedSite {
     let mut content = BTreeMap::new();
     let mut put = |path: &str, bytes: &[u8]| {
-        content.insert(path.to_string(), bytes.to_vec());
+        content.insert(path.to_string(), bytes.into());
     };
     put("content/images/logo.svg", SVG);
     put("content/guides/leash-training/images/harness-fit.svg", SVG);
@@ -219,17 +219,17 @@ pub fn site_from_parts(parts: &Parts<'_>) -> (LoadedSite, Option<String>) {
         None => FALLBACK_SITE.as_bytes(),
     };
     let c = &mut site.content;
-    c.insert(SITE_PATH.into(), site_yaml.to_vec());
+    c.insert(SITE_PATH.into(), site_yaml.into());
     c.insert(
         GUIDE_PATH.into(),
-        parts.guide.unwrap_or(FALLBACK_GUIDE.as_bytes()).to_vec(),
+        parts.guide.unwrap_or(FALLBACK_GUIDE.as_bytes()).into(),
     );
     c.insert(
         STEP1_PATH.into(),
-        parts.step1.unwrap_or(FALLBACK_STEP.as_bytes()).to_vec(),
+        parts.step1.unwrap_or(FALLBACK_STEP.as_bytes()).into(),
     );
     if let Some(step2) = parts.step2 {
-        c.insert(STEP2_PATH.into(), step2.to_vec());
+        c.insert(STEP2_PATH.into(), step2.into());
     }
     let base_url = parts.base_url.map(|b| {
         String::from_utf8_lossy(b)
@@ -270,15 +270,16 @@ pub fn site_pipeline(data: &[u8]) {
 pub fn template_step(data: &[u8]) {
     let mut site = base_site();
     let c = &mut site.content;
-    c.insert(SITE_PATH.into(), FALLBACK_SITE.as_bytes().to_vec());
-    c.insert(GUIDE_PATH.into(), FALLBACK_GUIDE.as_bytes().to_vec());
-    c.insert(STEP1_PATH.into(), FALLBACK_STEP.as_bytes().to_vec());
+    c.insert(SITE_PATH.into(), FALLBACK_SITE.as_bytes().into());
+    c.insert(GUIDE_PATH.into(), FALLBACK_GUIDE.as_bytes().into());
+    c.insert(STEP1_PATH.into(), FALLBACK_STEP.as_bytes().into());
     c.insert(
         STEP2_PATH.into(),
         b"---\ntitle: Follow your cat indoors\ndone_when: It walks.\n---\nFollow. See [step 1](01-get-a-cat-harness.md#check-the-fit).\n"
-            .to_vec(),
+            [..]
+            .into(),
     );
-    site.templates.insert("step.html".into(), data.to_vec());
+    site.templates.insert("step.html".into(), data.into());
     run(&site, None);
 }
 
@@ -331,12 +332,12 @@ mod tests {
                 } else {
                     let mut site = base_site();
                     site.content
-                        .insert(SITE_PATH.into(), FALLBACK_SITE.as_bytes().to_vec());
+                        .insert(SITE_PATH.into(), FALLBACK_SITE.as_bytes().into());
                     site.content
-                        .insert(GUIDE_PATH.into(), FALLBACK_GUIDE.as_bytes().to_vec());
+                        .insert(GUIDE_PATH.into(), FALLBACK_GUIDE.as_bytes().into());
                     site.content
-                        .insert(STEP1_PATH.into(), FALLBACK_STEP.as_bytes().to_vec());
-                    site.templates.insert("step.html".into(), data);
+                        .insert(STEP1_PATH.into(), FALLBACK_STEP.as_bytes().into());
+                    site.templates.insert("step.html".into(), data.into());
                     (site, None)
                 };
                 let outcome = match render_loaded(&site, base) {

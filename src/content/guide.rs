@@ -9,8 +9,11 @@ use crate::content::frontmatter;
 use crate::content::i18n::Strings;
 use crate::content::ids::{self, Ids};
 use crate::content::links::{From, SiteIndex};
+use crate::content::load::Bytes;
 use crate::content::markdown::{self, IdsOf, Source, StepOf};
-use crate::content::model::{Guide, GuideMeta, GuideTranslation, Step, StepFront, Untranslated};
+use crate::content::model::{
+    Body, Guide, GuideMeta, GuideTranslation, Step, StepFront, Untranslated,
+};
 use crate::content::names;
 use crate::content::text;
 use crate::content::yaml;
@@ -91,14 +94,14 @@ impl Env<'_> {
 }
 
 /// A step file whose name has been read: (number, slug, path, bytes).
-pub type StepFile<'a> = (usize, String, &'a str, &'a [u8]);
+pub type StepFile<'a> = (usize, String, &'a str, &'a Bytes);
 
 /// A guide's translation files for one language.
 #[derive(Default)]
 pub struct TranslationFiles<'a> {
     pub yaml: Option<(&'a str, &'a [u8])>,
     /// Step file name without `.<lang>.md` (`03-sniff`) → (path, bytes).
-    pub steps: BTreeMap<String, (&'a str, &'a [u8])>,
+    pub steps: BTreeMap<String, (&'a str, &'a Bytes)>,
 }
 
 /// Builds the guide in the main language. `None` when its guide.yaml cannot be read; every
@@ -346,7 +349,7 @@ pub fn translate_guide(
 
 struct StepSource<'a> {
     path: &'a str,
-    bytes: &'a [u8],
+    bytes: &'a Bytes,
     number: usize,
     slug: &'a str,
 }
@@ -395,7 +398,9 @@ fn build_step(
         return Some(Step {
             number: file.number,
             slug: file.slug.to_string(),
-            text: markdown::plain_text(split.body),
+            // Its words are made when a part of the search needs them (`Step::words`).
+            words: String::new(),
+            body: Body::new(file.bytes, &text, split.body),
             front,
             done_when_html: String::new(),
             html: String::new(),
@@ -433,13 +438,18 @@ fn build_step(
         },
         problems,
     );
+    let body_text = Body::new(file.bytes, &text, split.body);
+    let mut words = crate::content::search::words(&[&front.title, &body_text.text()]);
+    // Kept for the whole build: no room to spare.
+    words.shrink_to_fit();
     Some(Step {
         number: file.number,
         slug: file.slug.to_string(),
         front,
         done_when_html,
         html: body.html,
-        text: markdown::plain_text(split.body),
+        words,
+        body: body_text,
         substeps: body.substeps,
         check: String::new(),
         lang: None,

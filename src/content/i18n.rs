@@ -34,7 +34,7 @@ pub fn language_note(
 /// The words for `language` (`es`, or `es-MX`, which falls back to `es`), English where a
 /// translation lacks a word. `overrides` are the site's own theme files.
 pub fn strings(
-    overrides: &BTreeMap<String, Vec<u8>>,
+    overrides: &BTreeMap<String, crate::content::load::Bytes>,
     language: &str,
 ) -> Result<Strings, Vec<Diagnostic>> {
     let built_in = |name: &str| {
@@ -72,7 +72,7 @@ pub fn strings(
             layers.push((format!("{name} (built-in theme)"), bytes));
         }
         if let Some(bytes) = overrides.get(&name) {
-            layers.push((format!("templates/{name}"), bytes.as_slice()));
+            layers.push((format!("templates/{name}"), bytes.as_ref()));
         }
         // The language of this file's words: the one whose rule picks their plural forms.
         let file_language = name
@@ -302,19 +302,19 @@ mod tests {
         let mut own = BTreeMap::new();
         own.insert(
             "i18n/en.yaml".to_string(),
-            b"checklist: Tick list\n".to_vec(),
+            b"checklist: Tick list\n"[..].into(),
         );
         let words = strings(&own, "en").unwrap();
         assert_eq!(words["checklist"], "Tick list");
         assert_eq!(words["training_log"], "Training log");
         own.insert(
             "i18n/en.yaml".to_string(),
-            b"species_ferret: ferret\n".to_vec(),
+            b"species_ferret: ferret\n"[..].into(),
         );
         assert_eq!(strings(&own, "en").unwrap()["species_ferret"], "ferret");
         own.insert(
             "i18n/en.yaml".to_string(),
-            b"checklst: Tick list\n".to_vec(),
+            b"checklst: Tick list\n"[..].into(),
         );
         let problems = strings(&own, "en").unwrap_err();
         assert_eq!(
@@ -333,7 +333,7 @@ mod tests {
 
     fn site_words(file: &str, text: &str, language: &str) -> Result<Strings, Vec<Diagnostic>> {
         let mut own = BTreeMap::new();
-        own.insert(file.to_string(), text.as_bytes().to_vec());
+        own.insert(file.to_string(), text.as_bytes().into());
         strings(&own, language)
     }
 

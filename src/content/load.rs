@@ -10,14 +10,18 @@ use walkdir::WalkDir;
 use crate::content::names::is_editor_litter;
 use crate::diagnostic::Diagnostic;
 
+/// A file's bytes as read. Shared, so the model keeps a step's markdown from them without a
+/// second copy (`model::Body`).
+pub type Bytes = std::sync::Arc<[u8]>;
+
 /// A site's files, read but not yet understood.
 #[derive(Debug, Default)]
 pub struct LoadedSite {
     pub root: PathBuf,
     /// Files under `content/`, keyed `content/...` with `/` separators.
-    pub content: BTreeMap<String, Vec<u8>>,
+    pub content: BTreeMap<String, Bytes>,
     /// The site's own theme files, keyed by their path inside `templates/`.
-    pub templates: BTreeMap<String, Vec<u8>>,
+    pub templates: BTreeMap<String, Bytes>,
     /// Paths under `content/` that are there but were not read: a link to a folder or to
     /// nothing, a pipe or a device, a file that cannot be read or is too big. Each has its
     /// problem in `problems`; its name still counts, so a step keeps its number.
@@ -122,7 +126,7 @@ fn not_a_templates_folder(kind: std::fs::FileType) -> Diagnostic {
 /// What reading a tree, or a part of one, found.
 #[derive(Default)]
 struct Read {
-    files: BTreeMap<String, Vec<u8>>,
+    files: BTreeMap<String, Bytes>,
     unread: BTreeSet<String>,
     problems: Vec<Diagnostic>,
 }
@@ -303,7 +307,7 @@ fn read_tree(root: &Path, tree: &str, dir: &str) -> Read {
     let results: Vec<_> = paths
         .into_par_iter()
         .map(|(rel, path)| {
-            let bytes = read_file(&rel, tree.name, &path, tree.limit(&rel));
+            let bytes = read_file(&rel, tree.name, &path, tree.limit(&rel)).map(Bytes::from);
             (rel, bytes)
         })
         .collect();
@@ -533,7 +537,7 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> Vec<String> {
         } else {
             format!("{key}/")
         };
-        let mut removed: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let mut removed: BTreeMap<String, Bytes> = BTreeMap::new();
         // The path itself, then what is under it: a range of the sorted keys, not a scan.
         let keys: Vec<String> = std::iter::once(&key)
             .filter(|k| map.contains_key(*k))
@@ -557,7 +561,7 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> Vec<String> {
             site.unread
                 .retain(|p| p != rel && !p.starts_with(&under_rel));
         }
-        let mut now: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let mut now: BTreeMap<String, Bytes> = BTreeMap::new();
         // Looked at as the folder listing shows it: a link is not followed before it is judged.
         let kind = std::fs::symlink_metadata(&full).map(|m| m.file_type());
         // The tree's own folder may be a link to the shelter's folder elsewhere, as at the start.
@@ -589,7 +593,7 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> Vec<String> {
                 let mut read = Read::default();
                 match read_one(&site.root, tree, rel, kind) {
                     Ok(bytes) => {
-                        read.files.insert(rel.clone(), bytes);
+                        read.files.insert(rel.clone(), bytes.into());
                     }
                     Err(problem) => read.refuse(rel.clone(), problem),
                 }

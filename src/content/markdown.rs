@@ -288,6 +288,8 @@ pub fn render(
     }
     let mut html_out = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut html_out, out.into_iter());
+    // The model keeps it for the whole build: no room to spare.
+    html_out.shrink_to_fit();
     Rendered {
         html: html_out,
         substeps,

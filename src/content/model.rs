@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::content::config::{SiteConfig, SiteTranslation};
 use crate::content::i18n::Strings;
+use crate::content::load::Bytes;
 
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -15,7 +16,7 @@ pub struct Site {
     /// Guides in index order (`order`, then title). Shared, so a rebuild can reuse unchanged ones.
     pub guides: Vec<Arc<Guide>>,
     /// Files copied as they are: (output path, bytes).
-    pub files: Vec<(String, Vec<u8>)>,
+    pub files: Vec<(String, crate::content::load::Bytes)>,
     /// Output path of the logo, if the site has one.
     pub logo: Option<String>,
     /// The theme's words for each of the site's languages.
@@ -168,8 +169,13 @@ pub struct Step {
     /// Inline HTML of `done_when` (it may hold emphasis or links).
     pub done_when_html: String,
     pub html: String,
-    /// The body as plain text, for search engines' structured data and the search.
-    pub text: String,
+    /// The body as written; its plain text (`Body::text`) is made by the pages that show it.
+    #[serde(skip)]
+    pub body: Body,
+    /// The title's and body's words, for the index page's search (`search::words`); empty in
+    /// a guide made in outline (see `Step::words`).
+    #[serde(skip)]
+    pub words: String,
     pub substeps: Vec<SubStep>,
     /// What the checklist remembers its box by (`ids::checklist`).
     pub check: String,
@@ -179,10 +185,52 @@ pub struct Step {
 }
 
 impl Step {
-    /// The title's and body's words, for the index page's search (`search::words`): made when
-    /// a part of the search is, so a build that makes no part of it never pays for them.
-    pub fn words(&self) -> String {
-        crate::content::search::words(&[&self.front.title, &self.text])
+    /// The title's and body's words, for the index page's search: those kept when the step
+    /// was read, or, for a step of a guide made in outline, made now.
+    pub fn words(&self) -> std::borrow::Cow<'_, str> {
+        match self.words.is_empty() {
+            false => std::borrow::Cow::Borrowed(&self.words),
+            true => crate::content::search::words(&[&self.front.title, &self.body.text()]).into(),
+        }
+    }
+}
+
+/// A step's markdown body, held in the bytes its file was read into (shared with loading, not
+/// copied): a site of thousands of steps keeps no second copy of their text in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    bytes: Bytes,
+    range: std::ops::Range<usize>,
+}
+
+impl Body {
+    /// The body `body` of the file read as `raw` and decoded as `decoded` (`body` lies in
+    /// `decoded`). A file decoding to its own bytes is shared; one that decoding changed (a
+    /// byte order mark, Windows line ends) keeps its decoded body.
+    pub fn new(raw: &Bytes, decoded: &str, body: &str) -> Body {
+        let start = (body.as_ptr() as usize).saturating_sub(decoded.as_ptr() as usize);
+        let range = start..start + body.len();
+        match decoded.as_bytes() == &raw[..] && decoded.get(range.clone()) == Some(body) {
+            true => Body {
+                bytes: raw.clone(),
+                range,
+            },
+            false => Body {
+                bytes: body.as_bytes().into(),
+                range: 0..body.len(),
+            },
+        }
+    }
+
+    /// The markdown, as decoded when it was read.
+    pub fn markdown(&self) -> &str {
+        // Valid UTF-8: it was decoded before it was kept.
+        std::str::from_utf8(&self.bytes[self.range.clone()]).unwrap_or_default()
+    }
+
+    /// The body as plain text, for search engines' structured data and the templates' `text`.
+    pub fn text(&self) -> String {
+        crate::content::markdown::plain_text(self.markdown())
     }
 }
 

@@ -34,7 +34,7 @@ pub(crate) fn guide_of(path: &str) -> Option<&str> {
 /// a link or a `related` entry to a guide names its folder, which needs no escaping, so every
 /// guide that links to one of them or lists it as related is among these.
 pub(crate) fn guides_naming<'a>(
-    content: &'a std::collections::BTreeMap<String, Vec<u8>>,
+    content: &'a std::collections::BTreeMap<String, crate::content::load::Bytes>,
     slugs: impl IntoIterator<Item = &'a str>,
 ) -> std::collections::BTreeSet<&'a str> {
     use rayon::prelude::*;

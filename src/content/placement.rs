@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::content::guide::{StepFile, TranslationFiles};
+use crate::content::load::Bytes;
 use crate::content::names::{self, Published, SlugProblem};
 use crate::diagnostic::Diagnostic;
 
@@ -83,7 +84,7 @@ pub struct GuideFiles<'a> {
     misnamed_yaml: Option<&'a str>,
     /// Step files, with their bytes; `None` for one that is there but could not be read (its
     /// problem is reported by loading): it still holds its number.
-    steps: Vec<(&'a str, Option<&'a [u8]>)>,
+    steps: Vec<(&'a str, Option<&'a Bytes>)>,
     /// Every file of the folder, read or not, for names that clash.
     paths: Vec<&'a str>,
     /// Its guide.yaml is there but could not be read.
@@ -118,16 +119,16 @@ impl<'a> GuideFiles<'a> {
     pub fn add(
         &mut self,
         path: &'a str,
-        bytes: &'a [u8],
+        bytes: &'a Bytes,
         part: Part<'a>,
         known: &dyn Fn(&str) -> bool,
     ) {
         self.paths.push(path);
         match part {
-            Part::Yaml => self.yaml = Some((path, bytes)),
+            Part::Yaml => self.yaml = Some((path, bytes.as_ref())),
             Part::MisnamedYaml => self.misnamed_yaml = Some(path),
             Part::Translation(lang) if known(lang) => {
-                self.translations.entry(lang).or_default().yaml = Some((path, bytes));
+                self.translations.entry(lang).or_default().yaml = Some((path, bytes.as_ref()));
             }
             Part::StepTranslation(stem, lang) if known(lang) => {
                 self.translations
@@ -326,9 +327,9 @@ pub fn twin_problem(first: &str, second: &str) -> Diagnostic {
 /// Sorts step files by their `NN-` prefix and checks it: present, unique, 1, 2, 3, ... in order.
 /// A step that could not be read (bytes `None`) counts like any other.
 fn order_steps<'a>(
-    files: &[(&'a str, Option<&'a [u8]>)],
+    files: &[(&'a str, Option<&'a Bytes>)],
     problems: &mut Vec<Diagnostic>,
-) -> Vec<(usize, String, &'a str, Option<&'a [u8]>)> {
+) -> Vec<(usize, String, &'a str, Option<&'a Bytes>)> {
     let mut steps = Vec::new();
     for (path, bytes) in files {
         let name = names::file_name(path);
@@ -439,18 +440,14 @@ mod tests {
 
     #[test]
     fn a_step_that_could_not_be_read_keeps_its_number() {
+        let (empty, x): (Bytes, Bytes) = (b""[..].into(), b"x"[..].into());
         let mut files = GuideFiles::default();
         let known = |_: &str| false;
         let dir = "content/guides/g/steps";
-        files.add("content/guides/g/guide.yaml", b"", Part::Yaml, &known);
-        files.add(
-            "content/guides/g/steps/01-begin.md",
-            b"x",
-            Part::Step,
-            &known,
-        );
+        files.add("content/guides/g/guide.yaml", &empty, Part::Yaml, &known);
+        files.add("content/guides/g/steps/01-begin.md", &x, Part::Step, &known);
         files.add_unread("content/guides/g/steps/02-middle.md", Part::Step);
-        files.add("content/guides/g/steps/03-end.md", b"x", Part::Step, &known);
+        files.add("content/guides/g/steps/03-end.md", &x, Part::Step, &known);
         let (steps, shape) = files.lay_out("g");
         assert_eq!(messages(&files.problems), Vec::<String>::new());
         // Only what was read is made into steps; links may still name the unread one.

@@ -33,14 +33,6 @@ struct GuideCard<'a> {
     lang_name: Option<String>,
 }
 
-/// Guides of one species, for the index.
-#[derive(Serialize)]
-struct SpeciesGroup<'a> {
-    species: &'a str,
-    species_name: String,
-    guides: Vec<&'a GuideCard<'a>>,
-}
-
 #[derive(Serialize)]
 struct Topic<'a> {
     topic: &'a str,
@@ -62,7 +54,7 @@ struct SearchStep<'a> {
     title: &'a str,
     url: String,
     /// The step's words (`Step::words`).
-    words: String,
+    words: std::borrow::Cow<'a, str>,
 }
 
 /// A neighbouring step, for previous/next links.
@@ -111,7 +103,6 @@ struct Language<'s> {
     species_words: &'s crate::content::i18n::Strings,
     all_words:
         &'s std::collections::BTreeMap<String, std::sync::Arc<crate::content::i18n::Strings>>,
-    lists: std::sync::OnceLock<IndexLists>,
     /// Each guide as this language shows it: (guide, whether it is in this language).
     shown: Vec<(&'s Guide, bool)>,
 }
@@ -139,14 +130,8 @@ impl<'s> Language<'s> {
             site: Value::from_serializable(&config),
             species_words: words,
             all_words: &site.words,
-            lists: std::sync::OnceLock::new(),
             shown,
         }
-    }
-
-    /// The index page's lists, made the first time a page needs them.
-    fn lists(&self) -> &IndexLists {
-        self.lists.get_or_init(|| self.make_lists())
     }
 
     /// Guide `g` as this language's index lists it; `here`: the guide is in this language.
@@ -169,19 +154,30 @@ impl<'s> Language<'s> {
         }
     }
 
-    fn make_lists(&self) -> IndexLists {
+    /// The index page's lists, made for that page alone: with thousands of guides they are
+    /// large, and no other page needs them.
+    fn lists(&self) -> IndexLists {
         let (lang, shown) = (self, &self.shown);
         let cards: Vec<GuideCard> = shown.iter().map(|(g, here)| lang.card(g, *here)).collect();
-        let mut groups: Vec<SpeciesGroup> = Vec::new();
+        // Each card made into a value once: the species' groups share them.
+        let card_values: Vec<Value> = cards.iter().map(Value::from_serializable).collect();
+        let mut groups: Vec<Value> = Vec::new();
         let mut species: Vec<&str> = cards.iter().map(|c| c.species).collect();
         species.sort_unstable();
         species.dedup();
         for name in species {
-            groups.push(SpeciesGroup {
-                species: name,
-                species_name: lang.name_of("species_", name),
-                guides: cards.iter().filter(|c| c.species == name).collect(),
-            });
+            let guides: Vec<Value> = cards
+                .iter()
+                .zip(&card_values)
+                .filter(|(c, _)| c.species == name)
+                .map(|(_, v)| v.clone())
+                .collect();
+            let group: BTreeMap<&str, Value> = BTreeMap::from([
+                ("species", Value::from(name)),
+                ("species_name", Value::from(lang.name_of("species_", name))),
+                ("guides", Value::from(guides)),
+            ]);
+            groups.push(Value::from(group));
         }
         let mut topics: Vec<&str> = cards.iter().filter_map(|c| c.topic).collect();
         topics.sort_unstable();
@@ -194,9 +190,9 @@ impl<'s> Language<'s> {
             })
             .collect();
         IndexLists {
-            groups: Value::from_serializable(&groups),
+            groups: Value::from(groups),
             topics: Value::from_serializable(&topics),
-            cards: Value::from_serializable(&cards),
+            cards: Value::from(card_values),
         }
     }
 
@@ -518,7 +514,7 @@ impl Renderer {
                 .filter(|copy| wanted(copy.path.as_str(), None))
                 .filter_map(|copy| {
                     let bytes = match &copy.source {
-                        Copy::Content(i) => site.files[*i].1.clone(),
+                        Copy::Content(i) => site.files[*i].1.to_vec(),
                         Copy::Theme(name) => self.theme.files[name].0.to_vec(),
                     };
                     self.progress.inc(1);
@@ -580,14 +576,18 @@ impl Renderer {
             {
                 let step_url =
                     |slug: &str| OutputPath::step(lang.lang, &guide.slug, slug).address(base);
+                let texts = match guide_values {
+                    Some(values) => std::borrow::Cow::Borrowed(values.texts.as_slice()),
+                    None => std::borrow::Cow::Owned(step_texts(guide)),
+                };
                 ctx.insert(
                     "jsonld",
-                    &crate::output::structured::howto(guide, &url, step_url),
+                    &crate::output::structured::howto(guide, &texts, &url, step_url),
                 );
             }
         }
         match page.kind {
-            PageKind::Sitemap => ctx.insert("entries", &sitemap(site, plan, langs)),
+            PageKind::Sitemap => ctx.insert("entries", &Sitemap { site, plan, langs }),
             PageKind::SearchIndex(part) => ctx.insert_value("search", lang.search_index(part)),
             _ => {}
         }
@@ -601,6 +601,11 @@ impl Renderer {
                     &lang.name_of("species_", &guide.meta.species),
                 );
                 if let PageKind::Step(s) = page.kind {
+                    let step = match guide_values.and_then(|v| v.steps.get(s)) {
+                        Some(value) => value.clone(),
+                        None => step_value(&guide.steps[s], guide.steps[s].body.text()),
+                    };
+                    ctx.insert_value("step", step);
                     step_context(&mut ctx, guide, s, lang.lang, &page.path);
                 }
                 if page.kind == PageKind::Log {
@@ -610,9 +615,9 @@ impl Renderer {
             // Only the index lists every guide: other site pages never pay for the lists.
             None if page.kind == PageKind::Index => {
                 let lists = lang.lists();
-                ctx.insert_value("guides", lists.cards.clone());
-                ctx.insert_value("groups", lists.groups.clone());
-                ctx.insert_value("topics", lists.topics.clone());
+                ctx.insert_value("guides", lists.cards);
+                ctx.insert_value("groups", lists.groups);
+                ctx.insert_value("topics", lists.topics);
             }
             None => {}
         }
@@ -624,20 +629,51 @@ impl Renderer {
 struct GuideValues {
     guide: Value,
     urls: Value,
+    /// Each step as its own page sees it (`step`).
+    steps: Vec<Value>,
+    /// Each step's body as plain text (`Body::text`), made once for all the pages that show it.
+    texts: Vec<String>,
 }
 
 impl GuideValues {
     fn new(site: &Site, lang: &Language, guide: &Guide) -> GuideValues {
+        let texts = step_texts(guide);
+        let steps: Vec<Value> = guide
+            .steps
+            .iter()
+            .zip(&texts)
+            .map(|(step, text)| step_value(step, text.clone()))
+            .collect();
         GuideValues {
-            guide: guide_value(guide, lang.lang),
+            guide: guide_value(guide, lang.lang, &steps),
             urls: Value::from_serializable(&guide_urls(site, lang, guide)),
+            steps,
+            texts,
         }
     }
 }
 
-/// A guide as its pages' templates see it: the model, each step with its `url` (every page of a
-/// guide sits in the guide's folder, so one URL serves them all).
-fn guide_value(guide: &Guide, lang: Lang) -> Value {
+/// Each step's body of `guide` as plain text.
+fn step_texts(guide: &Guide) -> Vec<String> {
+    guide.steps.iter().map(|s| s.body.text()).collect()
+}
+
+/// A step as the templates see it: the model, with its body's plain text as `text`.
+fn step_value(step: &crate::content::model::Step, text: String) -> Value {
+    let value = Value::from_serializable(step);
+    match value.into_map() {
+        Some(mut map) => {
+            map.insert(tera::value::Key::from("text"), Value::from(text));
+            Value::from(map)
+        }
+        None => Value::none(),
+    }
+}
+
+/// A guide as its pages' templates see it: the model, each step (`steps`, as `step_value` made
+/// them) with its `url` (every page of a guide sits in the guide's folder, so one URL serves
+/// them all).
+fn guide_value(guide: &Guide, lang: Lang, steps: &[Value]) -> Value {
     let value = Value::from_serializable(guide);
     if !value.is_map() {
         return value;
@@ -645,13 +681,10 @@ fn guide_value(guide: &Guide, lang: Lang) -> Value {
     // Each value held once, so taking it apart copies no text.
     let mut map = value.into_map().unwrap_or_default();
     let steps_key = tera::value::Key::from("steps");
-    let steps: Vec<Value> = map
-        .remove(&steps_key)
-        .and_then(|steps| steps.as_array().map(<[Value]>::to_vec))
-        .unwrap_or_default();
     let overview = OutputPath::overview(lang, &guide.slug);
     let steps: Vec<Value> = steps
-        .into_iter()
+        .iter()
+        .cloned()
         .zip(&guide.steps)
         .map(|(value, step)| match value.into_map() {
             Some(mut step_map) => {
@@ -762,28 +795,40 @@ fn guide_urls(site: &Site, lang: &Language, guide: &Guide) -> Urls {
     }
 }
 
-/// Every page a person reads, for the sitemap, with its other languages.
-fn sitemap(site: &Site, plan: &Plan, langs: &[Language]) -> Vec<SitemapEntry> {
-    let base = site.config.base_url.as_deref().unwrap_or_default();
-    plan.pages
-        .iter()
-        .filter(|p| p.kind.is_html() && p.kind != PageKind::NotFound)
-        .map(|p| {
-            let alternates = alternates(site, langs, p);
-            SitemapEntry {
-                loc: p.path.address(base),
-                alternates: if alternates.len() > 1 {
-                    alternates
-                } else {
-                    Vec::new()
-                },
-            }
-        })
-        .collect()
+/// Every page a person reads, for the sitemap, with its other languages. Each entry is made as
+/// it is serialised: a list of them all beside the templates' value would double the sitemap's
+/// share of a large site's memory.
+struct Sitemap<'a> {
+    site: &'a Site,
+    plan: &'a Plan,
+    langs: &'a [Language<'a>],
 }
 
+impl Serialize for Sitemap<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Sitemap { site, plan, langs } = *self;
+        let base = site.config.base_url.as_deref().unwrap_or_default();
+        serializer.collect_seq(
+            plan.pages
+                .iter()
+                .filter(|p| p.kind.is_html() && p.kind != PageKind::NotFound)
+                .map(|p| {
+                    let alternates = alternates(site, langs, p);
+                    SitemapEntry {
+                        loc: p.path.address(base),
+                        alternates: if alternates.len() > 1 {
+                            alternates
+                        } else {
+                            Vec::new()
+                        },
+                    }
+                }),
+        )
+    }
+}
+
+/// A step page's neighbours; the step itself is `step_value`.
 fn step_context(ctx: &mut Context, guide: &Guide, s: usize, lang: Lang, here: &OutputPath) {
-    let step = &guide.steps[s];
     let link = |i: usize| {
         let st = &guide.steps[i];
         StepLink {
@@ -793,7 +838,6 @@ fn step_context(ctx: &mut Context, guide: &Guide, s: usize, lang: Lang, here: &O
             lang: st.lang.as_deref(),
         }
     };
-    ctx.insert("step", step);
     ctx.insert("step_count", &guide.steps.len());
     ctx.insert("prev", &s.checked_sub(1).map(link));
     ctx.insert("next", &(s + 1 < guide.steps.len()).then(|| link(s + 1)));

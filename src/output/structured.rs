@@ -6,17 +6,24 @@ use serde_json::{Value, json};
 use crate::content::markdown::plain_text;
 use crate::content::model::Guide;
 
-/// The JSON-LD of a guide whose overview is at `url`; `step_url` gives each step's address.
-pub fn howto(guide: &Guide, url: &str, step_url: impl Fn(&str) -> String) -> String {
+/// The JSON-LD of a guide whose overview is at `url`; `texts` holds each step's body as plain
+/// text (`Body::text`), `step_url` gives each step's address.
+pub fn howto(
+    guide: &Guide,
+    texts: &[String],
+    url: &str,
+    step_url: impl Fn(&str) -> String,
+) -> String {
     let steps: Vec<Value> = guide
         .steps
         .iter()
-        .map(|s| {
+        .zip(texts)
+        .map(|(s, text)| {
             json!({
                 "@type": "HowToStep",
                 "position": s.number,
                 "name": s.front.title,
-                "text": s.text,
+                "text": text,
                 "url": step_url(&s.slug),
             })
         })

@@ -50,13 +50,13 @@ pub struct Theme {
 }
 
 impl Theme {
-    pub fn new(overrides: &BTreeMap<String, Vec<u8>>) -> Self {
+    pub fn new(overrides: &BTreeMap<String, crate::content::load::Bytes>) -> Self {
         let mut files: BTreeMap<String, (Cow<'static, [u8]>, bool)> = BUILT_IN
             .iter()
             .map(|(name, bytes)| (name.to_string(), (Cow::Borrowed(*bytes), false)))
             .collect();
         for (name, bytes) in overrides {
-            files.insert(name.clone(), (Cow::Owned(bytes.clone()), true));
+            files.insert(name.clone(), (Cow::Owned(bytes.to_vec()), true));
         }
         Theme { files }
     }

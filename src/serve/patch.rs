@@ -337,7 +337,7 @@ fn swap_in(
             .files
             .partition_point(|(p, _)| p.as_str() < prefix.as_str());
         let end = start + site.files[start..].partition_point(|(p, _)| p.starts_with(&prefix));
-        let now: Vec<(String, Vec<u8>)> = assets
+        let now: Vec<(String, crate::content::load::Bytes)> = assets
             .iter()
             .filter_map(|path| {
                 let bytes = loaded.content.get(path)?.clone();
