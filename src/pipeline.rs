@@ -2,7 +2,9 @@
 //! of it, each page written as soon as it is rendered; `check` stops before writing. `serve`
 //! keeps the result in memory and patches it after edits (`serve::rebuild`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -218,24 +220,19 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     // A site that an interrupted build left beside the output goes back first, whatever the
     // content holds.
     crate::output::write::put_back(&output);
-    // Refuse a wrong output folder before spending time on the build.
-    crate::output::write::check_output(&options.root, &output).map_err(one)?;
+    // A wrong output folder is refused before any time is spent on the build; nothing is
+    // written until the site is known to be good. PDFs are printed from a whole new site.
+    let writer = Writer::open(&options.root, &output, options.pdf).map_err(one)?;
     // Without a browser there can be no PDFs: say so before building anything.
     let browser = match options.pdf {
         true => Some(crate::output::pdf::Browser::find().map_err(one)?),
         false => None,
     };
-    // What the last build left: PDFs are printed from a whole new site.
-    let previous = match options.pdf {
-        true => None,
-        false => crate::output::write::previous(&output),
-    };
+    let previous = writer.previous();
     let loaded = load(&options.root).map_err(one)?;
     let digests = Digests::of(&loaded, &options.shaping());
-    let changes = previous
-        .as_ref()
-        .map(|p| changed_since(&loaded, &digests, p));
-    let only = match (&changes, &previous) {
+    let changes = previous.map(|p| changed_since(&loaded, &digests, p));
+    let only = match (&changes, previous) {
         (Some(changes), Some(previous)) => made_whole(&Redo::of(changes), previous),
         _ => None,
     };
@@ -243,16 +240,13 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     // Guides that moved on the index move every part of the search.
     let redo = changes.map(|mut changes| {
         let order = ready.site.guides.iter().map(|g| &g.slug);
-        if let Some(previous) = &previous
+        if let Some(previous) = previous
             && !order.eq(previous.state.order.iter())
         {
             changes.push(Change::Moved);
         }
         Redo::of(&changes)
     });
-    // Begun only once the site is known to be good, so a site with errors never touches the
-    // disk.
-    let writer = Writer::begin(&options.root, &output, options.pdf, previous).map_err(one)?;
     let Ready {
         loaded,
         site,
@@ -267,10 +261,19 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         .map(|redo| redo.covers(&site, &plan, redo.plan));
     // A file nothing has changed since the last build is kept as it is on disk, unless it was
     // changed there since (or cannot be kept: then it is made, and writing it says why).
-    let wanted = |path: &str, page: Option<&Page>| match &covers {
-        Some(covers) => covers(path, page) || !writer.keep(path).unwrap_or(false),
-        None => true,
+    let kept: HashSet<&str> = match &covers {
+        Some(covers) => {
+            let pages = plan.pages.par_iter().map(|p| (p.path.as_str(), Some(p)));
+            let copies = plan.copies.par_iter().map(|c| (c.path.as_str(), None));
+            pages
+                .chain(copies)
+                .filter(|(path, page)| !covers(path, *page) && writer.keep(path).unwrap_or(false))
+                .map(|(path, _)| path)
+                .collect()
+        }
+        None => HashSet::new(),
     };
+    let wanted = |path: &str, _: Option<&Page>| !kept.contains(path);
     render(
         renderer,
         &site,

@@ -85,9 +85,13 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     check(root, output, true).map(|_| ())
 }
 
-/// `check_output`, returning the folder found; `look_inside`: also look at every file in it
-/// (a large site's thousands), which need only be done once the folder is locked.
-fn check(root: &Path, given: &Path, look_inside: bool) -> Result<Output, Diagnostic> {
+/// `check_output`, returning the folder found and, if it is a previous build's, the files its
+/// mark lists; `look_inside`: also look at every file in it (a large site's thousands), which
+/// need only be done once the folder is locked.
+/// The output folder found by `check`, with the files its mark lists if it has one.
+type Checked = (Output, Option<HashSet<String>>);
+
+fn check(root: &Path, given: &Path, look_inside: bool) -> Result<Checked, Diagnostic> {
     let out = locate(given)?;
     let abs_root = resolve(root);
     if abs_root.starts_with(&out.path) {
@@ -102,7 +106,7 @@ fn check(root: &Path, given: &Path, look_inside: bool) -> Result<Output, Diagnos
         return Err(out.refuse("it is your home folder"));
     }
     let meta = match fs::symlink_metadata(&out.path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((out, None)),
         Err(e) => return Err(io_problem(&out.shown, "cannot look at", e)),
         Ok(meta) => meta,
     };
@@ -143,13 +147,14 @@ fn check(root: &Path, given: &Path, look_inside: bool) -> Result<Output, Diagnos
         }
         None => HashSet::new(),
     };
+    let ours = has_mark.then_some(());
     if !look_inside {
-        return Ok(out);
+        return Ok((out, ours.map(|()| listed)));
     }
     let foreign = foreign_files(&out.path, &listed)
         .map_err(|e| io_problem(&out.shown, "cannot look inside", e))?;
     if foreign.is_empty() {
-        return Ok(out);
+        return Ok((out, ours.map(|()| listed)));
     }
     let mut named: Vec<String> = foreign
         .iter()
@@ -349,7 +354,10 @@ pub type Finish<'a> = dyn Fn(&Path) -> Result<Vec<String>, Vec<Diagnostic>> + 'a
 pub struct Writer {
     output: Output,
     /// Held until the new site is in place: a second build waits rather than mixing output.
-    _lock: fs::File,
+    /// Taken when the writer opens, or when it starts if the folder to lock was not there yet.
+    lock: Mutex<Option<fs::File>>,
+    /// Set once the first file is written or kept: from then on the disk changes.
+    started: std::sync::OnceLock<Result<(), Diagnostic>>,
     how: How,
     /// Every file of the new site, for the mark.
     files: Mutex<Vec<String>>,
@@ -402,21 +410,12 @@ pub struct Previous {
     pub state: State,
     /// The output files that no one changed since.
     pub intact: HashSet<String>,
-    /// How the record's file looked when it was read.
-    read: Seen,
 }
 
-/// Reads what the last build left beside `output`, changing nothing: `None` when there is no
-/// usable record, or no spare to update (the next build then writes a whole new site).
-pub fn previous(output: &Path) -> Option<Previous> {
-    let out = locate(output).ok()?;
-    let listed = |dir: &Path| matches!(read_mark(dir), Some(Mark::Listed(_)));
-    if !listed(&out.path) || !listed(&out.spare()) {
-        return None;
-    }
-    let file = out.beside("state");
-    let read = Seen::of(&fs::symlink_metadata(&file).ok()?)?;
-    let state = State::parse(&fs::read_to_string(&file).ok()?)?;
+/// Reads what the last build left beside the output `out`: `None` when there is no usable
+/// record.
+fn read_previous(out: &Output) -> Option<Previous> {
+    let state = State::parse(&fs::read_to_string(out.beside("state")).ok()?)?;
     let intact = state
         .outputs
         .par_iter()
@@ -429,80 +428,94 @@ pub fn previous(output: &Path) -> Option<Previous> {
         })
         .map(|(path, _)| path.clone())
         .collect();
-    Some(Previous {
-        state,
-        intact,
-        read,
-    })
+    Some(Previous { state, intact })
 }
 
 impl Writer {
     /// Checks that `output` may be replaced, takes the lock, undoes what an interrupted build
-    /// left, and gets ready to write. `whole`: write a whole new site even where the old one
-    /// could be updated (the PDFs are printed from the finished pages). `previous`: what the
-    /// last build left (`previous`), for keeping its files.
-    pub fn begin(
-        root: &Path,
-        output: &Path,
-        whole: bool,
-        previous: Option<Previous>,
-    ) -> Result<Writer, Diagnostic> {
-        let out = check(root, output, false)?;
-        fs::create_dir_all(&out.parent).map_err(|e| io_problem(&out.shown, "cannot create", e))?;
-        let lock = lock_folder(&out.parent)?;
+    /// left, and reads what the last one left for this one; nothing is written until the first
+    /// file is (so a build stopped at a problem in the content changes nothing). `whole`: write
+    /// a whole new site even where the old one could be updated (the PDFs are printed from the
+    /// finished pages).
+    pub fn open(root: &Path, output: &Path, whole: bool) -> Result<Writer, Diagnostic> {
+        let (out, _) = check(root, output, false)?;
+        let lock = match out.parent.is_dir() {
+            true => Some(lock_folder(&out.parent)?),
+            false => None,
+        };
         recover(&out);
         // Checked again under the lock, inside too: another build may have just written there.
-        let out = check(root, output, true)?;
+        let (out, listed) = check(root, output, true)?;
         clean_leftovers(&out);
-        // Another build may have finished since the record was read: then it says nothing
-        // about the files there now.
-        let state_file = out.beside("state");
-        let now = fs::symlink_metadata(&state_file)
-            .ok()
-            .and_then(|m| Seen::of(&m));
-        let previous = previous.filter(|p| now == Some(p.read));
-        // Removed until this build ends: the spare changes from here on, and a build stopped
-        // halfway leaves no record that would vouch for it.
-        let _ = fs::remove_file(&state_file);
         let spare = out.spare();
-        let marks = (read_mark(&out.path), read_mark(&spare));
-        let how = match marks {
-            (Some(Mark::Listed(listed)), Some(Mark::Listed(spare_listed))) if !whole => {
-                How::Update(Box::new(Update {
-                    listed,
-                    spare,
-                    spare_listed,
-                    previous,
-                    folders: Mutex::default(),
-                    changed: AtomicUsize::new(0),
-                    unchanged: Mutex::default(),
-                    trusted: Mutex::default(),
-                }))
-            }
-            _ => {
-                let dir =
-                    out.parent
-                        .join(format!("{}{}", out.staging_prefix(), std::process::id()));
-                if fs::symlink_metadata(&dir).is_ok() {
-                    discard(&dir, true);
-                }
-                fs::create_dir_all(&dir)
-                    .and_then(|()| fs::write(dir.join(MARKER), marker::unfinished()))
-                    .map_err(|e| staging_problem(&out.shown, None, e))?;
-                How::Whole {
-                    dir,
-                    folders: Mutex::default(),
-                }
-            }
+        let spare_listed = match (whole, &listed) {
+            (false, Some(_)) => match read_mark(&spare) {
+                Some(Mark::Listed(spare_listed)) => Some(spare_listed),
+                _ => None,
+            },
+            _ => None,
+        };
+        let how = match (listed, spare_listed) {
+            (Some(listed), Some(spare_listed)) => How::Update(Box::new(Update {
+                previous: read_previous(&out),
+                listed,
+                spare,
+                spare_listed,
+                folders: Mutex::default(),
+                changed: AtomicUsize::new(0),
+                unchanged: Mutex::default(),
+                trusted: Mutex::default(),
+            })),
+            _ => How::Whole {
+                dir: out
+                    .parent
+                    .join(format!("{}{}", out.staging_prefix(), std::process::id())),
+                folders: Mutex::default(),
+            },
         };
         Ok(Writer {
             output: out,
-            _lock: lock,
+            lock: Mutex::new(lock),
+            started: std::sync::OnceLock::new(),
             how,
             files: Mutex::default(),
             seen: Mutex::default(),
             committed: false,
         })
+    }
+
+    /// What the last build left for this one, when this build updates its site.
+    pub fn previous(&self) -> Option<&Previous> {
+        match &self.how {
+            How::Update(update) => update.previous.as_ref(),
+            How::Whole { .. } => None,
+        }
+    }
+
+    /// Gets the disk ready for the first file: the record goes (the spare changes from here
+    /// on, and a build stopped halfway must leave nothing that vouches for it), and a whole
+    /// new site gets its staging folder.
+    fn start(&self) -> Result<(), Diagnostic> {
+        let started = self.started.get_or_init(|| {
+            let out = &self.output;
+            fs::create_dir_all(&out.parent)
+                .map_err(|e| io_problem(&out.shown, "cannot create", e))?;
+            let mut lock = lock_guard(&self.lock);
+            if lock.is_none() {
+                *lock = Some(lock_folder(&out.parent)?);
+            }
+            let _ = fs::remove_file(out.beside("state"));
+            if let How::Whole { dir, .. } = &self.how {
+                if fs::symlink_metadata(dir).is_ok() {
+                    discard(dir, true);
+                }
+                fs::create_dir_all(dir)
+                    .and_then(|()| fs::write(dir.join(MARKER), marker::unfinished()))
+                    .map_err(|e| staging_problem(&out.shown, None, e))?;
+            }
+            Ok(())
+        });
+        started.clone()
     }
 
     /// Keeps the file at `path` as the last build left it, without making it again: true when
@@ -515,7 +528,6 @@ impl Writer {
         let Some(Previous {
             state: previous,
             intact,
-            ..
         }) = &update.previous
         else {
             return Ok(false);
@@ -526,6 +538,7 @@ impl Writer {
         if !intact.contains(path) || !update.listed.contains(name_key(path).as_ref()) {
             return Ok(false);
         }
+        self.start()?;
         let target = self.output.path.join(path);
         // The spare's copy, unless it is known to hold the same bytes, is copied from the
         // output's.
@@ -549,6 +562,7 @@ impl Writer {
     /// Writes one file (`path` relative to the output, `/`-separated). Safe to call from many
     /// threads at once.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.start()?;
         lock(&self.files).push(path.to_string());
         match &self.how {
             How::Whole { dir, folders } => {
@@ -626,6 +640,7 @@ impl Writer {
         finish: &Finish<'_>,
         record: Option<Record>,
     ) -> Result<Option<usize>, Vec<Diagnostic>> {
+        self.start().map_err(|d| vec![d])?;
         let shown = self.output.shown.clone();
         let mut files = std::mem::take(&mut *lock(&self.files));
         let mut changed = None;
@@ -736,7 +751,8 @@ impl Writer {
 
 impl Drop for Writer {
     fn drop(&mut self) {
-        if let (false, How::Whole { dir, .. }) = (self.committed, &self.how) {
+        let started = self.started.get().is_some();
+        if let (false, true, How::Whole { dir, .. }) = (self.committed, started, &self.how) {
             discard(dir, true);
         }
     }
@@ -752,6 +768,10 @@ fn write_mark(dir: &Path, files: &[String]) -> std::io::Result<()> {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn lock_guard(m: &Mutex<Option<fs::File>>) -> std::sync::MutexGuard<'_, Option<fs::File>> {
+    lock(m)
 }
 
 /// How the file at `target` looks, when it is a plain file of its own holding exactly `bytes`.

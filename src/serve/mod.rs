@@ -170,7 +170,7 @@ fn write_good(session: &Session, root: &std::path::Path, dir: &std::path::Path) 
     if session.files.is_empty() {
         return;
     }
-    let written = Writer::begin(root, dir, false, None)
+    let written = Writer::open(root, dir, false)
         .and_then(|writer| {
             session
                 .files
