@@ -399,7 +399,7 @@ fn build_step(
             number: file.number,
             slug: file.slug.to_string(),
             // Its words are made when a part of the search needs them (`Step::words`).
-            words: String::new(),
+            words: std::sync::OnceLock::new(),
             body: Body::new(file.bytes, &text, split.body),
             front,
             done_when_html: String::new(),
@@ -448,7 +448,7 @@ fn build_step(
         front,
         done_when_html,
         html: body.html,
-        words,
+        words: words.into(),
         body: body_text,
         substeps: body.substeps,
         check: String::new(),

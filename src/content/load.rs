@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::content::names::is_editor_litter;
 use crate::diagnostic::Diagnostic;
@@ -277,31 +276,12 @@ fn read_tree(root: &Path, tree: &str, dir: &str) -> Read {
         read.refuse(dir.to_string(), outside(dir.to_string(), tree.name, true));
         return read;
     }
-    let walker = WalkDir::new(&base)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_editor_litter(&e.file_name().to_string_lossy()));
     let mut paths = Vec::new();
-    for entry in walker {
-        match entry {
-            Ok(e) if e.file_type().is_dir() => {}
-            Ok(e) => {
-                let rel = display_path(root, e.path());
-                match examine(&tree, &rel, e.path(), e.file_type()) {
-                    Found::File(path) => paths.push((rel, path)),
-                    Found::Refused(problem) => read.refuse(rel, problem),
-                }
-            }
-            Err(err) => {
-                let path = err
-                    .path()
-                    .map_or_else(|| dir.to_string(), |p| display_path(root, p));
-                let problem = match err.io_error() {
-                    Some(io) => cannot_read(&path, io),
-                    None => Diagnostic::file(&path, format!("cannot be read: {err}")),
-                };
-                read.problems.push(problem);
-            }
+    for met in walk(root, &tree, &base) {
+        match met {
+            Met::File(rel, path) => paths.push((rel, path)),
+            Met::Refused(rel, problem) => read.refuse(rel, problem),
+            Met::Problem(problem) => read.problems.push(problem),
         }
     }
     let results: Vec<_> = paths
@@ -320,6 +300,52 @@ fn read_tree(root: &Path, tree: &str, dir: &str) -> Read {
         }
     }
     read
+}
+
+/// What walking a tree meets: a file to read (by its path from the site's folder, and where to
+/// read it), one refused, or a folder that could not be read.
+enum Met {
+    File(String, PathBuf),
+    Refused(String, Diagnostic),
+    Problem(Diagnostic),
+}
+
+/// Walks the folder `dir` of `tree`, its sub-folders in parallel (a large site has thousands),
+/// leaving out editors' litter and following no link. What it meets comes in the order of a
+/// walk by sorted names, so the messages do not change order from one run to the next.
+fn walk(root: &Path, tree: &Tree, dir: &Path) -> Vec<Met> {
+    let problem = |path: &Path, err: &std::io::Error| {
+        Met::Problem(cannot_read(&display_path(root, path), err))
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) => return vec![problem(dir, &err)],
+    };
+    let mut found = Vec::new();
+    let mut entries: Vec<std::fs::DirEntry> = entries
+        .filter_map(|entry| entry.map_err(|err| found.push(problem(dir, &err))).ok())
+        .filter(|entry| !is_editor_litter(&entry.file_name().to_string_lossy()))
+        .collect();
+    entries.sort_by_key(|entry| entry.file_name());
+    let inside: Vec<Met> = entries
+        .par_iter()
+        .flat_map_iter(|entry| {
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => walk(root, tree, &path),
+                Ok(kind) => {
+                    let rel = display_path(root, &path);
+                    vec![match examine(tree, &rel, &path, kind) {
+                        Found::File(file) => Met::File(rel, file),
+                        Found::Refused(why) => Met::Refused(rel, why),
+                    }]
+                }
+                Err(err) => vec![problem(&path, &err)],
+            }
+        })
+        .collect();
+    found.extend(inside);
+    found
 }
 
 /// Reads the one path `rel` of the tree `tree` that a watcher named, not a folder, by the rules

@@ -172,10 +172,11 @@ pub struct Step {
     /// The body as written; its plain text (`Body::text`) is made by the pages that show it.
     #[serde(skip)]
     pub body: Body,
-    /// The title's and body's words, for the index page's search (`search::words`); empty in
-    /// a guide made in outline (see `Step::words`).
+    /// The title's and body's words, for the index page's search (`search::words`): made
+    /// when the step is read, or, in a guide made in outline, when a part of the search first
+    /// needs them (`Step::words`).
     #[serde(skip)]
-    pub words: String,
+    pub words: std::sync::OnceLock<String>,
     pub substeps: Vec<SubStep>,
     /// What the checklist remembers its box by (`ids::checklist`).
     pub check: String,
@@ -185,13 +186,10 @@ pub struct Step {
 }
 
 impl Step {
-    /// The title's and body's words, for the index page's search: those kept when the step
-    /// was read, or, for a step of a guide made in outline, made now.
-    pub fn words(&self) -> std::borrow::Cow<'_, str> {
-        match self.words.is_empty() {
-            false => std::borrow::Cow::Borrowed(&self.words),
-            true => crate::content::search::words(&[&self.front.title, &self.body.text()]).into(),
-        }
+    /// The title's and body's words, for the index page's search.
+    pub fn words(&self) -> &str {
+        self.words
+            .get_or_init(|| crate::content::search::words(&[&self.front.title, &self.body.text()]))
     }
 }
 

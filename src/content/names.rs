@@ -321,7 +321,11 @@ pub(crate) fn published_kind(path: &str) -> Published {
 /// A name as a disk that ignores case sees it (Windows, and macOS, which also treats `é` typed
 /// as one character or as `e` and an accent alike): paths equal here are one file there.
 fn folded(path: &str) -> String {
-    path.nfc().flat_map(char::to_lowercase).collect()
+    // Most names are plain ASCII, which composing leaves alone.
+    match path.is_ascii() {
+        true => path.to_ascii_lowercase(),
+        false => path.nfc().flat_map(char::to_lowercase).collect(),
+    }
 }
 
 /// Paths among `paths` that are different names here but one name on a disk that ignores case
@@ -332,10 +336,14 @@ pub(crate) fn case_twins<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<(S
     use std::collections::{BTreeMap, BTreeSet};
     // Every path and every folder above it, by its folded form.
     let mut seen: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    // A folder holds many files: each is folded once.
+    let mut folders: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for path in paths {
         for (i, _) in path.match_indices('/') {
             let folder = &path[..i];
-            seen.entry(folded(folder)).or_default().insert(folder);
+            if folders.insert(folder) {
+                seen.entry(folded(folder)).or_default().insert(folder);
+            }
         }
         seen.entry(folded(path)).or_default().insert(path);
     }

@@ -4,7 +4,8 @@
 //! someone's own folder (`rsync -a public/ blog/`) does not make that folder handout's.
 //! This module only makes and reads the text; `write.rs` does the reading and writing.
 
-use std::collections::HashSet;
+// Thousands of paths on every build: a fast hash, as no one chooses them to collide.
+use foldhash::{HashSet, HashSetExt};
 
 /// The mark's file name, at the top of the output folder.
 pub const MARKER: &str = ".handout-output";

@@ -6,7 +6,7 @@
 //! seconds, while a site after a one-step edit differs in a few files. Nobody reads the spare
 //! while it is brought up to date, so its files are overwritten where they are.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
@@ -102,7 +102,7 @@ mod tests {
         let tmp = tempfile::TempDir::new().unwrap();
         let dir = tmp.path();
         fs::write(dir.join("a"), "a file where a folder will be").unwrap();
-        let mut made = HashSet::new();
+        let mut made = HashSet::default();
         make_folders(dir, "a/b/c.html", &mut made).unwrap();
         put(&dir.join("a/b/c.html"), b"new").unwrap();
         assert_eq!(fs::read_to_string(dir.join("a/b/c.html")).unwrap(), "new");
@@ -132,7 +132,7 @@ mod tests {
             fs::read_to_string(dir.join("precious.txt")).unwrap(),
             "keep"
         );
-        let mut made = HashSet::new();
+        let mut made = HashSet::default();
         fs::create_dir(dir.join("real")).unwrap();
         std::os::unix::fs::symlink(dir.join("real"), dir.join("linked")).unwrap();
         assert!(make_folders(dir, "linked/c.html", &mut made).is_err());

@@ -5,7 +5,10 @@
 //! exactly as this build left it. It is a cache: missing, damaged or from another handout, it is
 //! ignored and everything is rendered. This module only makes and reads the text.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+// Thousands of paths on every build: a fast hash, as no one chooses them to collide.
+use foldhash::HashMap;
 use std::fs::Metadata;
 
 use crate::content::digest::{Digest, Digests};
@@ -66,25 +69,29 @@ pub struct State {
 
 impl State {
     pub fn to_text(&self) -> String {
-        let mut text = format!("{FIRST_LINE}\n");
-        text.push_str(&format!("options {}\n", self.sources.options));
+        use std::fmt::Write;
+        let lines = self.sources.files.len() + self.outputs.len() + self.spare.len();
+        let mut text = String::with_capacity(64 * lines);
+        // Writing to a String cannot fail.
+        let _ = writeln!(text, "{FIRST_LINE}\noptions {}", self.sources.options);
         for (path, digest) in &self.sources.files {
-            text.push_str(&format!("source {digest} {}\n", escape(path)));
+            let _ = writeln!(text, "source {digest} {}", escape(path));
         }
         for slug in &self.order {
-            text.push_str(&format!("guide {}\n", escape(slug)));
+            let _ = writeln!(text, "guide {}", escape(slug));
         }
         for (kind, files) in [("output", &self.outputs), ("spare", &self.spare)] {
             let mut files: Vec<_> = files.iter().collect();
-            files.sort_by(|a, b| a.0.cmp(b.0));
+            files.sort_unstable_by(|a, b| a.0.cmp(b.0));
             for (path, seen) in files {
-                text.push_str(&format!(
-                    "{kind} {} {} {} {}\n",
+                let _ = writeln!(
+                    text,
+                    "{kind} {} {} {} {}",
                     seen.len,
                     seen.modified_ns,
                     seen.inode,
                     escape(path)
-                ));
+                );
             }
         }
         text.push_str(END_LINE);
@@ -147,13 +154,14 @@ impl State {
 }
 
 /// One name a line: a backslash, line break or carriage return in it is written as an escape.
-fn escape(path: &str) -> String {
+fn escape(path: &str) -> std::borrow::Cow<'_, str> {
     if !path.contains(['\\', '\n', '\r']) {
-        return path.to_string();
+        return path.into();
     }
     path.replace('\\', "\\\\")
         .replace('\n', "\\n")
         .replace('\r', "\\r")
+        .into()
 }
 
 fn unescape(text: &str) -> Option<String> {

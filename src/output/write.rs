@@ -12,7 +12,9 @@
 //! Linux), the old site is moved aside and the new one moved in: a build stopped between the two
 //! leaves both, whole, beside the output, and the next build puts one back before anything else.
 
-use std::collections::{HashMap, HashSet};
+// Paths of the site's own files, hashed by the thousand on every build: a fast hash, as no
+// one chooses them to collide.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -660,16 +662,29 @@ impl Writer {
                 self.look_at(&files);
             }
             How::Update(update) => {
-                let keys: HashSet<String> =
-                    files.iter().map(|f| name_key(f).into_owned()).collect();
-                let gone = update.listed.iter().filter(|f| !keys.contains(*f)).count();
+                let keys: HashSet<std::borrow::Cow<str>> =
+                    files.iter().map(|f| name_key(f)).collect();
+                let gone = update
+                    .listed
+                    .iter()
+                    .filter(|f| !keys.contains(f.as_str()))
+                    .count();
                 let count = gone + update.changed.load(Ordering::Relaxed);
                 changed = Some(count);
                 let problem = |e| vec![staging_problem(&shown, Some(MARKER), e)];
                 // The spare's files the new site does not have go, and its mark lists the new
                 // site's.
-                if update.spare_listed != keys {
-                    for path in update.spare_listed.iter().filter(|f| !keys.contains(*f)) {
+                let same_files = update.spare_listed.len() == keys.len()
+                    && update
+                        .spare_listed
+                        .iter()
+                        .all(|f| keys.contains(f.as_str()));
+                if !same_files {
+                    for path in update
+                        .spare_listed
+                        .iter()
+                        .filter(|f| !keys.contains(f.as_str()))
+                    {
                         spare::remove(&update.spare, path);
                     }
                     write_mark(&update.spare, &files).map_err(problem)?;
@@ -717,8 +732,8 @@ impl Writer {
     /// same bytes.
     fn check_trusted(&self, update: &Update) -> Result<(), Diagnostic> {
         let trusted = std::mem::take(&mut *lock(&update.trusted));
-        let seen = lock(&self.seen).clone();
-        let redone: Vec<(String, Seen)> = trusted
+        let seen = std::mem::take(&mut *lock(&self.seen));
+        let redone: Result<Vec<(String, Seen)>, Diagnostic> = trusted
             .par_iter()
             .filter(|path| {
                 let now = fs::symlink_metadata(update.spare.join(path))
@@ -731,8 +746,10 @@ impl Writer {
                     .map_err(|e| staging_problem(&self.output.shown, Some(path), e))?;
                 Ok((path.clone(), self.put_spare(update, path, &bytes)?))
             })
-            .collect::<Result<_, Diagnostic>>()?;
-        lock(&self.seen).extend(redone);
+            .collect::<Result<_, Diagnostic>>();
+        let mut kept = lock(&self.seen);
+        *kept = seen;
+        kept.extend(redone?);
         Ok(())
     }
 
