@@ -298,15 +298,24 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let changed = writer
         .commit(&print, Some((digests, order)))
         .map_err(Diagnostics::from)?;
-    Ok(Summary {
+    let summary = Summary {
         pdfs: pdfs.len(),
         guides: site.guides.len(),
         pages: plan.pages.len(),
         files: plan.pages.len() + plan.copies.len(),
         changed,
         elapsed: start.elapsed(),
-        untranslated: site.untranslated,
-    })
+        untranslated: site.untranslated.clone(),
+    };
+    in_background(Box::new((site, plan)));
+    Ok(summary)
+}
+
+/// Frees `value` on another thread: a large site's model is a million small allocations, and
+/// the summary need not wait for them (when the program then ends, nothing waits at all).
+pub(crate) fn in_background(value: Box<dyn Send>) {
+    // With no thread to spare, it is freed here after all.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 pub fn check(options: &BuildOptions) -> Result<Summary, Diagnostics> {

@@ -724,6 +724,15 @@ impl Writer {
                 let _ = fs::remove_file(&unsaved);
             }
         }
+        // The lists of thousands of files are freed while the summary is printed.
+        if let How::Update(update) = &mut self.how {
+            let lists = (
+                std::mem::take(&mut update.listed),
+                std::mem::take(&mut update.spare_listed),
+                update.previous.take(),
+            );
+            crate::pipeline::in_background(Box::new(lists));
+        }
         Ok(changed)
     }
 
