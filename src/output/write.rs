@@ -377,6 +377,11 @@ enum How {
         dir: PathBuf,
         /// Folders already made, so each is created once.
         folders: Mutex<HashSet<String>>,
+        /// The files the old site's mark lists, if there is one.
+        old: HashSet<String>,
+        /// The old site's files found to hold the new one's bytes, and how they look: once the
+        /// old site is the spare, the next build need not copy them into it.
+        same: Mutex<HashMap<String, Seen>>,
     },
     /// The output is a previous build's site and the spare beside it the one before: the spare
     /// is brought up to the new site, writing only the files whose bytes differ, and then
@@ -468,11 +473,13 @@ impl Writer {
                 unchanged: Mutex::default(),
                 trusted: Mutex::default(),
             })),
-            _ => How::Whole {
+            (listed, _) => How::Whole {
                 dir: out
                     .parent
                     .join(format!("{}{}", out.staging_prefix(), std::process::id())),
                 folders: Mutex::default(),
+                old: listed.unwrap_or_default(),
+                same: Mutex::default(),
             },
         };
         Ok(Writer {
@@ -502,9 +509,9 @@ impl Writer {
             let out = &self.output;
             fs::create_dir_all(&out.parent)
                 .map_err(|e| io_problem(&out.shown, "cannot create", e))?;
-            let mut lock = lock_guard(&self.lock);
-            if lock.is_none() {
-                *lock = Some(lock_folder(&out.parent)?);
+            let mut held = lock(&self.lock);
+            if held.is_none() {
+                *held = Some(lock_folder(&out.parent)?);
             }
             let _ = fs::remove_file(out.beside("state"));
             if let How::Whole { dir, .. } = &self.how {
@@ -567,7 +574,12 @@ impl Writer {
         self.start()?;
         lock(&self.files).push(path.to_string());
         match &self.how {
-            How::Whole { dir, folders } => {
+            How::Whole {
+                dir,
+                folders,
+                old,
+                same,
+            } => {
                 {
                     // Folders are made under the lock, so no thread writes into a folder
                     // another is still making.
@@ -582,7 +594,13 @@ impl Writer {
                     }
                 }
                 fs::write(dir.join(path), bytes)
-                    .map_err(|e| staging_problem(&self.output.shown, Some(path), e))
+                    .map_err(|e| staging_problem(&self.output.shown, Some(path), e))?;
+                if old.contains(name_key(path).as_ref())
+                    && let Some(seen) = same_bytes(&self.output.path.join(path), bytes)
+                {
+                    lock(same).insert(path.to_string(), seen);
+                }
+                Ok(())
             }
             How::Update(update) => {
                 let in_output = match update.listed.contains(name_key(path).as_ref()) {
@@ -648,7 +666,7 @@ impl Writer {
         let mut changed = None;
         let mut spare_seen = HashMap::new();
         match &self.how {
-            How::Whole { dir, .. } => {
+            How::Whole { dir, same, .. } => {
                 let dir = dir.clone();
                 files.extend(finish(&dir)?);
                 write_mark(&dir, &files)
@@ -656,8 +674,10 @@ impl Writer {
                 stop_point("staged");
                 let old = swap(&dir, &self.output).map_err(|d| vec![d])?;
                 self.committed = true;
-                if let Some(old) = old {
-                    keep_as_spare(&old, &self.output);
+                if let Some(old) = old
+                    && keep_as_spare(&old, &self.output)
+                {
+                    spare_seen = std::mem::take(&mut *lock(same));
                 }
                 self.look_at(&files);
             }
@@ -796,10 +816,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn lock_guard(m: &Mutex<Option<fs::File>>) -> std::sync::MutexGuard<'_, Option<fs::File>> {
-    lock(m)
-}
-
 /// How the file at `target` looks, when it is a plain file of its own holding exactly `bytes`.
 fn same_bytes(target: &Path, bytes: &[u8]) -> Option<Seen> {
     let seen = Seen::of(&fs::symlink_metadata(target).ok()?)?;
@@ -882,14 +898,17 @@ fn swap(staging: &Path, out: &Output) -> Result<Option<PathBuf>, Diagnostic> {
 
 /// Keeps the old site at `old` as the spare copy the next build updates (`How::Update`), in
 /// place of an older spare.
-fn keep_as_spare(old: &Path, out: &Output) {
+/// Returns whether it is the spare now.
+fn keep_as_spare(old: &Path, out: &Output) -> bool {
     let spare = out.spare();
     if fs::symlink_metadata(&spare).is_ok() {
         discard(&spare, false);
     }
-    if fs::rename(old, &spare).is_err() {
+    let kept = fs::rename(old, &spare).is_ok();
+    if !kept {
         discard(old, false);
     }
+    kept
 }
 
 /// Puts back the site an interrupted build left beside a missing output (see `recover`), before
