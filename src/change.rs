@@ -301,13 +301,7 @@ mod tests {
     #[test]
     fn a_build_takes_a_changed_guide_to_change_everywhere_and_follows_the_guides_naming_it() {
         use crate::content::digest::Digest;
-        let digests = |files: &[(&str, &str)]| Digests {
-            options: Digest::default(),
-            files: files
-                .iter()
-                .map(|(p, b)| (p.to_string(), Digest::of(b.as_bytes())))
-                .collect(),
-        };
+        let digests = Digests::of_texts;
         let before = digests(&[
             ("content/guides/a/steps/01-x.md", "1"),
             ("content/guides/b/guide.yaml", "2"),

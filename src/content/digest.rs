@@ -66,6 +66,18 @@ impl Digests {
         }
     }
 
+    /// Digests of the files given as (path, text), for tests.
+    #[cfg(test)]
+    pub fn of_texts(files: &[(&str, &str)]) -> Digests {
+        Digests {
+            options: Digest::default(),
+            files: files
+                .iter()
+                .map(|(p, b)| (p.to_string(), Digest::of(b.as_bytes())))
+                .collect(),
+        }
+    }
+
     /// The paths whose file came, went or changed between `before` and `self`.
     pub fn changed_since<'a>(&'a self, before: &'a Digests) -> Vec<&'a str> {
         let mut changed: Vec<&str> = self
@@ -110,13 +122,7 @@ mod tests {
 
     #[test]
     fn changed_files_are_those_that_came_went_or_differ() {
-        let digests = |files: &[(&str, &str)]| Digests {
-            options: Digest::default(),
-            files: files
-                .iter()
-                .map(|(p, b)| (p.to_string(), Digest::of(b.as_bytes())))
-                .collect(),
-        };
+        let digests = Digests::of_texts;
         let before = digests(&[("a", "1"), ("b", "2"), ("c", "3")]);
         let after = digests(&[("a", "1"), ("b", "two"), ("d", "4")]);
         assert_eq!(after.changed_since(&before), ["b", "c", "d"]);

@@ -83,9 +83,13 @@ pub(crate) fn is_inside(path: &str) -> bool {
             .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
-/// One path a line: a backslash, line break or carriage return in a name is written as an escape.
-fn escape(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
+/// One path a line: a backslash, line break or carriage return in a name is written as an escape
+/// (also in the build's record, `state.rs`). Most names have none, and are returned as they are.
+pub(crate) fn escape(path: &str) -> std::borrow::Cow<'_, str> {
+    if !path.contains(['\\', '\n', '\r']) {
+        return path.into();
+    }
+    let mut out = String::with_capacity(path.len() + 2);
     for c in path.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -94,10 +98,13 @@ fn escape(path: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    out.into()
 }
 
-fn unescape(line: &str) -> Option<String> {
+pub(crate) fn unescape(line: &str) -> Option<String> {
+    if !line.contains(['\\', '\r']) {
+        return Some(line.to_string());
+    }
     let mut out = String::with_capacity(line.len());
     let mut chars = line.chars();
     while let Some(c) = chars.next() {

@@ -12,6 +12,7 @@ use foldhash::HashMap;
 use std::fs::Metadata;
 
 use crate::content::digest::{Digest, Digests};
+use crate::output::marker::{escape, unescape};
 
 const FIRST_LINE: &str = "handout build state 1";
 const END_LINE: &str = "end";
@@ -151,38 +152,6 @@ impl State {
         }
         None
     }
-}
-
-/// One name a line: a backslash, line break or carriage return in it is written as an escape.
-fn escape(path: &str) -> std::borrow::Cow<'_, str> {
-    if !path.contains(['\\', '\n', '\r']) {
-        return path.into();
-    }
-    path.replace('\\', "\\\\")
-        .replace('\n', "\\n")
-        .replace('\r', "\\r")
-        .into()
-}
-
-fn unescape(text: &str) -> Option<String> {
-    if !text.contains(['\\', '\r']) {
-        return Some(text.to_string());
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push(match chars.next()? {
-                '\\' => '\\',
-                'n' => '\n',
-                'r' => '\r',
-                _ => return None,
-            }),
-            '\r' => return None,
-            c => out.push(c),
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]

@@ -20,6 +20,16 @@ fn rebuilt_as_fresh(site: &TestSite, args: &[&str], what: &str) -> String {
     run.stdout.clone()
 }
 
+/// The library fixture built three times (with `env`): the third build is the first to bring
+/// a spare up to date.
+fn with_spare(env: &[(&str, &str)]) -> TestSite {
+    let site = TestSite::fixture("library");
+    for _ in 0..3 {
+        handout_with(site.root(), &["build"], env).success();
+    }
+    site
+}
+
 fn append(site: &TestSite, rel: &str, text: &str) {
     let old = site.read(rel);
     site.write(rel, &format!("{old}{text}"));
@@ -93,10 +103,7 @@ fn every_kind_of_edit_rebuilds_to_the_same_site_as_a_fresh_build() {
 /// build vouches only for files that look exactly as it left them.
 #[test]
 fn a_page_changed_or_removed_by_hand_in_the_output_is_made_again() {
-    let site = TestSite::fixture("library");
-    for _ in 0..3 {
-        site.build().success();
-    }
+    let site = with_spare(&[]);
     let public = site.root().join("public");
     let step = public.join("guides/dog-walks/short-walk.html");
     let before = fs::read(&step).unwrap();
@@ -111,10 +118,7 @@ fn a_page_changed_or_removed_by_hand_in_the_output_is_made_again() {
 /// word are looked at again.
 #[test]
 fn a_file_changed_by_hand_in_the_spare_does_not_reach_the_site() {
-    let site = TestSite::fixture("library");
-    for _ in 0..3 {
-        site.build().success();
-    }
+    let site = with_spare(&[]);
     let spare = site.root().join(".public.handout-spare");
     assert!(spare.join(".handout-output").is_file(), "no spare kept");
     fs::write(spare.join("guides/dog-walks/short-walk.html"), "stale").unwrap();
@@ -144,10 +148,7 @@ fn an_update_stopped_anywhere_leaves_a_whole_site() {
     ];
     for (mode, point) in cases {
         let case = format!("{point} ({} renames)", if mode.is_empty() { 1 } else { 2 });
-        let site = TestSite::fixture("library");
-        for _ in 0..3 {
-            handout_with(site.root(), &["build"], mode).success();
-        }
+        let site = with_spare(mode);
         let public = site.root().join("public");
         let old = tree(&public);
         append(
