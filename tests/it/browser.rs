@@ -98,13 +98,22 @@ impl Browser {
             .enable_all()
             .build()
             .unwrap();
-        let client = runtime
-            .block_on(
+        // A first Chromium start on a cold machine can outlast the driver's wait; try again
+        // before calling it a failure, and say what the driver answered.
+        let mut tries = 0;
+        let client = loop {
+            tries += 1;
+            let made = runtime.block_on(
                 ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-                    .capabilities(caps)
+                    .capabilities(caps.clone())
                     .connect(&format!("http://127.0.0.1:{port}")),
-            )
-            .expect("a browser session");
+            );
+            match made {
+                Ok(client) => break client,
+                Err(e) if tries < 3 => eprintln!("{test}: no browser session yet ({e}); again"),
+                Err(e) => panic!("{test}: no browser session after {tries} tries: {e}"),
+            }
+        };
         Some(Browser {
             runtime,
             client: Some(client),
@@ -159,6 +168,13 @@ impl Browser {
     /// Waits until `condition` (a JavaScript expression) is true.
     #[track_caller]
     pub fn wait_until(&self, condition: &str, limit: Duration) {
+        self.wait_showing(condition, "null", limit);
+    }
+
+    /// Waits until `condition` is true; if it never is, the failure shows what `shown` (a
+    /// JavaScript expression) was then, so a failure in CI says which part never came.
+    #[track_caller]
+    pub fn wait_showing(&self, condition: &str, shown: &str, limit: Duration) {
         let deadline = Instant::now() + limit;
         loop {
             let script = format!("return !!({condition});");
@@ -171,10 +187,15 @@ impl Browser {
             if ok {
                 return;
             }
-            assert!(
-                Instant::now() < deadline,
-                "not true within {limit:?}: {condition}"
-            );
+            if Instant::now() >= deadline {
+                let script = format!("return JSON.stringify({shown});");
+                let seen = self
+                    .runtime
+                    .block_on(self.client().execute(&script, vec![]))
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|e| format!("(no answer: {e})"));
+                panic!("not true within {limit:?}: {condition}; {shown} was {seen}");
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -706,9 +727,10 @@ events.onerror = function () {{ found.events = "refused"; events.close(); }};
     );
     let port = other_site(attack);
     browser.goto(&format!("http://127.0.0.1:{port}/"));
-    browser.wait_until(
+    browser.wait_showing(
         "found.script && found.image && found.fetch && found.events",
-        Duration::from_secs(10),
+        "found",
+        Duration::from_secs(20),
     );
     let found = browser.js("return found;");
     for what in ["script", "image", "fetch", "events"] {
