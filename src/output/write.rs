@@ -897,8 +897,7 @@ fn swap(staging: &Path, out: &Output) -> Result<Option<PathBuf>, Diagnostic> {
 }
 
 /// Keeps the old site at `old` as the spare copy the next build updates (`How::Update`), in
-/// place of an older spare.
-/// Returns whether it is the spare now.
+/// place of an older spare; returns whether it is the spare now.
 fn keep_as_spare(old: &Path, out: &Output) -> bool {
     let spare = out.spare();
     if fs::symlink_metadata(&spare).is_ok() {
