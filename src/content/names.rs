@@ -235,7 +235,8 @@ pub(crate) fn step_file_name(stem: &str, lang: Option<&str>) -> String {
 
 /// Files that are not content: hidden files (`.DS_Store`, `.git`), what editors write beside
 /// the file being edited (vim's swap files and its `4913` probe, backups ending in `~` or
-/// `.bck`, Emacs lock files `.#name`, temporary files), and what Windows, Office and macOS leave
+/// `.bck`, Emacs lock files `.#name`, temporary files, and the `sedXXXXXX` file `sed -i` writes
+/// before renaming it over the original), and what Windows, Office and macOS leave
 /// in folders by themselves (`Thumbs.db`, `desktop.ini`, Office's `~$name.docx` while a file is
 /// open, macOS's `Icon\r` and the `__MACOSX` folder of unpacked archives). They are never read,
 /// so they can neither break a build, nor be published, nor trigger a rebuild.
@@ -246,6 +247,7 @@ pub(crate) fn is_editor_litter(name: &str) -> bool {
         || name.starts_with('.')
         || name.starts_with("~$")
         || name == "Icon\r"
+        || is_sed_temporary(name)
         || [
             "thumbs.db",
             "ehthumbs.db",
@@ -257,6 +259,14 @@ pub(crate) fn is_editor_litter(name: &str) -> bool {
         || [".swp", ".swo", ".swx", ".bck", ".tmp", ".crswap"]
             .iter()
             .any(|ext| lower.ends_with(ext))
+}
+
+/// GNU sed's `-i` writes the new text to `sed` and six random letters or digits, with no
+/// extension, beside the file, then renames it over the file: no content file is named so.
+fn is_sed_temporary(name: &str) -> bool {
+    name.len() == 9
+        && name.starts_with("sed")
+        && name[3..].bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// What a file published as it is from `content/` holds, by its extension (in any case):
@@ -503,10 +513,16 @@ mod tests {
             ".#01-a.md",
             "a.md.tmp",
             ".DS_Store",
+            "sedK3x9Qa",
         ] {
             assert!(is_editor_litter(name), "{name}");
         }
         assert!(!is_editor_litter("01-a.md"));
+        assert!(
+            !is_editor_litter("sedation.md"),
+            "a step about sedation is content"
+        );
+        assert!(!is_editor_litter("sedan.svg"));
         assert!(!is_editor_litter("guide.yaml"));
     }
 
