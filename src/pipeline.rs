@@ -1,20 +1,22 @@
 //! The whole flow, in order: load → assemble (model) → plan → render → write. `build` runs all
-//! of it, each page written as soon as it is rendered; `check` stops before writing. `serve`
-//! keeps the result in memory and patches it after edits (`serve::rebuild`).
+//! of it: every guide is assembled in outline, then each is made whole for its own pages and
+//! dropped with them, and each page is written as soon as it is rendered; `check` stops before
+//! writing. `serve` keeps the result in memory and patches it after edits (`serve::rebuild`).
 
 use std::collections::{BTreeSet, HashSet};
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::change::{self, Change, Redo};
-use crate::content::assemble::{self, assemble};
+use crate::content::assemble::{self, Outline, assemble};
 use crate::content::config::Paper;
 use crate::content::digest::{self, Digests};
 use crate::content::load::{LoadedSite, load};
-use crate::content::model::{Site, Untranslated};
+use crate::content::model::{Guide, Site, Untranslated};
 use crate::content::names;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::paths::OutputPath;
@@ -122,39 +124,108 @@ pub fn render_loaded(
     })
 }
 
-/// A site read and checked, ready to render: everything before the first page is made.
-struct Ready {
-    loaded: LoadedSite,
-    site: Site,
-    plan: Plan,
-    renderer: Renderer,
+/// The guides of a site in outline made whole as their pages are rendered, and the problems
+/// that kept any from being made.
+struct Wholes<'o, 'l> {
+    outline: &'o Outline<'l>,
+    made: Vec<AtomicBool>,
+    problems: Mutex<Vec<Diagnostic>>,
 }
 
-impl Ready {
-    fn new(options: &BuildOptions) -> Result<Ready, Diagnostics> {
-        let loaded = load(&options.root).map_err(|d| Diagnostics::from(vec![d]))?;
-        Ready::from(options, loaded, None)
+impl<'o, 'l> Wholes<'o, 'l> {
+    fn new(outline: &'o Outline<'l>) -> Self {
+        Wholes {
+            outline,
+            made: outline
+                .site
+                .guides
+                .iter()
+                .map(|_| AtomicBool::new(false))
+                .collect(),
+            problems: Mutex::new(Vec::new()),
+        }
     }
 
-    /// Assembles `loaded`, only the guides `only` names whole when it is given.
-    fn from(
-        options: &BuildOptions,
-        loaded: LoadedSite,
-        only: Option<BTreeSet<String>>,
-    ) -> Result<Ready, Diagnostics> {
-        let assemble_options = assemble::Options {
-            only,
-            ..options.assemble_options()
-        };
-        let site = assemble(&loaded, &assemble_options)?;
-        let (plan, renderer) = prepare(&site, &loaded, options.pdf)?;
-        Ok(Ready {
-            loaded,
-            site,
-            plan,
-            renderer,
-        })
+    /// Guide `g` whole, or `None` when it has problems (kept for `checked`).
+    fn get(&self, g: usize) -> Option<Arc<Guide>> {
+        self.made[g].store(true, Ordering::Relaxed);
+        match self.outline.whole(&self.outline.site.guides[g].slug) {
+            Ok(guide) => Some(guide),
+            Err(problems) => {
+                if let Ok(mut all) = self.problems.lock() {
+                    all.extend(problems);
+                }
+                None
+            }
+        }
     }
+
+    /// Makes whole, to check them, the guides `must` accepts (by slug) that no page needed;
+    /// then every problem found in any guide made whole.
+    fn checked(self, must: &(dyn Fn(&str) -> bool + Sync)) -> Result<(), Diagnostics> {
+        let guides = &self.outline.site.guides;
+        (0..guides.len())
+            .into_par_iter()
+            .filter(|&g| !self.made[g].load(Ordering::Relaxed) && must(&guides[g].slug))
+            .for_each(|g| {
+                self.get(g);
+            });
+        let problems = self.problems.into_inner().unwrap_or_default();
+        match problems.is_empty() {
+            true => Ok(()),
+            false => Err(Diagnostics::from(problems)),
+        }
+    }
+}
+
+/// Renders the pages `wanted` accepts from a site in outline, each guide made whole for its
+/// pages, handing each file to `sink` as it is made; the guides `must` accepts are checked
+/// whole even when none of their pages is wanted. Returns how many files were made. A problem
+/// in a guide is reported before any in the templates, as a whole-site assembly would.
+fn render_checked(
+    outline: &Outline,
+    (plan, renderer): (&Plan, Renderer),
+    progress: bool,
+    must: &(dyn Fn(&str) -> bool + Sync),
+    wanted: impl Fn(&str, Option<&Page>) -> bool + Sync,
+    sink: &Sink<'_>,
+) -> Result<usize, Diagnostics> {
+    let wholes = Wholes::new(outline);
+    let site = &outline.site;
+    let files = AtomicUsize::new(0);
+    let bar = crate::progress::bar((plan.pages.len() + plan.copies.len()) as u64, progress);
+    let whole = |g: usize| wholes.get(g);
+    let rendered = renderer.with_progress(bar.clone()).render_into(
+        site,
+        plan,
+        &whole,
+        wanted,
+        &|path, bytes| {
+            files.fetch_add(1, Ordering::Relaxed);
+            sink(path, bytes)
+        },
+    );
+    bar.finish_and_clear();
+    wholes.checked(must)?;
+    rendered.map_err(Diagnostics::from)?;
+    Ok(files.into_inner())
+}
+
+/// The plan and the compiled theme for a site in outline. When they cannot be made, the guides'
+/// own problems are reported instead if they have any (those `must` accepts), as a whole-site
+/// assembly would.
+fn prepare_outline(
+    outline: &Outline,
+    loaded: &LoadedSite,
+    pdfs: bool,
+    must: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<(Plan, Renderer), Diagnostics> {
+    prepare(&outline.site, loaded, pdfs).map_err(|problems| {
+        match Wholes::new(outline).checked(must) {
+            Err(in_guides) => in_guides,
+            Ok(()) => problems,
+        }
+    })
 }
 
 /// What changed since the last build: the guides whose pages must be made again, with what
@@ -189,30 +260,6 @@ fn made_whole(redo: &Redo, previous: &Previous) -> Option<BTreeSet<String>> {
     Some(only)
 }
 
-/// Renders the pages `wanted` accepts, handing each file to `sink` as it is made; returns how
-/// many.
-fn render(
-    renderer: Renderer,
-    site: &Site,
-    plan: &Plan,
-    progress: bool,
-    wanted: impl Fn(&str, Option<&Page>) -> bool + Sync,
-    sink: &Sink<'_>,
-) -> Result<usize, Diagnostics> {
-    let files = AtomicUsize::new(0);
-    let bar = crate::progress::bar((plan.pages.len() + plan.copies.len()) as u64, progress);
-    let rendered =
-        renderer
-            .with_progress(bar.clone())
-            .render_into(site, plan, wanted, &|path, bytes| {
-                files.fetch_add(1, Ordering::Relaxed);
-                sink(path, bytes)
-            });
-    bar.finish_and_clear();
-    rendered.map_err(Diagnostics::from)?;
-    Ok(files.into_inner())
-}
-
 pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let start = Instant::now();
     let output = options.output_dir();
@@ -236,10 +283,18 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         (Some(changes), Some(previous)) => made_whole(&Redo::of(changes), previous),
         _ => None,
     };
-    let ready = Ready::from(options, loaded, only)?;
+    let assemble_options = assemble::Options {
+        only: only.clone(),
+        ..options.assemble_options()
+    };
+    let outline = assemble::outline(&loaded, &assemble_options)?;
+    // Every guide is checked whole, or, over the last build, those the changes reach.
+    let must = |slug: &str| only.as_ref().is_none_or(|only| only.contains(slug));
+    let (plan, renderer) = prepare_outline(&outline, &loaded, options.pdf, &must)?;
+    let site = &outline.site;
     // Guides that moved on the index move every part of the search.
     let redo = changes.map(|mut changes| {
-        let order = ready.site.guides.iter().map(|g| &g.slug);
+        let order = site.guides.iter().map(|g| &g.slug);
         if let Some(previous) = previous
             && !order.eq(previous.state.order.iter())
         {
@@ -247,18 +302,10 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         }
         Redo::of(&changes)
     });
-    let Ready {
-        loaded,
-        site,
-        plan,
-        renderer,
-    } = ready;
-    // Its bytes are in the model now and need not wait for the writing.
-    drop(loaded);
     let order: Vec<String> = site.guides.iter().map(|g| g.slug.clone()).collect();
     let covers = redo
         .as_ref()
-        .map(|redo| redo.covers(&site, &plan, redo.plan));
+        .map(|redo| redo.covers(site, &plan, redo.plan));
     // A file nothing has changed since the last build is kept as it is on disk, unless it was
     // changed there since (or cannot be kept: then it is made, and writing it says why).
     let kept: HashSet<&str> = match &covers {
@@ -274,18 +321,18 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         None => HashSet::new(),
     };
     let wanted = |path: &str, _: Option<&Page>| !kept.contains(path);
-    render(
-        renderer,
-        &site,
-        &plan,
+    render_checked(
+        &outline,
+        (&plan, renderer),
         options.progress,
+        &must,
         wanted,
         &|path, bytes| writer.write(path, &bytes),
     )?;
     drop(covers);
     // Each guide's printed pages in every language it has, when PDFs are asked for.
     let pdfs = match browser {
-        Some(_) => plan.pdfs(&site),
+        Some(_) => plan.pdfs(site),
         None => Vec::new(),
     };
     // PDFs are printed from the staged site, so they go live in the same step as the pages.
@@ -307,7 +354,9 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         elapsed: start.elapsed(),
         untranslated: site.untranslated.clone(),
     };
-    in_background(Box::new((site, plan)));
+    drop(kept);
+    let site = outline.into_site();
+    in_background(Box::new((site, plan, loaded)));
     Ok(summary)
 }
 
@@ -320,20 +369,19 @@ pub(crate) fn in_background(value: Box<dyn Send>) {
 
 pub fn check(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let start = Instant::now();
-    let Ready {
-        site,
-        plan,
-        renderer,
-        ..
-    } = Ready::new(options)?;
-    let files = render(
-        renderer,
-        &site,
-        &plan,
+    let loaded = load(&options.root).map_err(|d| Diagnostics::from(vec![d]))?;
+    let outline = assemble::outline(&loaded, &options.assemble_options())?;
+    let must = |_: &str| true;
+    let (plan, renderer) = prepare_outline(&outline, &loaded, options.pdf, &must)?;
+    let files = render_checked(
+        &outline,
+        (&plan, renderer),
         options.progress,
+        &must,
         |_, _| true,
         &|_, _| Ok(()),
     )?;
+    let site = &outline.site;
     Ok(Summary {
         changed: None,
         pdfs: 0,
@@ -341,6 +389,6 @@ pub fn check(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         pages: plan.pages.len(),
         files,
         elapsed: start.elapsed(),
-        untranslated: site.untranslated,
+        untranslated: site.untranslated.clone(),
     })
 }

@@ -60,6 +60,89 @@ pub fn assemble(loaded: &LoadedSite, options: &Options) -> Result<Site, Diagnost
 
 /// Assembles every guide.
 pub(crate) fn assemble_whole(loaded: &LoadedSite, options: &Options) -> Whole {
+    assemble_kept(loaded, options).0
+}
+
+/// A site whose guides are all made in outline, with what it takes to make any of them whole
+/// for its own pages (`Outline::whole`): a build holds every guide's settings and step titles,
+/// but the rendered text of only the guides whose pages are being made.
+pub struct Outline<'l> {
+    pub site: Site,
+    folders: BTreeMap<String, Folder>,
+    index: SiteIndex,
+    laid_out: BTreeMap<String, LaidOut<'l>>,
+    allow_html: bool,
+    missing_translation: MissingTranslation,
+}
+
+/// A guide folder's files and its steps in order, as laid out for assembly.
+type LaidOut<'l> = (GuideFiles<'l>, Vec<StepFile<'l>>);
+
+/// Assembles the site with every guide in outline; each guide's markdown and links are checked
+/// when it is made whole (`Outline::whole`). A site with problems is assembled as `options`
+/// say (the guides `only` names whole), so that every problem is reported at once.
+pub fn outline<'l>(loaded: &'l LoadedSite, options: &Options) -> Result<Outline<'l>, Diagnostics> {
+    let in_outline = Options {
+        only: Some(BTreeSet::new()),
+        base_url: options.base_url.clone(),
+        paper: options.paper,
+    };
+    let (whole, kept) = assemble_kept(loaded, &in_outline);
+    let site = match whole.site {
+        Ok(site) => site,
+        Err(in_outline) => return Err(assemble(loaded, options).err().unwrap_or(in_outline)),
+    };
+    Ok(Outline {
+        allow_html: site.config.allow_html,
+        missing_translation: site.config.missing_translation,
+        site,
+        folders: whole.folders,
+        index: whole.index,
+        laid_out: kept,
+    })
+}
+
+impl Outline<'_> {
+    pub fn into_site(self) -> Site {
+        self.site
+    }
+
+    /// Guide `slug` made whole, with its translations and related guides, as a whole-site
+    /// assembly makes it; or the problems that kept it from being made.
+    pub fn whole(&self, slug: &str) -> Result<Arc<Guide>, Vec<Diagnostic>> {
+        let Some((files, steps)) = self.laid_out.get(slug) else {
+            return Err(vec![Diagnostic::file(
+                names::guide_folder(slug),
+                "this guide was not found when the site was read",
+            )]);
+        };
+        let env = Env {
+            index: &self.index,
+            allow_html: self.allow_html,
+            words: &self.site.words,
+            main_language: &self.site.config.language,
+            missing_translation: self.missing_translation,
+            only: None,
+        };
+        let (guide, _, problems) = assemble_guide(slug, files, steps, &env);
+        match guide {
+            Some(mut guide) if problems.is_empty() => {
+                let find = |s: &str| self.folders.get(s).and_then(|f| f.guide.as_deref());
+                let related = related_of(&guide, &find, &self.index);
+                set_related(&mut guide, related);
+                Ok(guide)
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
+/// Assembles every guide (those `options.only` leaves out in outline), keeping each guide
+/// folder's files as laid out.
+fn assemble_kept<'l>(
+    loaded: &'l LoadedSite,
+    options: &Options,
+) -> (Whole, BTreeMap<String, LaidOut<'l>>) {
     // Problems that belong to no guide folder.
     let mut problems: Vec<Diagnostic> = loaded.problems.clone();
     let config = site_config(loaded, options, &mut problems);
@@ -163,13 +246,18 @@ pub(crate) fn assemble_whole(loaded: &LoadedSite, options: &Options) -> Whole {
             .map_or(MissingTranslation::default(), |c| c.missing_translation),
         only: options.only.as_ref(),
     };
-    let built: Vec<(&str, Folder)> = laid_out
+    let built: Vec<(&str, Folder, LaidOut)> = laid_out
         .into_par_iter()
         .map(|(slug, files, steps, shape)| {
-            (slug, assemble_folder(slug, files, &steps, shape, &env))
+            let folder = assemble_folder(slug, &files, &steps, shape, &env);
+            (slug, folder, (files, steps))
         })
         .collect();
-    folders.extend(built.into_iter().map(|(slug, f)| (slug.to_string(), f)));
+    let mut kept = BTreeMap::new();
+    for (slug, folder, files) in built {
+        folders.insert(slug.to_string(), folder);
+        kept.insert(slug.to_string(), files);
+    }
 
     // Related guides, once every guide is made.
     let related: Vec<(String, Related, Vec<Diagnostic>)> = folders
@@ -231,21 +319,39 @@ pub(crate) fn assemble_whole(loaded: &LoadedSite, options: &Options) -> Whole {
         }),
         _ => Err(Diagnostics::from(problems)),
     };
-    Whole {
+    let whole = Whole {
         site,
         folders,
         index,
-    }
+    };
+    (whole, kept)
 }
 
 /// Builds one guide folder's guide in every language it has.
 pub(crate) fn assemble_folder(
     slug: &str,
-    files: GuideFiles,
+    files: &GuideFiles,
     steps: &[StepFile],
     shape: Shape,
     env: &Env,
 ) -> Folder {
+    let (guide, untranslated, problems) = assemble_guide(slug, files, steps, env);
+    Folder {
+        shape,
+        guide,
+        untranslated,
+        problems,
+    }
+}
+
+/// A guide folder's guide in every language it has, its steps shown untranslated, and its
+/// problems.
+fn assemble_guide(
+    slug: &str,
+    files: &GuideFiles,
+    steps: &[StepFile],
+    env: &Env,
+) -> (Option<Arc<Guide>>, Vec<Untranslated>, Vec<Diagnostic>) {
     let mut problems = files.problems.clone();
     let mut untranslated = Vec::new();
     let guide = files.yaml.and_then(|yaml| {
@@ -266,12 +372,7 @@ pub(crate) fn assemble_folder(
         }
         Some(Arc::new(guide))
     });
-    Folder {
-        shape,
-        guide,
-        untranslated,
-        problems,
-    }
+    (guide, untranslated, problems)
 }
 
 pub(crate) fn add_to_index(index: &mut SiteIndex, slug: &str, shape: &Shape) {

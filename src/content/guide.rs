@@ -438,18 +438,16 @@ fn build_step(
         },
         problems,
     );
-    let body_text = Body::new(file.bytes, &text, split.body);
-    let mut words = crate::content::search::words(&[&front.title, &body_text.text()]);
-    // Kept for the whole build: no room to spare.
-    words.shrink_to_fit();
     Some(Step {
         number: file.number,
         slug: file.slug.to_string(),
         front,
         done_when_html,
         html: body.html,
-        words: words.into(),
-        body: body_text,
+        // Made when a part of the search first needs them (`Step::words`): a build makes a
+        // guide whole only for its own pages, which show none.
+        words: std::sync::OnceLock::new(),
+        body: Body::new(file.bytes, &text, split.body),
         substeps: body.substeps,
         check: String::new(),
         lang: None,

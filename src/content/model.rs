@@ -173,8 +173,7 @@ pub struct Step {
     #[serde(skip)]
     pub body: Body,
     /// The title's and body's words, for the index page's search (`search::words`): made
-    /// when the step is read, or, in a guide made in outline, when a part of the search first
-    /// needs them (`Step::words`).
+    /// when a part of the search first needs them (`Step::words`).
     #[serde(skip)]
     pub words: std::sync::OnceLock<String>,
     pub substeps: Vec<SubStep>,
@@ -188,8 +187,12 @@ pub struct Step {
 impl Step {
     /// The title's and body's words, for the index page's search.
     pub fn words(&self) -> &str {
-        self.words
-            .get_or_init(|| crate::content::search::words(&[&self.front.title, &self.body.text()]))
+        self.words.get_or_init(|| {
+            let mut words = crate::content::search::words(&[&self.front.title, &self.body.text()]);
+            // Kept for the whole build: no room to spare.
+            words.shrink_to_fit();
+            words
+        })
     }
 }
 

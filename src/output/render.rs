@@ -332,6 +332,9 @@ fn alternates(site: &Site, langs: &[Language], page: &Page) -> Vec<Alternate> {
 /// Where rendered files go, one at a time, from many threads: (output path, bytes).
 pub type Sink<'a> = dyn Fn(&str, Vec<u8>) -> Result<(), Diagnostic> + Sync + 'a;
 
+/// Gives the guide at an index of `site.guides` whole, for its own pages (`Renderer::render_into`).
+pub type Whole<'a> = dyn Fn(usize) -> Option<std::sync::Arc<Guide>> + Sync + 'a;
+
 pub struct Renderer {
     tera: Tera,
     theme: Theme,
@@ -414,7 +417,8 @@ impl Renderer {
         self.render_some(site, plan, |_, _| true)
     }
 
-    /// Renders the files `wanted` accepts into memory (see `render_into`).
+    /// Renders the files `wanted` accepts into memory (see `render_into`), from a site whose
+    /// guides are whole.
     pub fn render_some(
         &self,
         site: &Site,
@@ -422,7 +426,8 @@ impl Renderer {
         wanted: impl Fn(&str, Option<&Page>) -> bool + Sync,
     ) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
         let out = std::sync::Mutex::new(Vec::new());
-        self.render_into(site, plan, wanted, &|path, bytes| {
+        let whole = |g: usize| Some(site.guides[g].clone());
+        self.render_into(site, plan, &whole, wanted, &|path, bytes| {
             if let Ok(mut out) = out.lock() {
                 out.push((path.to_string(), bytes));
             }
@@ -432,12 +437,15 @@ impl Renderer {
     }
 
     /// Renders the files `wanted` accepts (given each one's output path, and the page if it is
-    /// one), handing each to `sink` as soon as it is made, so no more than a guide's pages per
-    /// thread are held at once.
+    /// one), handing each to `sink` as soon as it is made. A guide's pages are made from the
+    /// guide `whole` gives for its index in `site.guides` (none: its pages are not made, its
+    /// problems are the caller's to report), asked for once and dropped with its pages, so no
+    /// more than a guide per thread is held whole at once.
     pub fn render_into(
         &self,
         site: &Site,
         plan: &Plan,
+        whole: &Whole<'_>,
         wanted: impl Fn(&str, Option<&Page>) -> bool + Sync,
         sink: &Sink<'_>,
     ) -> Result<(), Vec<Diagnostic>> {
@@ -446,43 +454,43 @@ impl Renderer {
             .enumerate()
             .map(|(i, code)| Language::new(site, code, i, true))
             .collect();
-        // The site's own pages, then each guide in each language: one value for the templates
-        // per guide, dropped with its pages.
+        // The site's own pages, then each guide's pages by language: one value for the
+        // templates per guide and language, dropped with its pages.
         let mut site_pages = Vec::new();
-        let mut guide_pages: BTreeMap<(usize, usize), Vec<&Page>> = BTreeMap::new();
+        let mut guide_pages: BTreeMap<usize, BTreeMap<usize, Vec<&Page>>> = BTreeMap::new();
         for page in &plan.pages {
             if !wanted(page.path.as_str(), Some(page)) {
                 continue;
             }
             match page.guide {
-                Some(g) => guide_pages.entry((g, page.lang)).or_default().push(page),
+                Some(g) => guide_pages
+                    .entry(g)
+                    .or_default()
+                    .entry(page.lang)
+                    .or_default()
+                    .push(page),
                 None => site_pages.push(page),
             }
         }
-        let render = |page: &Page, guide: Option<&GuideValues>| -> Result<(), Diagnostic> {
-            // A guide made in outline has no text to show: its pages are never made from it.
-            let outline = page
-                .guide
-                .and_then(|g| site.guide_in(g, langs[page.lang].code))
-                .is_some_and(|g| g.outline);
-            if outline {
-                return Err(Diagnostic::file(
-                    page.path.as_str(),
-                    "this page was to be kept from the last build, but its file changed meanwhile",
-                )
-                .with_help(
-                    "another program changed the output while handout built it; build again",
-                ));
-            }
-            let ctx = self.context(site, plan, &langs, page, guide);
-            self.progress.inc(1);
-            let bytes = self
-                .tera
-                .render(page.kind.template(), &ctx)
-                .map_err(|e| tera_diagnostic(&self.theme, &e, Some(&page.path)))?
-                .into_bytes();
-            sink(&page.path, bytes)
-        };
+        let render =
+            |page: &Page, guide: Option<(&Guide, &GuideValues)>| -> Result<(), Diagnostic> {
+                // A guide made in outline has no text to show: its pages are never made from it.
+                if guide.is_some_and(|(g, _)| g.outline) {
+                    return Err(Diagnostic::file(
+                        page.path.as_str(),
+                        "this page's guide was given without its text",
+                    )
+                    .with_help("this is a bug in handout: please report it"));
+                }
+                let ctx = self.context(site, plan, &langs, page, guide);
+                self.progress.inc(1);
+                let bytes = self
+                    .tera
+                    .render(page.kind.template(), &ctx)
+                    .map_err(|e| tera_diagnostic(&self.theme, &e, Some(&page.path)))?
+                    .into_bytes();
+                sink(&page.path, bytes)
+            };
         // The site's pages (a few large ones: index, search, sitemap) alongside the guides', so
         // every core stays busy.
         let (mut problems, guide_problems): (Vec<Diagnostic>, Vec<Diagnostic>) = rayon::join(
@@ -495,14 +503,23 @@ impl Renderer {
             || {
                 guide_pages
                     .into_par_iter()
-                    .flat_map_iter(|((g, l), pages)| {
-                        let guide = site
-                            .guide_in(g, langs[l].code)
-                            .map(|guide| GuideValues::new(site, &langs[l], guide));
-                        pages
-                            .into_iter()
-                            .filter_map(|page| render(page, guide.as_ref()).err())
-                            .collect::<Vec<_>>()
+                    .flat_map_iter(|(g, by_lang)| {
+                        let Some(main) = whole(g) else {
+                            return Vec::new();
+                        };
+                        let mut problems = Vec::new();
+                        for (l, pages) in by_lang {
+                            let code = langs[l].code;
+                            let guide = match main.lang == code {
+                                true => Some(&main),
+                                false => main.translations.get(code),
+                            };
+                            let values = guide.map(|g| GuideValues::new(site, &langs[l], g));
+                            let shown = guide.map(|g| g.as_ref()).zip(values.as_ref());
+                            problems
+                                .extend(pages.into_iter().filter_map(|p| render(p, shown).err()));
+                        }
+                        problems
                     })
                     .collect()
             },
@@ -540,7 +557,7 @@ impl Renderer {
         plan: &Plan,
         langs: &[Language],
         page: &Page,
-        guide_values: Option<&GuideValues>,
+        shown: Option<(&Guide, &GuideValues)>,
     ) -> Context {
         let lang = &langs[page.lang];
         let mut ctx = Context::new();
@@ -551,9 +568,8 @@ impl Renderer {
         ctx.insert("main_language_name", &langs[0].name);
         ctx.insert_value("t", lang.words.clone());
         ctx.insert_value("site", lang.site.clone());
-        let guide = page.guide.and_then(|g| site.guide_in(g, lang.code));
-        match guide_values {
-            Some(values) => ctx.insert_value("urls", values.urls.clone()),
+        match shown {
+            Some((_, values)) => ctx.insert_value("urls", values.urls.clone()),
             None => ctx.insert("urls", &page_urls(site, lang, page)),
         }
         if page.kind.is_html() {
@@ -572,17 +588,13 @@ impl Renderer {
             ctx.insert("qr_svg", &crate::output::qr::svg(&url));
             ctx.insert("page_url", &url);
             if page.kind == PageKind::Overview
-                && let Some(guide) = guide
+                && let Some((guide, values)) = shown
             {
                 let step_url =
                     |slug: &str| OutputPath::step(lang.lang, &guide.slug, slug).address(base);
-                let texts = match guide_values {
-                    Some(values) => std::borrow::Cow::Borrowed(values.texts.as_slice()),
-                    None => std::borrow::Cow::Owned(step_texts(guide)),
-                };
                 ctx.insert(
                     "jsonld",
-                    &crate::output::structured::howto(guide, &texts, &url, step_url),
+                    &crate::output::structured::howto(guide, &values.texts, &url, step_url),
                 );
             }
         }
@@ -591,21 +603,17 @@ impl Renderer {
             PageKind::SearchIndex(part) => ctx.insert_value("search", lang.search_index(part)),
             _ => {}
         }
-        match guide {
-            Some(guide) => {
-                if let Some(values) = guide_values {
-                    ctx.insert_value("guide", values.guide.clone());
-                }
+        match shown {
+            Some((guide, values)) => {
+                ctx.insert_value("guide", values.guide.clone());
                 ctx.insert(
                     "species_name",
                     &lang.name_of("species_", &guide.meta.species),
                 );
                 if let PageKind::Step(s) = page.kind {
-                    let step = match guide_values.and_then(|v| v.steps.get(s)) {
-                        Some(value) => value.clone(),
-                        None => step_value(&guide.steps[s], guide.steps[s].body.text()),
-                    };
-                    ctx.insert_value("step", step);
+                    if let Some(step) = values.steps.get(s) {
+                        ctx.insert_value("step", step.clone());
+                    }
                     step_context(&mut ctx, guide, s, lang.lang, &page.path);
                 }
                 if page.kind == PageKind::Log {

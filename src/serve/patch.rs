@@ -95,7 +95,7 @@ fn patch(
     let built: Vec<(String, Folder)> = laid_out
         .into_par_iter()
         .map(|(slug, files, steps, shape)| {
-            let mut folder = assemble_folder(&slug, files, &steps, shape, &env);
+            let mut folder = assemble_folder(&slug, &files, &steps, shape, &env);
             if let Some(guide) = &folder.guide {
                 folder
                     .problems
