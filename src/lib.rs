@@ -17,5 +17,6 @@ pub mod output;
 pub mod pipeline;
 mod progress;
 pub mod scaffold;
+mod seen;
 pub mod serve;
 pub mod synthetic;

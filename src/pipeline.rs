@@ -49,7 +49,7 @@ impl BuildOptions {
 
     /// Everything besides the files that shapes the output, for the record the next build
     /// compares with.
-    fn shaping(&self) -> String {
+    pub(crate) fn shaping(&self) -> String {
         format!(
             "{}\nbase_url {:?}\npaper {:?}\npdf {}",
             digest::program(),
@@ -276,7 +276,8 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         false => None,
     };
     let previous = writer.previous();
-    let loaded = load(&options.root).map_err(one)?;
+    let mut loaded = load(&options.root).map_err(one)?;
+    let looks = std::mem::take(&mut loaded.looks);
     let digests = Digests::of(&loaded, &options.shaping());
     let changes = previous.map(|p| changed_since(&loaded, &digests, p));
     let only = match (&changes, previous) {
@@ -343,7 +344,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         None => Ok(Vec::new()),
     };
     let changed = writer
-        .commit(&print, Some((digests, order)))
+        .commit(&print, Some((digests, order, looks)))
         .map_err(Diagnostics::from)?;
     let summary = Summary {
         pdfs: pdfs.len(),

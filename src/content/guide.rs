@@ -398,8 +398,6 @@ fn build_step(
         return Some(Step {
             number: file.number,
             slug: file.slug.to_string(),
-            // Its words are made when a part of the search needs them (`Step::words`).
-            words: std::sync::OnceLock::new(),
             body: Body::new(file.bytes, &text, split.body),
             front,
             done_when_html: String::new(),
@@ -444,9 +442,6 @@ fn build_step(
         front,
         done_when_html,
         html: body.html,
-        // Made when a part of the search first needs them (`Step::words`): a build makes a
-        // guide whole only for its own pages, which show none.
-        words: std::sync::OnceLock::new(),
         body: Body::new(file.bytes, &text, split.body),
         substeps: body.substeps,
         check: String::new(),

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::content::names::is_editor_litter;
 use crate::diagnostic::Diagnostic;
+use crate::seen::Seen;
 
 /// A file's bytes as read. Shared, so the model keeps a step's markdown from them without a
 /// second copy (`model::Body`).
@@ -27,6 +28,10 @@ pub struct LoadedSite {
     pub unread: BTreeSet<String>,
     /// Files that could not be read.
     pub problems: Vec<Diagnostic>,
+    /// How each file read looked just before it was read, by its path from the site's folder
+    /// (`content/...`, `templates/...`); one with no look (a hard link) is missing. A build
+    /// records them so that `serve` can tell, without reading them, that nothing changed since.
+    pub looks: BTreeMap<String, Seen>,
 }
 
 /// The most a text file (markdown, YAML, a template) may hold: a step or a settings file is a
@@ -89,6 +94,7 @@ pub fn load(root: &Path) -> Result<LoadedSite, Diagnostic> {
     site.content = content.files;
     site.unread = content.unread;
     site.problems = content.problems;
+    site.looks = content.looks;
     let templates = root.join("templates");
     match std::fs::metadata(&templates) {
         Ok(meta) if meta.is_dir() => {
@@ -99,6 +105,7 @@ pub fn load(root: &Path) -> Result<LoadedSite, Diagnostic> {
                 .map(|(k, v)| (k["templates/".len()..].to_string(), v))
                 .collect();
             site.problems.extend(read.problems);
+            site.looks.extend(read.looks);
         }
         Ok(meta) => site.problems.push(not_a_templates_folder(meta.file_type())),
         Err(err) if std::fs::symlink_metadata(&templates).is_ok() => {
@@ -128,6 +135,7 @@ struct Read {
     files: BTreeMap<String, Bytes>,
     unread: BTreeSet<String>,
     problems: Vec<Diagnostic>,
+    looks: BTreeMap<String, Seen>,
 }
 
 impl Read {
@@ -234,7 +242,14 @@ fn examine(tree: &Tree, rel: &str, full: &Path, kind: std::fs::FileType) -> Foun
 /// Reads the ordinary file at `path` (shown as `rel`), at most `limit` bytes. It is opened
 /// without waiting, and checked again once open: a file swapped for a pipe meanwhile is
 /// refused rather than waited on.
-fn read_file(rel: &str, tree_name: &str, path: &Path, limit: u64) -> Result<Vec<u8>, Diagnostic> {
+/// The file's bytes, and how it looked when it was opened (before it was read: a change made
+/// while it is read changes its look too).
+fn read_file(
+    rel: &str,
+    tree_name: &str,
+    path: &Path,
+    limit: u64,
+) -> Result<(Vec<u8>, Option<Seen>), Diagnostic> {
     use std::io::Read as _;
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -258,7 +273,7 @@ fn read_file(rel: &str, tree_name: &str, path: &Path, limit: u64) -> Result<Vec<
     if bytes.len() as u64 > limit {
         return Err(too_big(rel, bytes.len() as u64, limit));
     }
-    Ok(bytes)
+    Ok((bytes, Seen::of(&meta)))
 }
 
 /// Reads every file under `root/dir`, a folder of the tree `tree` (`content` or `templates`),
@@ -267,6 +282,31 @@ fn read_file(rel: &str, tree_name: &str, path: &Path, limit: u64) -> Result<Vec<
 /// anything but ordinary files.
 fn read_tree(root: &Path, tree: &str, dir: &str) -> Read {
     let tree = Tree::new(root, tree);
+    let (paths, mut read) = list_tree(root, &tree, dir);
+    let results: Vec<_> = paths
+        .into_par_iter()
+        .map(|(rel, path)| {
+            let read = read_file(&rel, tree.name, &path, tree.limit(&rel));
+            (rel, read)
+        })
+        .collect();
+    for (rel, result) in results {
+        match result {
+            Ok((bytes, look)) => {
+                if let Some(look) = look {
+                    read.looks.insert(rel.clone(), look);
+                }
+                read.files.insert(rel, bytes.into());
+            }
+            Err(problem) => read.refuse(rel, problem),
+        }
+    }
+    read
+}
+
+/// The files under `root/dir`, a folder of `tree`, that `read_tree` reads (by their path from
+/// the site's folder, and where to read them), and what it refuses.
+fn list_tree(root: &Path, tree: &Tree, dir: &str) -> (Vec<(String, PathBuf)>, Read) {
     let base = root.join(dir);
     let mut read = Read::default();
     if !base
@@ -274,32 +314,40 @@ fn read_tree(root: &Path, tree: &str, dir: &str) -> Read {
         .is_ok_and(|b| b.starts_with(&tree.canonical))
     {
         read.refuse(dir.to_string(), outside(dir.to_string(), tree.name, true));
-        return read;
+        return (Vec::new(), read);
     }
     let mut paths = Vec::new();
-    for met in walk(root, &tree, &base) {
+    for met in walk(root, tree, &base) {
         match met {
             Met::File(rel, path) => paths.push((rel, path)),
             Met::Refused(rel, problem) => read.refuse(rel, problem),
             Met::Problem(problem) => read.problems.push(problem),
         }
     }
-    let results: Vec<_> = paths
+    (paths, read)
+}
+
+/// How every file `load` would read looks now, keyed as `LoadedSite::looks`, found without
+/// reading any: `None` when any would be refused or has no look, or a folder cannot be read.
+pub fn looks(root: &Path) -> Option<BTreeMap<String, Seen>> {
+    let mut listed = Vec::new();
+    for name in ["content", "templates"] {
+        if name == "templates" && std::fs::symlink_metadata(root.join(name)).is_err() {
+            continue;
+        }
+        let (paths, refused) = list_tree(root, &Tree::new(root, name), name);
+        if !refused.problems.is_empty() {
+            return None;
+        }
+        listed.extend(paths);
+    }
+    listed
         .into_par_iter()
         .map(|(rel, path)| {
-            let bytes = read_file(&rel, tree.name, &path, tree.limit(&rel)).map(Bytes::from);
-            (rel, bytes)
+            let look = Seen::of(&std::fs::metadata(path).ok()?)?;
+            Some((rel, look))
         })
-        .collect();
-    for (rel, result) in results {
-        match result {
-            Ok(bytes) => {
-                read.files.insert(rel, bytes);
-            }
-            Err(problem) => read.refuse(rel, problem),
-        }
-    }
-    read
+        .collect()
 }
 
 /// What walking a tree meets: a file to read (by its path from the site's folder, and where to
@@ -357,7 +405,7 @@ fn read_one(
     tree: &str,
     rel: &str,
     kind: std::fs::FileType,
-) -> Result<Vec<u8>, Diagnostic> {
+) -> Result<(Vec<u8>, Option<Seen>), Diagnostic> {
     let tree = Tree::new(root, tree);
     let full = root.join(rel);
     let parent_inside = full
@@ -579,6 +627,10 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> Vec<String> {
             .collect();
         for k in keys {
             if let Some(v) = map.remove(&k) {
+                site.looks.remove(&match tree {
+                    "templates" => format!("templates/{k}"),
+                    _ => k.clone(),
+                });
                 removed.insert(k, v);
             }
         }
@@ -618,7 +670,10 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> Vec<String> {
             Ok(kind) => {
                 let mut read = Read::default();
                 match read_one(&site.root, tree, rel, kind) {
-                    Ok(bytes) => {
+                    Ok((bytes, look)) => {
+                        if let Some(look) = look {
+                            read.looks.insert(rel.clone(), look);
+                        }
                         read.files.insert(rel.clone(), bytes.into());
                     }
                     Err(problem) => read.refuse(rel.clone(), problem),
@@ -627,6 +682,7 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> Vec<String> {
             }
         };
         if let Some(read) = read {
+            site.looks.extend(read.looks);
             for (k, v) in read.files {
                 let k = if tree == "templates" {
                     k["templates/".len()..].to_string()

@@ -54,7 +54,7 @@ struct SearchStep<'a> {
     title: &'a str,
     url: String,
     /// The step's words (`Step::words`).
-    words: &'a str,
+    words: String,
 }
 
 /// A neighbouring step, for previous/next links.

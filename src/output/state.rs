@@ -5,61 +5,25 @@
 //! exactly as this build left it. It is a cache: missing, damaged or from another handout, it is
 //! ignored and everything is rendered. This module only makes and reads the text.
 
-use std::collections::BTreeMap;
-
 // Thousands of paths on every build: a fast hash, as no one chooses them to collide.
 use foldhash::HashMap;
-use std::fs::Metadata;
+use rayon::prelude::*;
 
 use crate::content::digest::{Digest, Digests};
 use crate::output::marker::{escape, unescape};
+pub use crate::seen::Seen;
 
-const FIRST_LINE: &str = "handout build state 1";
+const FIRST_LINE: &str = "handout build state 2";
 const END_LINE: &str = "end";
-
-/// How a file looked on disk: changed by anyone since, it is made again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Seen {
-    len: u64,
-    modified_ns: i128,
-    inode: u64,
-}
-
-impl Seen {
-    /// A regular file's look, `None` for anything else (a link, a folder) or a file with other
-    /// names too (a hard link in someone's copy): such files are always made again.
-    pub fn of(meta: &Metadata) -> Option<Seen> {
-        if !meta.file_type().is_file() {
-            return None;
-        }
-        let modified_ns = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as i128);
-        #[cfg(unix)]
-        let inode = {
-            use std::os::unix::fs::MetadataExt;
-            if meta.nlink() != 1 {
-                return None;
-            }
-            meta.ino()
-        };
-        #[cfg(not(unix))]
-        let inode = 0;
-        Some(Seen {
-            len: meta.len(),
-            modified_ns,
-            inode,
-        })
-    }
-}
 
 /// One build's record.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct State {
     /// The sources and options the build was made from.
     pub sources: Digests,
+    /// How each source looked on disk when it was read (`Seen`): one with no look (a hard
+    /// link) is missing.
+    pub looks: HashMap<String, Seen>,
     /// Guide folders in the order of the index.
     pub order: Vec<String>,
     /// Every file of the output, as it was when the build ended.
@@ -76,7 +40,8 @@ impl State {
         // Writing to a String cannot fail.
         let _ = writeln!(text, "{FIRST_LINE}\noptions {}", self.sources.options);
         for (path, digest) in &self.sources.files {
-            let _ = writeln!(text, "source {digest} {}", escape(path));
+            let look = self.looks.get(path).map_or("- - -".into(), |s| s.to_text());
+            let _ = writeln!(text, "source {digest} {look} {}", escape(path));
         }
         for slug in &self.order {
             let _ = writeln!(text, "guide {}", escape(slug));
@@ -85,14 +50,7 @@ impl State {
             let mut files: Vec<_> = files.iter().collect();
             files.sort_unstable_by(|a, b| a.0.cmp(b.0));
             for (path, seen) in files {
-                let _ = writeln!(
-                    text,
-                    "{kind} {} {} {} {}",
-                    seen.len,
-                    seen.modified_ns,
-                    seen.inode,
-                    escape(path)
-                );
+                let _ = writeln!(text, "{kind} {} {}", seen.to_text(), escape(path));
             }
         }
         text.push_str(END_LINE);
@@ -100,57 +58,65 @@ impl State {
         text
     }
 
-    /// Reads a record; `None` for anything but a whole one of this version.
+    /// Reads a record; `None` for anything but a whole one of this version. A large site's
+    /// record has hundreds of thousands of lines: each kind is read on all cores.
     pub fn parse(text: &str) -> Option<State> {
         let mut lines = text.split('\n');
         if lines.next()? != FIRST_LINE {
             return None;
         }
         let options = Digest::parse(lines.next()?.strip_prefix("options ")?)?;
+        let body: Vec<&str> = lines.collect();
+        let body = &body[..body.iter().position(|l| *l == END_LINE)?];
+        let known = ["source ", "guide ", "output ", "spare "];
+        if body
+            .par_iter()
+            .any(|l| !known.iter().any(|k| l.starts_with(k)))
+        {
+            return None;
+        }
+        let of = |kind: &'static str| body.par_iter().filter_map(move |l| l.strip_prefix(kind));
+        let sources: Vec<(String, Digest, Option<Seen>)> = of("source ")
+            .map(|rest| {
+                let mut parts = rest.splitn(5, ' ');
+                let digest = Digest::parse(parts.next()?)?;
+                let look = match rest.split(' ').nth(1)? {
+                    "-" => {
+                        parts.nth(2)?;
+                        None
+                    }
+                    _ => Some(Seen::parse(&mut parts)?),
+                };
+                Some((unescape(parts.next()?)?, digest, look))
+            })
+            .collect::<Option<_>>()?;
+        let looked = |kind| {
+            of(kind)
+                .map(|rest| {
+                    let mut parts = rest.splitn(4, ' ');
+                    let seen = Seen::parse(&mut parts)?;
+                    Some((unescape(parts.next()?)?, seen))
+                })
+                .collect::<Option<HashMap<String, Seen>>>()
+        };
         let mut state = State {
-            sources: Digests {
-                options,
-                files: BTreeMap::new(),
-            },
+            order: of("guide ").map(unescape).collect::<Option<_>>()?,
+            outputs: looked("output ")?,
+            spare: looked("spare ")?,
             ..State::default()
         };
-        for line in lines {
-            if line == END_LINE {
-                return Some(state);
-            }
-            let (kind, rest) = line.split_once(' ')?;
-            match kind {
-                "source" => {
-                    let (digest, path) = rest.split_once(' ')?;
-                    state
-                        .sources
-                        .files
-                        .insert(unescape(path)?, Digest::parse(digest)?);
-                }
-                "guide" => state.order.push(unescape(rest)?),
-                "output" | "spare" => {
-                    let mut parts = rest.splitn(4, ' ');
-                    let len = parts.next()?.parse().ok()?;
-                    let modified_ns = parts.next()?.parse().ok()?;
-                    let inode = parts.next()?.parse().ok()?;
-                    let path = unescape(parts.next()?)?;
-                    let files = match kind {
-                        "output" => &mut state.outputs,
-                        _ => &mut state.spare,
-                    };
-                    files.insert(
-                        path,
-                        Seen {
-                            len,
-                            modified_ns,
-                            inode,
-                        },
-                    );
-                }
-                _ => return None,
-            }
-        }
-        None
+        state.looks = sources
+            .iter()
+            .filter_map(|(path, _, look)| Some((path.clone(), (*look)?)))
+            .collect();
+        state.sources = Digests {
+            options,
+            files: sources
+                .into_iter()
+                .map(|(path, digest, _)| (path, digest))
+                .collect(),
+        };
+        Some(state)
     }
 }
 
@@ -166,19 +132,20 @@ mod tests {
             .sources
             .files
             .insert("content/guides/a b/x\n.md".into(), Digest::of(b"x"));
+        state
+            .sources
+            .files
+            .insert("content/site.yaml".into(), Digest::of(b"y"));
         state.order = vec!["a b".into(), "c\\d".into()];
-        let seen = Seen {
-            len: 12,
-            modified_ns: 1_700_000_000_123_456_789,
-            inode: 42,
-        };
+        let seen = Seen::parse(&mut "12 1700000000123456789 42".split(' ')).unwrap();
+        state.looks.insert("content/site.yaml".into(), seen);
         state.outputs.insert("a b/index.html".into(), seen);
         state.spare.insert("c.html".into(), seen);
         let text = state.to_text();
         assert_eq!(State::parse(&text), Some(state));
         let cut = text.strip_suffix("end\n").unwrap();
         assert_eq!(State::parse(cut), None);
-        assert_eq!(State::parse(&text.replace("state 1", "state 0")), None);
+        assert_eq!(State::parse(&text.replace("state 2", "state 1")), None);
         assert_eq!(State::parse(""), None);
     }
 }

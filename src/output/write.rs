@@ -408,8 +408,13 @@ struct Update {
     trusted: Mutex<Vec<String>>,
 }
 
-/// What a build records for the next one: the digests of its sources and its guides in order.
-pub type Record = (Digests, Vec<String>);
+/// What a build records for the next one: the digests of its sources, its guides in order, and
+/// how its sources looked (`LoadedSite::looks`).
+pub type Record = (
+    Digests,
+    Vec<String>,
+    std::collections::BTreeMap<String, Seen>,
+);
 
 /// What the last build left for this one: its record, and which of its files still look on
 /// disk as it recorded them.
@@ -436,6 +441,15 @@ fn read_previous(out: &Output) -> Option<Previous> {
         .map(|(path, _)| path.clone())
         .collect();
     Some(Previous { state, intact })
+}
+
+/// The output folder `output` resolves to, and what the last build finished there recorded;
+/// read without the lock and without changing anything, for `serve`, which answers from that
+/// site while it builds its own (`serve::published`). A build under way has removed the record.
+pub fn last_record(output: &Path) -> Option<(PathBuf, State)> {
+    let out = locate(output).ok()?;
+    let state = State::parse(&fs::read_to_string(out.beside("state")).ok()?)?;
+    Some((out.path, state))
 }
 
 impl Writer {
@@ -728,9 +742,10 @@ impl Writer {
                 self.committed = true;
             }
         }
-        if let Some((sources, order)) = record {
+        if let Some((sources, order, looks)) = record {
             let state = State {
                 sources,
+                looks: looks.into_iter().collect(),
                 order,
                 outputs: std::mem::take(&mut *lock(&self.seen)),
                 spare: spare_seen,

@@ -9,6 +9,7 @@
 #[cfg(test)]
 mod differential;
 mod patch;
+mod published;
 mod rebuild;
 mod server;
 mod session;
@@ -37,22 +38,12 @@ pub struct ServeOptions {
 /// Runs until the process is stopped. Returns only if the server cannot start.
 pub fn serve(options: &ServeOptions) -> Result<(), Diagnostics> {
     let one = |d: Diagnostic| Diagnostics::from(vec![d]);
-    // Watching starts before the site is read, so an edit made while it loads is not missed.
     crate::content::load::check_root(&options.root).map_err(one)?;
     // A folder --write may not replace is refused now, not at every save.
     if let Some(dir) = &options.write {
         crate::output::write::put_back(dir);
         crate::output::write::check_output(&options.root, dir).map_err(one)?;
     }
-    let (mut watcher, changes) = watch::watch(&options.root, options.poll).map_err(one)?;
-    let (mut session, mut outcome) =
-        Session::start(&options.root, options.base_url.clone()).map_err(one)?;
-    if let Some(early) = session.apply(&watch::settle(&changes)) {
-        outcome = merge(Some(outcome), early);
-    }
-    // Builds shown to pages, counted here: a burst's rebuilds that are merged count once.
-    let mut build: u64 = 1;
-    report(&session, &outcome, build);
     let server =
         tiny_http::Server::http(SocketAddr::new(options.bind, options.port)).map_err(|e| {
             one(Diagnostic::file(
@@ -76,17 +67,53 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostics> {
     } else {
         addr.ip().to_string()
     };
-    if let Some(dir) = &options.write {
-        write_good(&session, &options.root, dir);
+    // Pages answer at once: from the last build on disk while it is current, else with a note
+    // that reloads when the preview is built.
+    let public = options.root.join("public");
+    let shaping = crate::pipeline::BuildOptions {
+        root: options.root.clone(),
+        output: None,
+        base_url: options.base_url.clone(),
+        paper: None,
+        pdf: false,
+        progress: false,
     }
+    .shaping();
+    let published =
+        published::Published::current(&options.root, &public, &shaping).map(std::sync::Arc::new);
+    let hub = Hub::new(State {
+        published: published.clone(),
+        ..State::default()
+    });
     let url = format!("http://{shown_host}:{}/", addr.port());
     println!("serving at {url} (edits to content/ and templates/ show at once; Ctrl+C stops)");
-    let hub = Hub::new(state_of(&session, build));
+    match published {
+        Some(_) => println!("showing the last build in public/ while the preview is prepared"),
+        None => println!("preparing the preview…"),
+    }
     let server_hub = hub.clone();
     std::thread::spawn(move || server::run(server, server_hub, addr));
     if options.open {
         let _ = open::that_detached(&url);
     }
+    // Watching starts before the site is read, so an edit made while it loads is not missed
+    // (one made before is in what is read).
+    let (mut watcher, changes) = watch::watch(&options.root, options.poll).map_err(one)?;
+    let (mut session, mut outcome) =
+        Session::start(&options.root, options.base_url.clone()).map_err(one)?;
+    if let Some(early) = session.apply(&watch::settle(&changes)) {
+        outcome = merge(Some(outcome), early);
+    }
+    // Builds shown to pages, counted here: a burst's rebuilds that are merged count once.
+    let mut build: u64 = 1;
+    // Pages shown from disk reload only if an edit came since that site was built.
+    let same = published.is_some_and(|p| p.built_from(session.looks()));
+    hub.publish(state_of(&session, build), !same);
+    // After the pages leave the site on disk: --write may be replacing it.
+    if let Some(dir) = &options.write {
+        write_good(&session, &options.root, dir);
+    }
+    report(&session, &outcome, build);
     while let Some((mut paths, first)) = watch::next_batch(&changes) {
         let mut merged: Option<Outcome> = None;
         loop {
@@ -140,6 +167,7 @@ fn merge(earlier: Option<Outcome>, later: Outcome) -> Outcome {
 fn state_of(session: &Session, build: u64) -> State {
     State {
         files: session.files.clone(),
+        published: None,
         problems: session.problems.as_ref().map(|p| p.render(false)),
         build,
     }
@@ -157,6 +185,9 @@ fn report(session: &Session, outcome: &Outcome, build: u64) {
                     eprintln!("still serving the last good version; fix the problem and save again")
                 }
             }
+            let count = problems.0.len();
+            let s = if count == 1 { "" } else { "s" };
+            println!("build {build}: failed, {count} problem{s} in {ms:.0} ms");
         }
         None => println!(
             "build {build}: {} file{} changed in {ms:.0} ms",

@@ -12,6 +12,7 @@ use std::time::Duration;
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::output::paths::{FOLDER_INDEX, OutputPath};
+use crate::serve::published::Published;
 use crate::serve::session::Files;
 
 /// Where the live-reload script and the event stream are served; no site file starts with `__`.
@@ -23,6 +24,8 @@ const CLIENT_SOURCE: &str = include_str!("client.js");
 #[derive(Default)]
 pub struct State {
     pub files: Arc<Files>,
+    /// Before the first build is done: the last build's site on disk, if it is current.
+    pub published: Option<Arc<Published>>,
     /// The latest rebuild's problems, as `check` prints them, while the site is broken.
     pub problems: Option<String>,
     pub build: u64,
@@ -124,7 +127,13 @@ fn handle(request: Request, hub: &Hub, bound: SocketAddr) {
     let state = hub.state.read().unwrap_or_else(|e| e.into_inner());
     let files = Arc::clone(&state.files);
     let never_built = files.is_empty().then(|| state.problems.clone()).flatten();
+    let published = state.published.clone().filter(|_| files.is_empty());
+    let preparing = state.build == 0 && files.is_empty() && published.is_none();
     drop(state);
+    if preparing {
+        let _ = request.respond(preparing_page());
+        return;
+    }
     if let Some(problems) = never_built {
         // No good build yet to fall back on: a page that shows the problems and reloads once
         // they are fixed.
@@ -139,16 +148,36 @@ fn handle(request: Request, hub: &Hub, bound: SocketAddr) {
         ));
         return;
     }
-    let found = site_path(&url).and_then(|p| files.get(p.as_str()).map(|b| (p, b)));
+    // The site built in memory, or before that the last build's on disk.
+    let file = |path: &str| -> Option<std::borrow::Cow<[u8]>> {
+        match &published {
+            Some(published) => published.read(path).map(std::borrow::Cow::Owned),
+            None => files.get(path).map(|b| std::borrow::Cow::Borrowed(&b[..])),
+        }
+    };
+    let found = site_path(&url).and_then(|p| file(&p).map(|b| (p, b)));
     let not_found = OutputPath::not_found();
     let response = match found {
-        Some((path, bytes)) => file_response(200, &path, with_client(&path, bytes)),
-        None => match files.get(not_found.as_str()) {
-            Some(page) => file_response(404, &not_found, with_client(&not_found, page)),
+        Some((path, bytes)) => file_response(200, &path, with_client(&path, &bytes)),
+        None => match file(not_found.as_str()) {
+            Some(page) => file_response(404, &not_found, with_client(&not_found, &page)),
             None => text(404, "Not found.\n"),
         },
     };
     let _ = request.respond(response);
+}
+
+/// What every page shows while the first build runs and there is no current site on disk to
+/// show meanwhile: a note that reloads when the build is done (told by the event stream, or
+/// after a few seconds if that news came before the page was listening).
+fn preparing_page() -> Response<std::io::Cursor<Vec<u8>>> {
+    let page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"3\"><title>Preparing the preview</title></head>\n<body>\n<h1>Preparing the preview</h1>\n<p>handout is building the site; this page shows it as soon as it is ready.</p>\n</body>\n</html>\n";
+    file_response(
+        503,
+        "preparing.html",
+        with_client("preparing.html", page.as_bytes()),
+    )
+    .with_header(header("Retry-After", "1"))
 }
 
 /// The site path a request URL names, or `None` for anything that is not a plain path inside the

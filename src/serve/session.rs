@@ -53,6 +53,11 @@ impl Session {
         Ok((session, outcome))
     }
 
+    /// How the files read looked (`LoadedSite::looks`).
+    pub fn looks(&self) -> &std::collections::BTreeMap<String, crate::seen::Seen> {
+        &self.loaded.looks
+    }
+
     /// Re-reads `paths` (relative to the site root) and rebuilds for the files that changed;
     /// `None` if none did (a save without edits, or only an editor's probe file).
     pub fn apply(&mut self, paths: &[String]) -> Option<Outcome> {

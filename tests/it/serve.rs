@@ -15,6 +15,8 @@ const WAIT: Duration = Duration::from_secs(10);
 pub struct Served {
     child: Child,
     pub port: u16,
+    /// What it printed up to its first build.
+    pub started: Vec<String>,
 }
 
 impl Served {
@@ -29,15 +31,32 @@ impl Served {
             .spawn()
             .expect("handout serve starts");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut started = Vec::new();
         let port = loop {
             let line = lines.next().expect("serve printed its address").unwrap();
+            started.push(line.clone());
             if let Some(rest) = line.split("http://localhost:").nth(1) {
                 break rest.split('/').next().unwrap().parse().unwrap();
             }
         };
+        // Pages answer from the address on; the tests start once the preview is built.
+        loop {
+            let line = lines
+                .next()
+                .expect("serve reported its first build")
+                .unwrap();
+            started.push(line.clone());
+            if line.starts_with("build 1:") {
+                break;
+            }
+        }
         // Keep reading stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Served { child, port }
+        Served {
+            child,
+            port,
+            started,
+        }
     }
 
     fn get(&self, path: &str) -> Reply {
@@ -596,6 +615,40 @@ fn replies_have_the_right_types_and_no_open_cors() {
         missing.body.contains("Page not found"),
         "the site's own 404 page"
     );
+}
+
+/// Over the site `handout build` left, serve answers from public/ until its own is built (a
+/// large site's first page at once); once a source changed since, it builds first.
+#[test]
+fn serve_answers_from_the_last_build_only_while_it_is_current() {
+    let site = TestSite::fixture("minimal");
+    site.build().success();
+    let from_disk = "showing the last build in public/ while the preview is prepared";
+    let served = Served::start(site.root(), &[]);
+    assert!(
+        served.started.iter().any(|l| l == from_disk),
+        "{:?}",
+        served.started
+    );
+    let page = served.get("/guides/first-guide/begin.html");
+    let built = site.read("public/guides/first-guide/begin.html");
+    assert_eq!(page.status, 200);
+    // The same page, with the preview's reload script.
+    assert_eq!(
+        page.body
+            .replace("<script src=\"/__handout/client.js\"></script>\n", ""),
+        built
+    );
+    drop(served);
+    site.write(STEP, &step_text("Edited while serve was stopped."));
+    let served = Served::start(site.root(), &[]);
+    assert!(
+        served.started.iter().any(|l| l == "preparing the preview…"),
+        "{:?}",
+        served.started
+    );
+    let page = served.get("/guides/first-guide/begin.html");
+    assert!(page.body.contains("Edited while serve was stopped."));
 }
 
 #[test]
