@@ -42,6 +42,28 @@ impl Seen {
         })
     }
 
+    /// A folder's look: it changes when a name in it comes, goes or is renamed (not when a
+    /// file in it is written), so a folder that looks the same holds the same names.
+    pub fn of_folder(meta: &Metadata) -> Option<Seen> {
+        if !meta.file_type().is_dir() {
+            return None;
+        }
+        let modified_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Some(Seen {
+            len: meta.len(),
+            modified_ns,
+            inode,
+        })
+    }
+
     /// As a build's record writes it: three numbers separated by spaces.
     pub fn to_text(self) -> String {
         format!("{} {} {}", self.len, self.modified_ns, self.inode)

@@ -29,8 +29,9 @@ pub struct LoadedSite {
     /// Files that could not be read.
     pub problems: Vec<Diagnostic>,
     /// How each file read looked just before it was read, by its path from the site's folder
-    /// (`content/...`, `templates/...`); one with no look (a hard link) is missing. A build
-    /// records them so that `serve` can tell, without reading them, that nothing changed since.
+    /// (`content/...`, `templates/...`), and each folder before it was listed (`content/`,
+    /// `content/guides/`, ...); one with no look (a hard link) is missing. A build records
+    /// them so that `serve` can tell, without reading anything, that nothing changed since.
     pub looks: BTreeMap<String, Seen>,
 }
 
@@ -320,6 +321,11 @@ fn list_tree(root: &Path, tree: &Tree, dir: &str) -> (Vec<(String, PathBuf)>, Re
     for met in walk(root, tree, &base) {
         match met {
             Met::File(rel, path) => paths.push((rel, path)),
+            Met::Folder(rel, look) => {
+                if let Some(look) = look {
+                    read.looks.insert(rel, look);
+                }
+            }
             Met::Refused(rel, problem) => read.refuse(rel, problem),
             Met::Problem(problem) => read.problems.push(problem),
         }
@@ -327,33 +333,12 @@ fn list_tree(root: &Path, tree: &Tree, dir: &str) -> (Vec<(String, PathBuf)>, Re
     (paths, read)
 }
 
-/// How every file `load` would read looks now, keyed as `LoadedSite::looks`, found without
-/// reading any: `None` when any would be refused or has no look, or a folder cannot be read.
-pub fn looks(root: &Path) -> Option<BTreeMap<String, Seen>> {
-    let mut listed = Vec::new();
-    for name in ["content", "templates"] {
-        if name == "templates" && std::fs::symlink_metadata(root.join(name)).is_err() {
-            continue;
-        }
-        let (paths, refused) = list_tree(root, &Tree::new(root, name), name);
-        if !refused.problems.is_empty() {
-            return None;
-        }
-        listed.extend(paths);
-    }
-    listed
-        .into_par_iter()
-        .map(|(rel, path)| {
-            let look = Seen::of(&std::fs::metadata(path).ok()?)?;
-            Some((rel, look))
-        })
-        .collect()
-}
-
 /// What walking a tree meets: a file to read (by its path from the site's folder, and where to
-/// read it), one refused, or a folder that could not be read.
+/// read it), one refused, a folder that could not be read, or a folder's look before it was
+/// read (by its path with a `/` after it).
 enum Met {
     File(String, PathBuf),
+    Folder(String, Option<Seen>),
     Refused(String, Diagnostic),
     Problem(Diagnostic),
 }
@@ -365,11 +350,15 @@ fn walk(root: &Path, tree: &Tree, dir: &Path) -> Vec<Met> {
     let problem = |path: &Path, err: &std::io::Error| {
         Met::Problem(cannot_read(&display_path(root, path), err))
     };
+    // Looked at before it is listed: a name that comes while it is read changes its look.
+    let look = std::fs::metadata(dir)
+        .ok()
+        .and_then(|m| Seen::of_folder(&m));
+    let mut found = vec![Met::Folder(format!("{}/", display_path(root, dir)), look)];
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) => return vec![problem(dir, &err)],
     };
-    let mut found = Vec::new();
     let mut entries: Vec<std::fs::DirEntry> = entries
         .filter_map(|entry| entry.map_err(|err| found.push(problem(dir, &err))).ok())
         .filter(|entry| !is_editor_litter(&entry.file_name().to_string_lossy()))

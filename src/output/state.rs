@@ -21,8 +21,9 @@ const END_LINE: &str = "end";
 pub struct State {
     /// The sources and options the build was made from.
     pub sources: Digests,
-    /// How each source looked on disk when it was read (`Seen`): one with no look (a hard
-    /// link) is missing.
+    /// How each source looked on disk when it was read, and each of their folders when it
+    /// was listed (`LoadedSite::looks`; a folder's path ends with `/`): one with no look (a
+    /// hard link) is missing.
     pub looks: HashMap<String, Seen>,
     /// Guide folders in the order of the index.
     pub order: Vec<String>,
@@ -42,6 +43,15 @@ impl State {
         for (path, digest) in &self.sources.files {
             let look = self.looks.get(path).map_or("- - -".into(), |s| s.to_text());
             let _ = writeln!(text, "source {digest} {look} {}", escape(path));
+        }
+        let mut folders: Vec<_> = self
+            .looks
+            .iter()
+            .filter(|(p, _)| p.ends_with('/'))
+            .collect();
+        folders.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (path, look) in folders {
+            let _ = writeln!(text, "folder {} {}", look.to_text(), escape(path));
         }
         for slug in &self.order {
             let _ = writeln!(text, "guide {}", escape(slug));
@@ -68,7 +78,7 @@ impl State {
         let options = Digest::parse(lines.next()?.strip_prefix("options ")?)?;
         let body: Vec<&str> = lines.collect();
         let body = &body[..body.iter().position(|l| *l == END_LINE)?];
-        let known = ["source ", "guide ", "output ", "spare "];
+        let known = ["source ", "folder ", "guide ", "output ", "spare "];
         if body
             .par_iter()
             .any(|l| !known.iter().any(|k| l.starts_with(k)))
@@ -109,6 +119,7 @@ impl State {
             .iter()
             .filter_map(|(path, _, look)| Some((path.clone(), (*look)?)))
             .collect();
+        state.looks.extend(looked("folder ")?);
         state.sources = Digests {
             options,
             files: sources
@@ -139,6 +150,7 @@ mod tests {
         state.order = vec!["a b".into(), "c\\d".into()];
         let seen = Seen::parse(&mut "12 1700000000123456789 42".split(' ')).unwrap();
         state.looks.insert("content/site.yaml".into(), seen);
+        state.looks.insert("content/".into(), seen);
         state.outputs.insert("a b/index.html".into(), seen);
         state.spare.insert("c.html".into(), seen);
         let text = state.to_text();

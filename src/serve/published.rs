@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 
 use foldhash::HashMap;
 
+use rayon::prelude::*;
+
 use crate::content::digest::Digest;
-use crate::content::load;
 use crate::seen::Seen;
 
 pub struct Published {
@@ -27,23 +28,33 @@ impl Published {
     /// `shaping` (`BuildOptions::shaping`: what serve would make) and no source has changed,
     /// come or gone since.
     pub fn current(root: &Path, output: &Path, shaping: &str) -> Option<Published> {
-        // A large site's record and sources are both many: read on a core each.
-        let (record, now) = rayon::join(
-            || crate::output::write::last_record(output),
-            || load::looks(root),
-        );
-        let ((dir, state), now) = (record?, now?);
+        let (dir, state) = crate::output::write::last_record(output)?;
         if state.sources.options != Digest::of(shaping.as_bytes()) {
             return None;
         }
-        let same = now.len() == state.sources.files.len()
-            && now
-                .iter()
-                .all(|(path, look)| state.looks.get(path) == Some(look));
-        same.then_some(Published {
+        // Every source and folder the build read, looked at again: a file changed changes
+        // its own look, one added, removed or renamed its folder's. Nothing is listed.
+        let looked = |path: &str| state.looks.contains_key(path);
+        let templates_then = looked("templates/");
+        let templates_now = std::fs::symlink_metadata(root.join("templates")).is_ok();
+        if !state.sources.files.keys().all(|p| looked(p)) || templates_then != templates_now {
+            return None;
+        }
+        let same = state.looks.par_iter().all(|(path, look)| {
+            let now = match path.strip_suffix('/') {
+                Some(folder) => std::fs::metadata(root.join(folder))
+                    .ok()
+                    .and_then(|m| Seen::of_folder(&m)),
+                None => std::fs::metadata(root.join(path))
+                    .ok()
+                    .and_then(|m| Seen::of(&m)),
+            };
+            now == Some(*look)
+        });
+        same.then(|| Published {
             dir,
             files: state.outputs,
-            sources: now,
+            sources: state.looks.into_iter().collect(),
         })
     }
 
@@ -121,7 +132,7 @@ mod tests {
     #[test]
     fn a_source_edited_added_or_removed_since_the_build_is_seen() {
         let step = "content/guides/guide-00001/steps/02-step-2.md";
-        for change in ["edit", "add", "remove", "template"] {
+        for change in ["edit", "add", "add-step", "remove", "template"] {
             let (dir, shaping) = built();
             let root = dir.path();
             match change {
@@ -130,6 +141,11 @@ mod tests {
                     std::fs::write(root.join(step), text + "\nOne more line.\n").unwrap();
                 }
                 "add" => std::fs::write(root.join("content/notes.md"), "new").unwrap(),
+                "add-step" => {
+                    let new = "content/guides/guide-00000/steps/09-new.md";
+                    std::fs::write(root.join(new), "---\ntitle: New\ndone_when: Done\n---\n")
+                        .unwrap();
+                }
                 "remove" => std::fs::remove_file(root.join(step)).unwrap(),
                 _ => {
                     std::fs::create_dir(root.join("templates")).unwrap();
