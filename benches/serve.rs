@@ -65,7 +65,7 @@ fn main() {
     let mut index = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     write!(
         index,
-        "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "GET / HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"
     )
     .expect("request");
     let mut reply = Vec::new();
@@ -100,7 +100,7 @@ fn main() {
     let mut events = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     write!(
         events,
-        "GET /__handout/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        "GET /__handout/events HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n"
     )
     .expect("request");
     events

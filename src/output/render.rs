@@ -491,12 +491,13 @@ impl Renderer {
                     .into_bytes();
                 sink(&page.path, bytes)
             };
-        // The site's pages (a few large ones: index, search, sitemap) alongside the guides', so
-        // every core stays busy.
+        // The site's pages alongside the guides', so every core stays busy; one after another,
+        // as a few are large (the index and the sitemap of a site of thousands of guides take
+        // tens of megabytes each while they are made).
         let (mut problems, guide_problems): (Vec<Diagnostic>, Vec<Diagnostic>) = rayon::join(
             || {
                 site_pages
-                    .par_iter()
+                    .iter()
                     .filter_map(|page| render(page, None).err())
                     .collect()
             },
