@@ -269,14 +269,19 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     crate::output::write::put_back(&output);
     // A wrong output folder is refused before any time is spent on the build; nothing is
     // written until the site is known to be good. PDFs are printed from a whole new site.
-    let writer = Writer::open(&options.root, &output, options.pdf).map_err(one)?;
+    // The site is read meanwhile: on a large site both take a while.
+    let (writer, loaded) = rayon::join(
+        || Writer::open(&options.root, &output, options.pdf),
+        || load(&options.root),
+    );
+    let writer = writer.map_err(one)?;
     // Without a browser there can be no PDFs: say so before building anything.
     let browser = match options.pdf {
         true => Some(crate::output::pdf::Browser::find().map_err(one)?),
         false => None,
     };
     let previous = writer.previous();
-    let mut loaded = load(&options.root).map_err(one)?;
+    let mut loaded = loaded.map_err(one)?;
     let looks = std::mem::take(&mut loaded.looks);
     let digests = Digests::of(&loaded, &options.shaping());
     let changes = previous.map(|p| changed_since(&loaded, &digests, p));

@@ -172,6 +172,11 @@ pub struct Step {
     /// The body as written; its plain text (`Body::text`) is made by the pages that show it.
     #[serde(skip)]
     pub body: Body,
+    /// The title's and body's words, for the index page's search (`search::words`): made
+    /// when a part of the search first needs them (`Step::words`), once for every language
+    /// whose search shows the step.
+    #[serde(skip)]
+    pub words: std::sync::OnceLock<String>,
     pub substeps: Vec<SubStep>,
     /// What the checklist remembers its box by (`ids::checklist`).
     pub check: String,
@@ -181,11 +186,14 @@ pub struct Step {
 }
 
 impl Step {
-    /// The title's and body's words, for the index page's search (`search::words`). Made
-    /// each time a part of the search needs them, never kept: a large site's words would
-    /// take tens of megabytes for the whole build, and each part needs a hundred guides'.
-    pub fn words(&self) -> String {
-        crate::content::search::words(&[&self.front.title, &self.body.text()])
+    /// The title's and body's words, for the index page's search.
+    pub fn words(&self) -> &str {
+        self.words.get_or_init(|| {
+            let mut words = crate::content::search::words(&[&self.front.title, &self.body.text()]);
+            // Kept for the whole build: no room to spare.
+            words.shrink_to_fit();
+            words
+        })
     }
 }
 

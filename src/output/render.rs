@@ -54,7 +54,7 @@ struct SearchStep<'a> {
     title: &'a str,
     url: String,
     /// The step's words (`Step::words`).
-    words: String,
+    words: &'a str,
 }
 
 /// A neighbouring step, for previous/next links.
@@ -77,12 +77,6 @@ struct Alternate {
     /// The full address when the site has a base URL (search engines want those), else `url`.
     href: String,
     current: bool,
-}
-
-#[derive(Serialize)]
-struct SitemapEntry {
-    loc: String,
-    alternates: Vec<Alternate>,
 }
 
 /// The index page's lists, as values for the templates.
@@ -482,8 +476,11 @@ impl Renderer {
                     )
                     .with_help("this is a bug in handout: please report it"));
                 }
-                let ctx = self.context(site, plan, &langs, page, guide);
                 self.progress.inc(1);
+                if page.kind == PageKind::Sitemap {
+                    return sink(&page.path, sitemap(site, plan, &langs));
+                }
+                let ctx = self.context(site, &langs, page, guide);
                 let bytes = self
                     .tera
                     .render(page.kind.template(), &ctx)
@@ -555,7 +552,6 @@ impl Renderer {
     fn context(
         &self,
         site: &Site,
-        plan: &Plan,
         langs: &[Language],
         page: &Page,
         shown: Option<(&Guide, &GuideValues)>,
@@ -599,10 +595,8 @@ impl Renderer {
                 );
             }
         }
-        match page.kind {
-            PageKind::Sitemap => ctx.insert("entries", &Sitemap { site, plan, langs }),
-            PageKind::SearchIndex(part) => ctx.insert_value("search", lang.search_index(part)),
-            _ => {}
+        if let PageKind::SearchIndex(part) = page.kind {
+            ctx.insert_value("search", lang.search_index(part));
         }
         match shown {
             Some((guide, values)) => {
@@ -804,36 +798,36 @@ fn guide_urls(site: &Site, lang: &Language, guide: &Guide) -> Urls {
     }
 }
 
-/// Every page a person reads, for the sitemap, with its other languages. Each entry is made as
-/// it is serialised: a list of them all beside the templates' value would double the sitemap's
-/// share of a large site's memory.
-struct Sitemap<'a> {
-    site: &'a Site,
-    plan: &'a Plan,
-    langs: &'a [Language<'a>],
-}
-
-impl Serialize for Sitemap<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let Sitemap { site, plan, langs } = *self;
-        let base = site.config.base_url.as_deref().unwrap_or_default();
-        serializer.collect_seq(
-            plan.pages
-                .iter()
-                .filter(|p| p.kind.is_html() && p.kind != PageKind::NotFound)
-                .map(|p| {
-                    let alternates = alternates(site, langs, p);
-                    SitemapEntry {
-                        loc: p.path.address(base),
-                        alternates: if alternates.len() > 1 {
-                            alternates
-                        } else {
-                            Vec::new()
-                        },
-                    }
-                }),
-        )
+/// The sitemap: every page a person reads, with its other languages. Written here, not by a
+/// template: a site of thousands of guides has a hundred thousand entries, which as values for
+/// a template took some 70 MB while the sitemap was made.
+fn sitemap(site: &Site, plan: &Plan, langs: &[Language]) -> Vec<u8> {
+    let base = site.config.base_url.as_deref().unwrap_or_default();
+    let mut out = Vec::with_capacity(160 * plan.pages.len());
+    let text = |out: &mut Vec<u8>, text: &str| {
+        // Writing to a Vec cannot fail.
+        let _ = tera::escape_html(text, out);
+    };
+    out.extend_from_slice(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+    let read = |p: &&Page| p.kind.is_html() && p.kind != PageKind::NotFound;
+    for page in plan.pages.iter().filter(read) {
+        out.extend_from_slice(b"<url><loc>");
+        text(&mut out, &page.path.address(base));
+        out.extend_from_slice(b"</loc>");
+        let alternates = alternates(site, langs, page);
+        if alternates.len() > 1 {
+            for other in &alternates {
+                out.extend_from_slice(b"<xhtml:link rel=\"alternate\" hreflang=\"");
+                text(&mut out, &other.lang);
+                out.extend_from_slice(b"\" href=\"");
+                text(&mut out, &other.href);
+                out.extend_from_slice(b"\"/>");
+            }
+        }
+        out.extend_from_slice(b"</url>\n");
     }
+    out.extend_from_slice(b"</urlset>\n");
+    out
 }
 
 /// A step page's neighbours; the step itself is `step_value`.

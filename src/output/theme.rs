@@ -24,7 +24,6 @@ pub const BUILT_IN: &[(&str, &[u8])] = theme_files![
     "log.html",
     "404.html",
     "partials/contact.html",
-    "sitemap.xml",
     "robots.txt",
     "manifest.webmanifest",
     "search-index.js",
