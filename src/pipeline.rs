@@ -274,7 +274,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         || Writer::open(&options.root, &output, options.pdf),
         || load(&options.root),
     );
-    let writer = writer.map_err(one)?;
+    let mut writer = writer.map_err(one)?;
     // Without a browser there can be no PDFs: say so before building anything.
     let browser = match options.pdf {
         true => Some(crate::output::pdf::Browser::find().map_err(one)?),
@@ -308,6 +308,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         }
         Redo::of(&changes)
     });
+    writer.forget_sources();
     let order: Vec<String> = site.guides.iter().map(|g| g.slug.clone()).collect();
     let covers = redo
         .as_ref()
@@ -348,21 +349,24 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
             .map(|()| pdfs.iter().map(|(_, pdf)| pdf.to_string()).collect()),
         None => Ok(Vec::new()),
     };
+    let (guides, untranslated) = (site.guides.len(), site.untranslated.clone());
+    // The model and the files read are not needed to finish: they go before the record is
+    // written, which on a large site is itself large.
+    drop(kept);
+    in_background(Box::new((outline.into_site(), loaded)));
     let changed = writer
         .commit(&print, Some((digests, order, looks)))
         .map_err(Diagnostics::from)?;
     let summary = Summary {
         pdfs: pdfs.len(),
-        guides: site.guides.len(),
+        guides,
         pages: plan.pages.len(),
         files: plan.pages.len() + plan.copies.len(),
         changed,
         elapsed: start.elapsed(),
-        untranslated: site.untranslated.clone(),
+        untranslated,
     };
-    drop(kept);
-    let site = outline.into_site();
-    in_background(Box::new((site, plan, loaded)));
+    in_background(Box::new(plan));
     Ok(summary)
 }
 

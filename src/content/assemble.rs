@@ -68,7 +68,8 @@ pub(crate) fn assemble_whole(loaded: &LoadedSite, options: &Options) -> Whole {
 /// but the rendered text of only the guides whose pages are being made.
 pub struct Outline<'l> {
     pub site: Site,
-    folders: BTreeMap<String, Folder>,
+    /// Each guide in outline by its folder's name, for the guides a guide names as related.
+    guides: BTreeMap<String, Arc<Guide>>,
     index: SiteIndex,
     laid_out: BTreeMap<String, LaidOut<'l>>,
     allow_html: bool,
@@ -96,7 +97,12 @@ pub fn outline<'l>(loaded: &'l LoadedSite, options: &Options) -> Result<Outline<
         allow_html: site.config.allow_html,
         missing_translation: site.config.missing_translation,
         site,
-        folders: whole.folders,
+        // Only the guides: their folders' shapes are for `serve`, which patches the site.
+        guides: whole
+            .folders
+            .into_iter()
+            .filter_map(|(slug, folder)| Some((slug, folder.guide?)))
+            .collect(),
         index: whole.index,
         laid_out: kept,
     })
@@ -127,7 +133,7 @@ impl Outline<'_> {
         let (guide, _, problems) = assemble_guide(slug, files, steps, &env);
         match guide {
             Some(mut guide) if problems.is_empty() => {
-                let find = |s: &str| self.folders.get(s).and_then(|f| f.guide.as_deref());
+                let find = |s: &str| self.guides.get(s).map(|g| g.as_ref());
                 let related = related_of(&guide, &find, &self.index);
                 set_related(&mut guide, related);
                 Ok(guide)

@@ -34,15 +34,22 @@ pub struct State {
 }
 
 impl State {
+    /// The record as text, as `write` writes it.
+    #[cfg(test)]
     pub fn to_text(&self) -> String {
-        use std::fmt::Write;
-        let lines = self.sources.files.len() + self.outputs.len() + self.spare.len();
-        let mut text = String::with_capacity(64 * lines);
-        // Writing to a String cannot fail.
-        let _ = writeln!(text, "{FIRST_LINE}\noptions {}", self.sources.options);
+        let mut text = Vec::new();
+        // Writing to a Vec cannot fail.
+        let _ = self.write(&mut text);
+        String::from_utf8(text).unwrap_or_default()
+    }
+
+    /// Writes the record to `out` line by line: a large site's record is tens of megabytes,
+    /// never held whole.
+    pub fn write(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        writeln!(out, "{FIRST_LINE}\noptions {}", self.sources.options)?;
         for (path, digest) in &self.sources.files {
             let look = self.looks.get(path).map_or("- - -".into(), |s| s.to_text());
-            let _ = writeln!(text, "source {digest} {look} {}", escape(path));
+            writeln!(out, "source {digest} {look} {}", escape(path))?;
         }
         let mut folders: Vec<_> = self
             .looks
@@ -51,21 +58,19 @@ impl State {
             .collect();
         folders.sort_unstable_by(|a, b| a.0.cmp(b.0));
         for (path, look) in folders {
-            let _ = writeln!(text, "folder {} {}", look.to_text(), escape(path));
+            writeln!(out, "folder {} {}", look.to_text(), escape(path))?;
         }
         for slug in &self.order {
-            let _ = writeln!(text, "guide {}", escape(slug));
+            writeln!(out, "guide {}", escape(slug))?;
         }
         for (kind, files) in [("output", &self.outputs), ("spare", &self.spare)] {
             let mut files: Vec<_> = files.iter().collect();
             files.sort_unstable_by(|a, b| a.0.cmp(b.0));
             for (path, seen) in files {
-                let _ = writeln!(text, "{kind} {} {}", seen.to_text(), escape(path));
+                writeln!(out, "{kind} {} {}", seen.to_text(), escape(path))?;
             }
         }
-        text.push_str(END_LINE);
-        text.push('\n');
-        text
+        writeln!(out, "{END_LINE}")
     }
 
     /// Reads a record; `None` for anything but a whole one of this version. A large site's

@@ -427,7 +427,9 @@ pub struct Previous {
 /// Reads what the last build left beside the output `out`: `None` when there is no usable
 /// record.
 fn read_previous(out: &Output) -> Option<Previous> {
-    let state = State::parse(&fs::read_to_string(out.beside("state")).ok()?)?;
+    let mut state = State::parse(&fs::read_to_string(out.beside("state")).ok()?)?;
+    // How the sources looked is for `serve`; a build compares their digests.
+    drop(std::mem::take(&mut state.looks));
     let intact = state
         .outputs
         .par_iter()
@@ -512,6 +514,16 @@ impl Writer {
         match &self.how {
             How::Update(update) => update.previous.as_ref(),
             How::Whole { .. } => None,
+        }
+    }
+
+    /// Frees the last build's digests of its sources once the changes since are known: a
+    /// large site's are megabytes, and nothing after needs them.
+    pub fn forget_sources(&mut self) {
+        if let How::Update(update) = &mut self.how
+            && let Some(previous) = &mut update.previous
+        {
+            drop(std::mem::take(&mut previous.state.sources.files));
         }
     }
 
@@ -742,6 +754,16 @@ impl Writer {
                 self.committed = true;
             }
         }
+        // The lists of thousands of files are freed while the record is written and the
+        // summary printed.
+        if let How::Update(update) = &mut self.how {
+            let lists = (
+                std::mem::take(&mut update.listed),
+                std::mem::take(&mut update.spare_listed),
+                update.previous.take(),
+            );
+            crate::pipeline::in_background(Box::new(lists));
+        }
         if let Some((sources, order, looks)) = record {
             let state = State {
                 sources,
@@ -751,22 +773,19 @@ impl Writer {
                 spare: spare_seen,
             };
             let unsaved = self.output.beside("state.unsaved");
+            let written = fs::File::create(&unsaved).and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                state.write(&mut out)?;
+                std::io::Write::flush(&mut out)
+            });
             // A record that cannot be kept only costs the next build time.
-            if fs::write(&unsaved, state.to_text())
+            if written
                 .and_then(|()| fs::rename(&unsaved, self.output.beside("state")))
                 .is_err()
             {
                 let _ = fs::remove_file(&unsaved);
             }
-        }
-        // The lists of thousands of files are freed while the summary is printed.
-        if let How::Update(update) = &mut self.how {
-            let lists = (
-                std::mem::take(&mut update.listed),
-                std::mem::take(&mut update.spare_listed),
-                update.previous.take(),
-            );
-            crate::pipeline::in_background(Box::new(lists));
+            crate::pipeline::in_background(Box::new(state));
         }
         Ok(changed)
     }
