@@ -1,4 +1,6 @@
 //! `handout serve`: build into memory, serve it, watch for edits, rebuild, and reload open pages.
+//! Until the first build is done, pages come from the last build in `public/` when its record
+//! vouches that it is current (`published`), else a page that reloads when the preview is ready.
 //! A broken edit keeps the last good site served and shows its problems in every open page.
 //!
 //! The incremental path, apart from the full build: `session` holds the site in memory and

@@ -1,4 +1,5 @@
-//! The preview server: answers only with files of the built site held in memory, only to
+//! The preview server: answers only with files of the built site held in memory (or, until
+//! the first build is done, the last build's files on disk that `published` vouches for), only to
 //! requests addressed to this machine and made by its own pages (or typed in), and tells open
 //! pages to reload (or to show the latest problems) over server-sent events. Every reply says
 //! that no other site may embed, frame or read it.
