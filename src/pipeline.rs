@@ -251,7 +251,7 @@ fn made_whole(redo: &Redo, previous: &Previous) -> Option<BTreeSet<String>> {
         .state
         .outputs
         .keys()
-        .filter(|path| !previous.intact.contains(*path));
+        .filter(|path| !previous.intact.contains(path.as_ref()));
     only.extend(
         touched
             .filter_map(|p| OutputPath::guide_of(p))

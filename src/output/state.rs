@@ -13,6 +13,9 @@ use crate::content::digest::{Digest, Digests};
 use crate::output::marker::{escape, unescape};
 pub use crate::seen::Seen;
 
+/// A path of the output, shared by the lists that name it.
+pub type Path = std::sync::Arc<str>;
+
 const FIRST_LINE: &str = "handout build state 2";
 const END_LINE: &str = "end";
 
@@ -27,10 +30,11 @@ pub struct State {
     pub looks: HashMap<String, Seen>,
     /// Guide folders in the order of the index.
     pub order: Vec<String>,
-    /// Every file of the output, as it was when the build ended.
-    pub outputs: HashMap<String, Seen>,
+    /// Every file of the output, as it was when the build ended. Its paths are shared with
+    /// the next build's lists of the files it keeps: a large site has a hundred thousand.
+    pub outputs: HashMap<Path, Seen>,
     /// The spare's files known to hold the same bytes as the output's, as they were then.
-    pub spare: HashMap<String, Seen>,
+    pub spare: HashMap<Path, Seen>,
 }
 
 impl State {
@@ -112,12 +116,24 @@ impl State {
                     let seen = Seen::parse(&mut parts)?;
                     Some((unescape(parts.next()?)?, seen))
                 })
-                .collect::<Option<HashMap<String, Seen>>>()
+                .collect::<Option<Vec<(String, Seen)>>>()
         };
+        let outputs: HashMap<Path, Seen> = looked("output ")?
+            .into_iter()
+            .map(|(path, seen)| (Path::from(path), seen))
+            .collect();
+        // The spare's files are mostly the output's: their paths are shared.
+        let spare = looked("spare ")?
+            .into_iter()
+            .map(|(path, seen)| match outputs.get_key_value(path.as_str()) {
+                Some((shared, _)) => (shared.clone(), seen),
+                None => (Path::from(path), seen),
+            })
+            .collect();
         let mut state = State {
             order: of("guide ").map(unescape).collect::<Option<_>>()?,
-            outputs: looked("output ")?,
-            spare: looked("spare ")?,
+            outputs,
+            spare,
             ..State::default()
         };
         state.looks = sources

@@ -26,7 +26,7 @@ use crate::content::digest::Digests;
 use crate::diagnostic::Diagnostic;
 use crate::output::marker::{self, MARKER, Mark};
 use crate::output::spare;
-use crate::output::state::{Seen, State};
+use crate::output::state::{Path as Shared, Seen, State};
 
 /// How many of a refused folder's own files its message names.
 const FOREIGN_SHOWN: usize = 5;
@@ -365,7 +365,7 @@ pub struct Writer {
     files: Mutex<Vec<String>>,
     /// How each file of the new site looks in the folder that becomes the output, for the next
     /// build.
-    seen: Mutex<HashMap<String, Seen>>,
+    seen: Mutex<HashMap<Shared, Seen>>,
     committed: bool,
 }
 
@@ -381,7 +381,7 @@ enum How {
         old: HashSet<String>,
         /// The old site's files found to hold the new one's bytes, and how they look: once the
         /// old site is the spare, the next build need not copy them into it.
-        same: Mutex<HashMap<String, Seen>>,
+        same: Mutex<HashMap<Shared, Seen>>,
     },
     /// The output is a previous build's site and the spare beside it the one before: the spare
     /// is brought up to the new site, writing only the files whose bytes differ, and then
@@ -403,9 +403,9 @@ struct Update {
     changed: AtomicUsize,
     /// How the output's files that the new site keeps unchanged look: once the output is the
     /// spare, they are the spare's files known to hold the site's bytes.
-    unchanged: Mutex<HashMap<String, Seen>>,
+    unchanged: Mutex<HashMap<Shared, Seen>>,
     /// The spare's files taken, on the last build's word, to hold the new site's bytes already.
-    trusted: Mutex<Vec<String>>,
+    trusted: Mutex<Vec<Shared>>,
 }
 
 /// What a build records for the next one: the digests of its sources, its guides in order, and
@@ -421,7 +421,7 @@ pub type Record = (
 pub struct Previous {
     pub state: State,
     /// The output files that no one changed since.
-    pub intact: HashSet<String>,
+    pub intact: HashSet<Shared>,
 }
 
 /// Reads what the last build left beside the output `out`: `None` when there is no usable
@@ -434,7 +434,7 @@ fn read_previous(out: &Output) -> Option<Previous> {
         .outputs
         .par_iter()
         .filter(|(path, recorded)| {
-            fs::symlink_metadata(out.path.join(path))
+            fs::symlink_metadata(out.path.join(path.as_ref()))
                 .ok()
                 .and_then(|meta| Seen::of(&meta))
                 .as_ref()
@@ -567,7 +567,8 @@ impl Writer {
         else {
             return Ok(false);
         };
-        let Some(recorded) = previous.outputs.get(path) else {
+        // The path as the last build's record holds it, shared by the lists below.
+        let Some((shared, recorded)) = previous.outputs.get_key_value(path) else {
             return Ok(false);
         };
         if !intact.contains(path) || !update.listed.contains(name_key(path).as_ref()) {
@@ -579,7 +580,7 @@ impl Writer {
         // output's.
         let spare_seen = match previous.spare.get(path) {
             Some(seen) => {
-                lock(&update.trusted).push(path.to_string());
+                lock(&update.trusted).push(shared.clone());
                 *seen
             }
             None => {
@@ -589,8 +590,8 @@ impl Writer {
             }
         };
         lock(&self.files).push(path.to_string());
-        lock(&self.seen).insert(path.to_string(), spare_seen);
-        lock(&update.unchanged).insert(path.to_string(), *recorded);
+        lock(&self.seen).insert(shared.clone(), spare_seen);
+        lock(&update.unchanged).insert(shared.clone(), *recorded);
         Ok(true)
     }
 
@@ -624,7 +625,7 @@ impl Writer {
                 if old.contains(name_key(path).as_ref())
                     && let Some(seen) = same_bytes(&self.output.path.join(path), bytes)
                 {
-                    lock(same).insert(path.to_string(), seen);
+                    lock(same).insert(path.into(), seen);
                 }
                 Ok(())
             }
@@ -637,10 +638,11 @@ impl Writer {
                     .previous
                     .as_ref()
                     .and_then(|p| p.state.spare.get(path).copied());
+                let shared: Shared = path.into();
                 let spare_seen = match (in_output, trusted) {
                     // The spare held what the output holds, which is what this build made.
                     (Some(_), Some(seen)) => {
-                        lock(&update.trusted).push(path.to_string());
+                        lock(&update.trusted).push(shared.clone());
                         seen
                     }
                     _ => match same_bytes(&update.spare.join(path), bytes) {
@@ -650,13 +652,13 @@ impl Writer {
                 };
                 match in_output {
                     Some(seen) => {
-                        lock(&update.unchanged).insert(path.to_string(), seen);
+                        lock(&update.unchanged).insert(shared.clone(), seen);
                     }
                     None => {
                         update.changed.fetch_add(1, Ordering::Relaxed);
                     }
                 }
-                lock(&self.seen).insert(path.to_string(), spare_seen);
+                lock(&self.seen).insert(shared, spare_seen);
                 Ok(())
             }
         }
@@ -796,16 +798,16 @@ impl Writer {
     fn check_trusted(&self, update: &Update) -> Result<(), Diagnostic> {
         let trusted = std::mem::take(&mut *lock(&update.trusted));
         let seen = std::mem::take(&mut *lock(&self.seen));
-        let redone: Result<Vec<(String, Seen)>, Diagnostic> = trusted
+        let redone: Result<Vec<(Shared, Seen)>, Diagnostic> = trusted
             .par_iter()
             .filter(|path| {
-                let now = fs::symlink_metadata(update.spare.join(path))
+                let now = fs::symlink_metadata(update.spare.join(path.as_ref()))
                     .ok()
                     .and_then(|m| Seen::of(&m));
-                now.is_none() || now != seen.get(path.as_str()).copied()
+                now.is_none() || now != seen.get(path.as_ref()).copied()
             })
             .map(|path| {
-                let bytes = fs::read(self.output.path.join(path))
+                let bytes = fs::read(self.output.path.join(path.as_ref()))
                     .map_err(|e| staging_problem(&self.output.shown, Some(path), e))?;
                 Ok((path.clone(), self.put_spare(update, path, &bytes)?))
             })
@@ -818,11 +820,11 @@ impl Writer {
 
     /// Notes how the files of a whole new site look in the output, for the next build.
     fn look_at(&self, files: &[String]) {
-        let seen: Vec<(String, Seen)> = files
+        let seen: Vec<(Shared, Seen)> = files
             .par_iter()
             .filter_map(|f| {
                 let meta = fs::symlink_metadata(self.output.path.join(f)).ok()?;
-                Some((f.clone(), Seen::of(&meta)?))
+                Some((f.as_str().into(), Seen::of(&meta)?))
             })
             .collect();
         lock(&self.seen).extend(seen);

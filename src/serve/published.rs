@@ -18,7 +18,7 @@ use crate::seen::Seen;
 pub struct Published {
     dir: PathBuf,
     /// The site's files, as they looked when the build ended.
-    files: HashMap<String, Seen>,
+    files: HashMap<crate::output::state::Path, Seen>,
     /// How the sources looked, then and when serve started.
     sources: BTreeMap<String, Seen>,
 }
