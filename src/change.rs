@@ -5,9 +5,9 @@
 //! (`since_last_build`); `Redo::of` maps every kind of change to what must be assembled and
 //! rendered again, and `Redo::covers` to the files that are.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::content::digest::Digests;
+use crate::content::digest::{Digest, Digests};
 use crate::content::model::Site;
 use crate::content::names;
 use crate::output::plan::{Page, PageKind, Plan, SEARCH_PART};
@@ -127,6 +127,28 @@ pub(crate) fn since_last_build(
     }
     changes.dedup();
     changes
+}
+
+/// `changes` with each changed guide whose card on the index is the same as the last build's
+/// (`before` and `now`: card digests by guide folder, `State::cards`) leaving the index as it
+/// is: an edit of a step's text changes the guide's pages and its part of the search, not the
+/// index.
+pub(crate) fn same_cards(
+    changes: Vec<Change>,
+    before: &BTreeMap<String, Digest>,
+    now: &BTreeMap<String, Digest>,
+) -> Vec<Change> {
+    changes
+        .into_iter()
+        .map(|change| match change {
+            Change::Listed(slug)
+                if before.get(&slug).is_some_and(|d| now.get(&slug) == Some(d)) =>
+            {
+                Change::Pages(slug)
+            }
+            other => other,
+        })
+        .collect()
 }
 
 /// The guides to assemble again, or `None` for every guide.
@@ -264,6 +286,37 @@ impl Redo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_guide_whose_card_is_the_same_leaves_the_index_as_it_is() {
+        let digest = |s: &str| Digest::of(s.as_bytes());
+        let before = BTreeMap::from([
+            ("a".to_string(), digest("a")),
+            ("b".to_string(), digest("b")),
+        ]);
+        let now = BTreeMap::from([
+            ("a".to_string(), digest("a")),
+            ("b".to_string(), digest("b2")),
+        ]);
+        let changes = vec![
+            Change::Listed("a".into()),
+            Change::Searched("a".into()),
+            Change::Listed("b".into()),
+            Change::Listed("new".into()),
+        ];
+        let refined = same_cards(changes, &before, &now);
+        assert_eq!(
+            refined,
+            [
+                Change::Pages("a".into()),
+                Change::Searched("a".into()),
+                Change::Listed("b".into()),
+                Change::Listed("new".into()),
+            ]
+        );
+        let redo = Redo::of(&refined[..2]);
+        assert!(!redo.index && redo.guides.contains("a") && redo.searched.contains("a"));
+    }
 
     #[test]
     fn files_are_named_by_where_they_lie() {

@@ -3,7 +3,7 @@
 //! dropped with them, and each page is written as soon as it is rendered; `check` stops before
 //! writing. `serve` keeps the result in memory and patches it after edits (`serve::rebuild`).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -14,16 +14,17 @@ use std::time::{Duration, Instant};
 use crate::change::{self, Change, Redo};
 use crate::content::assemble::{self, Outline, assemble};
 use crate::content::config::Paper;
-use crate::content::digest::{self, Digests};
+use crate::content::digest::{self, Digest, Digests};
 use crate::content::load::{LoadedSite, load};
 use crate::content::model::{Guide, Site, Untranslated};
 use crate::content::names;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::paths::OutputPath;
 use crate::output::plan::{Page, Plan, plan};
+use crate::output::render::Listing;
 use crate::output::render::{Renderer, Sink};
 use crate::output::theme::Theme;
-use crate::output::write::{Previous, Writer};
+use crate::output::write::{Previous, Record, Writer};
 
 pub struct BuildOptions {
     /// The site's folder: the one holding `content/`.
@@ -298,8 +299,20 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let must = |slug: &str| only.as_ref().is_none_or(|only| only.contains(slug));
     let (plan, renderer) = prepare_outline(&outline, &loaded, options.pdf, &must)?;
     let site = &outline.site;
+    // Each guide's card on the index, so that the next build knows whether an edit changed it.
+    let listing = Listing::new(site);
+    let cards: BTreeMap<String, Digest> = site
+        .guides
+        .par_iter()
+        .map(|g| (g.slug.clone(), Digest::of(&listing.card(g))))
+        .collect();
+    drop(listing);
     // Guides that moved on the index move every part of the search.
-    let redo = changes.map(|mut changes| {
+    let redo = changes.map(|changes| {
+        let mut changes = match previous {
+            Some(previous) => change::same_cards(changes, &previous.state.cards, &cards),
+            None => changes,
+        };
         let order = site.guides.iter().map(|g| &g.slug);
         if let Some(previous) = previous
             && !order.eq(previous.state.order.iter())
@@ -355,7 +368,15 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     drop(kept);
     in_background(Box::new((outline.into_site(), loaded)));
     let changed = writer
-        .commit(&print, Some((digests, order, looks)))
+        .commit(
+            &print,
+            Some(Record {
+                sources: digests,
+                looks,
+                order,
+                cards,
+            }),
+        )
         .map_err(Diagnostics::from)?;
     let summary = Summary {
         pdfs: pdfs.len(),

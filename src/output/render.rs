@@ -285,6 +285,17 @@ impl<'s> Listing<'s> {
         Listing { langs }
     }
 
+    /// The guide's card on the index in every language, as the template receives it.
+    pub(crate) fn card(&self, guide: &Guide) -> Vec<u8> {
+        let mut card = Vec::new();
+        for lang in &self.langs {
+            let (g, here) = shown_in(guide, lang.code);
+            // Serialising a plain struct cannot fail.
+            let _ = serde_json::to_writer(&mut card, &lang.card(g, here));
+        }
+        card
+    }
+
     pub(crate) fn of(&self, guide: &Guide) -> Listed {
         let (mut card, mut search) = (Vec::new(), Vec::new());
         for lang in &self.langs {

@@ -7,6 +7,8 @@
 
 // Thousands of paths on every build: a fast hash, as no one chooses them to collide.
 use foldhash::HashMap;
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 
 use crate::content::digest::{Digest, Digests};
@@ -30,6 +32,9 @@ pub struct State {
     pub looks: HashMap<String, Seen>,
     /// Guide folders in the order of the index.
     pub order: Vec<String>,
+    /// A digest of each guide's card on the index (`Listing::card`), by its folder's name: a
+    /// guide whose card is the same leaves the index as it is.
+    pub cards: BTreeMap<String, Digest>,
     /// Every file of the output, as it was when the build ended. Its paths are shared with
     /// the next build's lists of the files it keeps: a large site has a hundred thousand.
     pub outputs: HashMap<Path, Seen>,
@@ -67,6 +72,9 @@ impl State {
         for slug in &self.order {
             writeln!(out, "guide {}", escape(slug))?;
         }
+        for (slug, digest) in &self.cards {
+            writeln!(out, "card {digest} {}", escape(slug))?;
+        }
         for (kind, files) in [("output", &self.outputs), ("spare", &self.spare)] {
             let mut files: Vec<_> = files.iter().collect();
             files.sort_unstable_by(|a, b| a.0.cmp(b.0));
@@ -87,7 +95,7 @@ impl State {
         let options = Digest::parse(lines.next()?.strip_prefix("options ")?)?;
         let body: Vec<&str> = lines.collect();
         let body = &body[..body.iter().position(|l| *l == END_LINE)?];
-        let known = ["source ", "folder ", "guide ", "output ", "spare "];
+        let known = ["source ", "folder ", "guide ", "card ", "output ", "spare "];
         if body
             .par_iter()
             .any(|l| !known.iter().any(|k| l.starts_with(k)))
@@ -132,6 +140,12 @@ impl State {
             .collect();
         let mut state = State {
             order: of("guide ").map(unescape).collect::<Option<_>>()?,
+            cards: of("card ")
+                .map(|rest| {
+                    let (digest, slug) = rest.split_once(' ')?;
+                    Some((unescape(slug)?, Digest::parse(digest)?))
+                })
+                .collect::<Option<_>>()?,
             outputs,
             spare,
             ..State::default()
@@ -169,6 +183,7 @@ mod tests {
             .files
             .insert("content/site.yaml".into(), Digest::of(b"y"));
         state.order = vec!["a b".into(), "c\\d".into()];
+        state.cards.insert("a b".into(), Digest::of(b"card"));
         let seen = Seen::parse(&mut "12 1700000000123456789 42".split(' ')).unwrap();
         state.looks.insert("content/site.yaml".into(), seen);
         state.looks.insert("content/".into(), seen);

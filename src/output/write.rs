@@ -408,13 +408,17 @@ struct Update {
     trusted: Mutex<Vec<Shared>>,
 }
 
-/// What a build records for the next one: the digests of its sources, its guides in order, and
-/// how its sources looked (`LoadedSite::looks`).
-pub type Record = (
-    Digests,
-    Vec<String>,
-    std::collections::BTreeMap<String, Seen>,
-);
+/// What a build records for the next one (`State`).
+pub struct Record {
+    /// The digests of its sources and options.
+    pub sources: Digests,
+    /// How its sources looked (`LoadedSite::looks`).
+    pub looks: std::collections::BTreeMap<String, Seen>,
+    /// Its guides in index order.
+    pub order: Vec<String>,
+    /// Each guide's card digest (`State::cards`).
+    pub cards: std::collections::BTreeMap<String, crate::content::digest::Digest>,
+}
 
 /// What the last build left for this one: its record, and which of its files still look on
 /// disk as it recorded them.
@@ -766,11 +770,12 @@ impl Writer {
             );
             crate::pipeline::in_background(Box::new(lists));
         }
-        if let Some((sources, order, looks)) = record {
+        if let Some(record) = record {
             let state = State {
-                sources,
-                looks: looks.into_iter().collect(),
-                order,
+                sources: record.sources,
+                looks: record.looks.into_iter().collect(),
+                order: record.order,
+                cards: record.cards,
                 outputs: std::mem::take(&mut *lock(&self.seen)),
                 spare: spare_seen,
             };
