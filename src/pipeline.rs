@@ -19,7 +19,6 @@ use crate::content::load::{LoadedSite, load};
 use crate::content::model::{Guide, Site, Untranslated};
 use crate::content::names;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::output::paths::OutputPath;
 use crate::output::plan::{Page, Plan, plan};
 use crate::output::render::Listing;
 use crate::output::render::{Renderer, Sink};
@@ -241,24 +240,10 @@ fn changed_since(loaded: &LoadedSite, digests: &Digests, previous: &Previous) ->
     change::since_last_build(digests, &previous.state.sources, naming, false)
 }
 
-/// The guides to make whole after `changes`: the ones they reach, and those with a file
-/// changed in the output since the last build (it is made again). `None`: all of them.
-fn made_whole(redo: &Redo, previous: &Previous) -> Option<BTreeSet<String>> {
-    if redo.all {
-        return None;
-    }
-    let mut only = redo.guides.clone();
-    let touched = previous
-        .state
-        .outputs
-        .keys()
-        .filter(|path| !previous.intact.contains(path.as_ref()));
-    only.extend(
-        touched
-            .filter_map(|p| OutputPath::guide_of(p))
-            .map(str::to_string),
-    );
-    Some(only)
+/// The guides to check whole after `changes`: the ones they reach (a guide whose output file
+/// was changed by hand is made whole anyway, for its pages). `None`: all of them.
+fn made_whole(redo: &Redo) -> Option<BTreeSet<String>> {
+    (!redo.all).then(|| redo.guides.clone())
 }
 
 pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
@@ -287,7 +272,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let digests = Digests::of(&loaded, &options.shaping());
     let changes = previous.map(|p| changed_since(&loaded, &digests, p));
     let only = match (&changes, previous) {
-        (Some(changes), Some(previous)) => made_whole(&Redo::of(changes), previous),
+        (Some(changes), Some(_)) => made_whole(&Redo::of(changes)),
         _ => None,
     };
     let assemble_options = assemble::Options {

@@ -17,37 +17,20 @@ impl Seen {
     /// names too (a hard link in someone's copy, which can change under another name): such
     /// files are always taken to have changed.
     pub fn of(meta: &Metadata) -> Option<Seen> {
-        if !meta.file_type().is_file() {
+        #[cfg(unix)]
+        if std::os::unix::fs::MetadataExt::nlink(meta) != 1 {
             return None;
         }
-        let modified_ns = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as i128);
-        #[cfg(unix)]
-        let inode = {
-            use std::os::unix::fs::MetadataExt;
-            if meta.nlink() != 1 {
-                return None;
-            }
-            meta.ino()
-        };
-        #[cfg(not(unix))]
-        let inode = 0;
-        Some(Seen {
-            len: meta.len(),
-            modified_ns,
-            inode,
-        })
+        meta.file_type().is_file().then(|| Seen::read(meta))
     }
 
     /// A folder's look: it changes when a name in it comes, goes or is renamed (not when a
     /// file in it is written), so a folder that looks the same holds the same names.
     pub fn of_folder(meta: &Metadata) -> Option<Seen> {
-        if !meta.file_type().is_dir() {
-            return None;
-        }
+        meta.file_type().is_dir().then(|| Seen::read(meta))
+    }
+
+    fn read(meta: &Metadata) -> Seen {
         let modified_ns = meta
             .modified()
             .ok()
@@ -57,11 +40,11 @@ impl Seen {
         let inode = std::os::unix::fs::MetadataExt::ino(meta);
         #[cfg(not(unix))]
         let inode = 0;
-        Some(Seen {
+        Seen {
             len: meta.len(),
             modified_ns,
             inode,
-        })
+        }
     }
 
     /// As a build's record writes it: three numbers separated by spaces.

@@ -600,6 +600,11 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> Vec<String> {
         } else {
             format!("{key}/")
         };
+        // A key of `map` as a path from the site's folder.
+        let root_relative = |k: &str| match tree {
+            "templates" => format!("templates/{k}"),
+            _ => k.to_string(),
+        };
         let mut removed: BTreeMap<String, Bytes> = BTreeMap::new();
         // The path itself, then what is under it: a range of the sorted keys, not a scan.
         let keys: Vec<String> = std::iter::once(&key)
@@ -616,10 +621,7 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> Vec<String> {
             .collect();
         for k in keys {
             if let Some(v) = map.remove(&k) {
-                site.looks.remove(&match tree {
-                    "templates" => format!("templates/{k}"),
-                    _ => k.clone(),
-                });
+                site.looks.remove(&root_relative(&k));
                 removed.insert(k, v);
             }
         }
@@ -686,10 +688,6 @@ pub fn refresh(site: &mut LoadedSite, paths: &[String]) -> Vec<String> {
             site.problems.extend(read.problems);
         }
         // Saving a file unchanged, or an editor's probe file coming and going, changes nothing.
-        let root_relative = |k: &str| match tree {
-            "templates" => format!("templates/{k}"),
-            _ => k.to_string(),
-        };
         changed.extend(
             removed
                 .iter()

@@ -174,19 +174,6 @@ impl OutputPath {
         format!("guides/{guide}/")
     }
 
-    /// The guide whose folder may hold the output file at `path` (a page in any language, a
-    /// picture), the other way round from `in_guide`. Without the site's languages at hand, a
-    /// file of some other folder holding `guides/` may name a guide too: callers use it only
-    /// to do more work, never less.
-    pub(crate) fn guide_of(path: &str) -> Option<&str> {
-        let rest = match path.strip_prefix("guides/") {
-            Some(rest) => rest,
-            None => path.split_once('/')?.1.strip_prefix("guides/")?,
-        };
-        let (slug, _) = rest.split_once('/')?;
-        Some(slug)
-    }
-
     fn in_guide(lang: Lang, guide: &str, file: &str) -> OutputPath {
         OutputPath(format!(
             "{}{}{file}",
