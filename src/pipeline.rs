@@ -3,7 +3,7 @@
 //! dropped with them, and each page is written as soon as it is rendered; `check` stops before
 //! writing. `serve` keeps the result in memory and patches it after edits (`serve::rebuild`).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -313,17 +313,18 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         .map(|redo| redo.covers(site, &plan, redo.plan));
     // A file nothing has changed since the last build is kept as it is on disk, unless it was
     // changed there since (or cannot be kept: then it is made, and writing it says why).
-    let kept: HashSet<&str> = match &covers {
+    let kept = match &covers {
         Some(covers) => {
             let pages = plan.pages.par_iter().map(|p| (p.path.as_str(), Some(p)));
             let copies = plan.copies.par_iter().map(|c| (c.path.as_str(), None));
-            pages
+            let untouched: Vec<&str> = pages
                 .chain(copies)
-                .filter(|(path, page)| !covers(path, *page) && writer.keep(path).unwrap_or(false))
+                .filter(|(path, page)| !covers(path, *page))
                 .map(|(path, _)| path)
-                .collect()
+                .collect();
+            writer.keep_all(untouched)
         }
-        None => HashSet::new(),
+        None => Default::default(),
     };
     let wanted = |path: &str, _: Option<&Page>| !kept.contains(path);
     render_checked(

@@ -222,13 +222,23 @@ impl<'s> Language<'s> {
 
     /// Guide and step text for one part of the index page's search, as JSON.
     fn search_index(&self, part: usize) -> Value {
-        let entries: Vec<SearchEntry> = self
+        let shown = self
             .shown
             .iter()
             .skip(part * crate::output::plan::SEARCH_PART)
-            .take(crate::output::plan::SEARCH_PART)
-            .map(|(g, here)| self.search_entry(g, *here))
-            .collect();
+            .take(crate::output::plan::SEARCH_PART);
+        // The steps' words are most of the work, and a part's hundred guides are a thousand
+        // steps: on every core.
+        shown
+            .clone()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .flat_map_iter(|(g, _)| g.steps.iter())
+            .for_each(|s| {
+                s.words();
+            });
+        let entries: Vec<SearchEntry> =
+            shown.map(|(g, here)| self.search_entry(g, *here)).collect();
         // serde_json keeps keys in order (tera's maps do not), so the bytes are the same on
         // every build.
         let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());

@@ -84,16 +84,29 @@ impl Output {
 /// holding only the files that build wrote, and it is not the site itself or a folder that holds
 /// it. Nothing is changed.
 pub fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
-    check(root, output, true).map(|_| ())
+    check(root, output, Inside::Names).map(|_| ())
+}
+
+/// The output folder found by `check`, with the files its mark lists if it has one, and how
+/// each plain file in it looks when `check` looked inside and was asked for looks.
+type Checked = (Output, Option<HashSet<String>>, Looks);
+
+/// How each plain file of a folder looks, by its `/`-separated path inside it (as `name_key`
+/// gives it).
+type Looks = HashMap<String, Seen>;
+
+/// Whether `check` looks inside the output, and then whether it notes how each file looks.
+#[derive(Clone, Copy, PartialEq)]
+enum Inside {
+    No,
+    Names,
+    Looks,
 }
 
 /// `check_output`, returning the folder found and, if it is a previous build's, the files its
-/// mark lists; `look_inside`: also look at every file in it (a large site's thousands), which
-/// need only be done once the folder is locked.
-/// The output folder found by `check`, with the files its mark lists if it has one.
-type Checked = (Output, Option<HashSet<String>>);
-
-fn check(root: &Path, given: &Path, look_inside: bool) -> Result<Checked, Diagnostic> {
+/// mark lists; `inside`: also look at every file in it (a large site's thousands), which need
+/// only be done once the folder is locked, and how each looks.
+fn check(root: &Path, given: &Path, inside: Inside) -> Result<Checked, Diagnostic> {
     let out = locate(given)?;
     let abs_root = resolve(root);
     if abs_root.starts_with(&out.path) {
@@ -108,7 +121,9 @@ fn check(root: &Path, given: &Path, look_inside: bool) -> Result<Checked, Diagno
         return Err(out.refuse("it is your home folder"));
     }
     let meta = match fs::symlink_metadata(&out.path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((out, None)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok((out, None, Looks::new()));
+        }
         Err(e) => return Err(io_problem(&out.shown, "cannot look at", e)),
         Ok(meta) => meta,
     };
@@ -150,13 +165,13 @@ fn check(root: &Path, given: &Path, look_inside: bool) -> Result<Checked, Diagno
         None => HashSet::new(),
     };
     let ours = has_mark.then_some(());
-    if !look_inside {
-        return Ok((out, ours.map(|()| listed)));
+    if inside == Inside::No {
+        return Ok((out, ours.map(|()| listed), Looks::new()));
     }
-    let foreign = foreign_files(&out.path, &listed)
+    let (foreign, looks) = foreign_files(&out.path, &listed, inside == Inside::Looks)
         .map_err(|e| io_problem(&out.shown, "cannot look inside", e))?;
     if foreign.is_empty() {
-        return Ok((out, ours.map(|()| listed)));
+        return Ok((out, ours.map(|()| listed), looks));
     }
     let mut named: Vec<String> = foreign
         .iter()
@@ -298,33 +313,46 @@ fn is_browser_litter(name: &str) -> bool {
 }
 
 /// The files and folders under `dir` that are not on `listed` (and not its folders, its mark or
-/// file-browser litter), sorted, `/`-separated. Links are not followed: a link is foreign unless
-/// listed, whatever it points at.
-fn foreign_files(dir: &Path, listed: &HashSet<String>) -> std::io::Result<Vec<String>> {
+/// file-browser litter), sorted, `/`-separated; and, when `looks` is set, how each plain file
+/// there looks (asked of its folder, which is quicker than by its whole path). Links are not
+/// followed: a link is foreign unless listed, whatever it points at.
+fn foreign_files(
+    dir: &Path,
+    listed: &HashSet<String>,
+    looks: bool,
+) -> std::io::Result<(Vec<String>, Looks)> {
     let folders: HashSet<&str> = listed
         .iter()
         .flat_map(|f| f.match_indices('/').map(move |(i, _)| &f[..i]))
         .collect();
-    let mut foreign = foreign_under(dir, "", listed, &folders)?;
+    let (mut foreign, seen) = foreign_under(dir, "", Some((listed, &folders)), looks)?;
     foreign.sort();
-    Ok(foreign)
+    Ok((foreign, seen.into_iter().collect()))
 }
 
+/// What `foreign_under` finds: the foreign paths, and the files' looks.
+type Found = (Vec<String>, Vec<(String, Seen)>);
+
+/// The files a folder's mark lists, and the folders they lie in.
+type Listed<'a> = (&'a HashSet<String>, &'a HashSet<&'a str>);
+
 /// `foreign_files` for the folder `dir`, at `rel` (empty, or ending with `/`) in the output;
-/// sub-folders in parallel, since a large site is many thousands of files.
+/// sub-folders in parallel, since a large site is many thousands of files. Without `listed`
+/// nothing is foreign.
 fn foreign_under(
     dir: &Path,
     rel: &str,
-    listed: &HashSet<String>,
-    folders: &HashSet<&str>,
-) -> std::io::Result<Vec<String>> {
+    listed: Option<Listed>,
+    looks: bool,
+) -> std::io::Result<Found> {
     let entries = fs::read_dir(dir)?.collect::<Result<Vec<_>, _>>()?;
     // A folder the list does not lead through, left empty, is someone's too.
-    if entries.is_empty()
+    if let Some((_, folders)) = listed
+        && entries.is_empty()
         && !rel.is_empty()
         && !folders.contains(name_key(&rel[..rel.len() - 1]).as_ref())
     {
-        return Ok(vec![rel.to_string()]);
+        return Ok((vec![rel.to_string()], Vec::new()));
     }
     entries
         .par_iter()
@@ -333,17 +361,34 @@ fn foreign_under(
             let path = format!("{rel}{name}");
             let kind = entry.file_type()?;
             if kind.is_dir() {
-                return foreign_under(&entry.path(), &format!("{path}/"), listed, folders);
+                return foreign_under(&entry.path(), &format!("{path}/"), listed, looks);
             }
-            let ours = listed.contains(name_key(&path).as_ref())
+            let ours = listed.is_none_or(|(listed, _)| listed.contains(name_key(&path).as_ref()))
                 || is_browser_litter(&name)
                 || (rel.is_empty() && name == MARKER && kind.is_file());
-            Ok(if ours { Vec::new() } else { vec![path] })
+            let look = match looks && kind.is_file() {
+                true => entry.metadata().ok().and_then(|meta| Seen::of(&meta)),
+                false => None,
+            };
+            Ok(match (ours, look) {
+                (false, _) => (vec![path], Vec::new()),
+                (true, Some(look)) => (Vec::new(), vec![(name_key(&path).into_owned(), look)]),
+                (true, None) => Default::default(),
+            })
         })
-        .try_reduce(Vec::new, |mut a, b| {
-            a.extend(b);
+        .try_reduce(Default::default, |mut a, b| {
+            a.0.extend(b.0);
+            a.1.extend(b.1);
             Ok(a)
         })
+}
+
+/// How each plain file under `dir` looks (`foreign_files` without a list): nothing when it
+/// cannot be read.
+fn looks_under(dir: &Path) -> Looks {
+    foreign_under(dir, "", None, true)
+        .map(|(_, looks)| looks.into_iter().collect())
+        .unwrap_or_default()
 }
 
 /// What runs on the staged site before it goes live (printing the PDFs): it returns the files it
@@ -404,8 +449,6 @@ struct Update {
     /// How the output's files that the new site keeps unchanged look: once the output is the
     /// spare, they are the spare's files known to hold the site's bytes.
     unchanged: Mutex<HashMap<Shared, Seen>>,
-    /// The spare's files taken, on the last build's word, to hold the new site's bytes already.
-    trusted: Mutex<Vec<Shared>>,
 }
 
 /// What a build records for the next one (`State`).
@@ -428,24 +471,26 @@ pub struct Previous {
     pub intact: HashSet<Shared>,
 }
 
-/// Reads what the last build left beside the output `out`: `None` when there is no usable
-/// record.
-fn read_previous(out: &Output) -> Option<Previous> {
-    let mut state = State::parse(&fs::read_to_string(out.beside("state")).ok()?)?;
+/// Reads what the last build left beside the output `out`, given how the output's files look
+/// now: `None` when there is no usable record. The spare's files are looked at too: only those
+/// that still look as recorded are taken to hold what the record says.
+fn read_previous(out: &Output, output_looks: &Looks) -> Option<Previous> {
+    let (state, spare_looks) = rayon::join(
+        || State::parse(&fs::read_to_string(out.beside("state")).ok()?),
+        || looks_under(&out.spare()),
+    );
+    let mut state = state?;
     // How the sources looked is for `serve`; a build compares their digests.
     drop(std::mem::take(&mut state.looks));
     let intact = state
         .outputs
-        .par_iter()
-        .filter(|(path, recorded)| {
-            fs::symlink_metadata(out.path.join(path.as_ref()))
-                .ok()
-                .and_then(|meta| Seen::of(&meta))
-                .as_ref()
-                == Some(*recorded)
-        })
+        .iter()
+        .filter(|(path, recorded)| output_looks.get(name_key(path).as_ref()) == Some(*recorded))
         .map(|(path, _)| path.clone())
         .collect();
+    state
+        .spare
+        .retain(|path, recorded| spare_looks.get(name_key(path).as_ref()) == Some(recorded));
     Some(Previous { state, intact })
 }
 
@@ -465,14 +510,19 @@ impl Writer {
     /// a whole new site even where the old one could be updated (the PDFs are printed from the
     /// finished pages).
     pub fn open(root: &Path, output: &Path, whole: bool) -> Result<Writer, Diagnostic> {
-        let (out, _) = check(root, output, false)?;
+        let (out, _, _) = check(root, output, Inside::No)?;
         let lock = match out.parent.is_dir() {
             true => Some(lock_folder(&out.parent)?),
             false => None,
         };
         recover(&out);
         // Checked again under the lock, inside too: another build may have just written there.
-        let (out, listed) = check(root, output, true)?;
+        // How the output's files look is needed only to update it on the last build's word.
+        let inside = match whole || !out.beside("state").is_file() {
+            true => Inside::Names,
+            false => Inside::Looks,
+        };
+        let (out, listed, output_looks) = check(root, output, inside)?;
         clean_leftovers(&out);
         let spare = out.spare();
         let spare_listed = match (whole, &listed) {
@@ -484,14 +534,13 @@ impl Writer {
         };
         let how = match (listed, spare_listed) {
             (Some(listed), Some(spare_listed)) => How::Update(Box::new(Update {
-                previous: read_previous(&out),
+                previous: read_previous(&out, &output_looks),
                 listed,
                 spare,
                 spare_listed,
                 folders: Mutex::default(),
                 changed: AtomicUsize::new(0),
                 unchanged: Mutex::default(),
-                trusted: Mutex::default(),
             })),
             (listed, _) => How::Whole {
                 dir: out
@@ -557,46 +606,56 @@ impl Writer {
         started.clone()
     }
 
-    /// Keeps the file at `path` as the last build left it, without making it again: true when
-    /// it is on the output's list and still looks there exactly as that build recorded
-    /// (anything else, and it must be made and written).
-    pub fn keep(&self, path: &str) -> Result<bool, Diagnostic> {
+    /// Keeps each of `paths` that it can as the last build left it, without making it again:
+    /// one on the output's list that still looks there exactly as that build recorded; returns
+    /// those kept (anything else must be made and written). The lists of the new site are
+    /// extended once, not file by file: a large site keeps thousands.
+    pub fn keep_all<'p>(&self, paths: Vec<&'p str>) -> HashSet<&'p str> {
         let How::Update(update) = &self.how else {
-            return Ok(false);
+            return HashSet::new();
         };
         let Some(Previous {
             state: previous,
             intact,
         }) = &update.previous
         else {
-            return Ok(false);
+            return HashSet::new();
         };
-        // The path as the last build's record holds it, shared by the lists below.
-        let Some((shared, recorded)) = previous.outputs.get_key_value(path) else {
-            return Ok(false);
-        };
-        if !intact.contains(path) || !update.listed.contains(name_key(path).as_ref()) {
-            return Ok(false);
+        if paths.is_empty() || self.start().is_err() {
+            return HashSet::new();
         }
-        self.start()?;
-        let target = self.output.path.join(path);
-        // The spare's copy, unless it is known to hold the same bytes, is copied from the
-        // output's.
-        let spare_seen = match previous.spare.get(path) {
-            Some(seen) => {
-                lock(&update.trusted).push(shared.clone());
-                *seen
-            }
-            None => {
-                let bytes = fs::read(&target)
-                    .map_err(|e| staging_problem(&self.output.shown, Some(path), e))?;
-                self.put_spare(update, path, &bytes)?
-            }
-        };
-        lock(&self.files).push(path.to_string());
-        lock(&self.seen).insert(shared.clone(), spare_seen);
-        lock(&update.unchanged).insert(shared.clone(), *recorded);
-        Ok(true)
+        let kept: Vec<(&str, Shared, Seen, Seen)> = paths
+            .into_par_iter()
+            .filter_map(|path| {
+                // The path as the last build's record holds it, shared by the lists below.
+                let (shared, recorded) = previous.outputs.get_key_value(path)?;
+                if !intact.contains(path) || !update.listed.contains(name_key(path).as_ref()) {
+                    return None;
+                }
+                // The spare's copy, unless it is known to hold the same bytes, is copied from
+                // the output's; a file that cannot be copied is made and written instead,
+                // which says why.
+                let spare_seen = match previous.spare.get(path) {
+                    Some(seen) => *seen,
+                    None => {
+                        let bytes = fs::read(self.output.path.join(path)).ok()?;
+                        self.put_spare(update, path, &bytes).ok()?
+                    }
+                };
+                Some((path, shared.clone(), spare_seen, *recorded))
+            })
+            .collect();
+        let mut files = lock(&self.files);
+        let mut seen = lock(&self.seen);
+        let mut unchanged = lock(&update.unchanged);
+        let mut paths = HashSet::with_capacity(kept.len());
+        for (path, shared, spare_seen, recorded) in kept {
+            files.push(path.to_string());
+            seen.insert(shared.clone(), spare_seen);
+            unchanged.insert(shared, recorded);
+            paths.insert(path);
+        }
+        paths
     }
 
     /// Writes one file (`path` relative to the output, `/`-separated). Safe to call from many
@@ -645,10 +704,7 @@ impl Writer {
                 let shared: Shared = path.into();
                 let spare_seen = match (in_output, trusted) {
                     // The spare held what the output holds, which is what this build made.
-                    (Some(_), Some(seen)) => {
-                        lock(&update.trusted).push(shared.clone());
-                        seen
-                    }
+                    (Some(_), Some(seen)) => seen,
                     _ => match same_bytes(&update.spare.join(path), bytes) {
                         Some(seen) => seen,
                         None => self.put_spare(update, path, bytes)?,
@@ -743,7 +799,6 @@ impl Writer {
                 }
                 let unchanged = std::mem::take(&mut *lock(&update.unchanged));
                 if count > 0 {
-                    self.check_trusted(update).map_err(|d| vec![d])?;
                     stop_point("spare-ready");
                     let old = swap(&update.spare, &self.output).map_err(|d| vec![d])?;
                     // Where the exchange is two renames, the old site is moved to the spare's
@@ -795,32 +850,6 @@ impl Writer {
             crate::pipeline::in_background(Box::new(state));
         }
         Ok(changed)
-    }
-
-    /// Looks at the spare's files taken on the last build's word before the spare becomes the
-    /// output: one changed by anyone since is copied again from the output, whose file holds the
-    /// same bytes.
-    fn check_trusted(&self, update: &Update) -> Result<(), Diagnostic> {
-        let trusted = std::mem::take(&mut *lock(&update.trusted));
-        let seen = std::mem::take(&mut *lock(&self.seen));
-        let redone: Result<Vec<(Shared, Seen)>, Diagnostic> = trusted
-            .par_iter()
-            .filter(|path| {
-                let now = fs::symlink_metadata(update.spare.join(path.as_ref()))
-                    .ok()
-                    .and_then(|m| Seen::of(&m));
-                now.is_none() || now != seen.get(path.as_ref()).copied()
-            })
-            .map(|path| {
-                let bytes = fs::read(self.output.path.join(path.as_ref()))
-                    .map_err(|e| staging_problem(&self.output.shown, Some(path), e))?;
-                Ok((path.clone(), self.put_spare(update, path, &bytes)?))
-            })
-            .collect::<Result<_, Diagnostic>>();
-        let mut kept = lock(&self.seen);
-        *kept = seen;
-        kept.extend(redone?);
-        Ok(())
     }
 
     /// Notes how the files of a whole new site look in the output, for the next build.
@@ -1191,12 +1220,12 @@ mod tests {
             panic!("no list");
         };
         assert_eq!(
-            foreign_files(tmp.path(), &listed).unwrap(),
+            foreign_files(tmp.path(), &listed, false).unwrap().0,
             Vec::<String>::new()
         );
         fs::write(tmp.path().join("images/other.svg"), "x").unwrap();
         assert_eq!(
-            foreign_files(tmp.path(), &listed).unwrap(),
+            foreign_files(tmp.path(), &listed, false).unwrap().0,
             ["images/other.svg"]
         );
     }
