@@ -8,13 +8,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::content::digest::{Digest, Digests};
-use crate::content::model::Site;
+use crate::content::model::{Guide, Site};
 use crate::content::names;
 use crate::output::plan::{Page, PageKind, Plan, SEARCH_PART};
 
 /// Beyond this many changed guides, finding the guides that name them costs more than making
 /// every page again.
-const GUIDES_FOLLOWED: usize = 16;
+pub(crate) const GUIDES_FOLLOWED: usize = 16;
 
 /// A kind of change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,6 +127,67 @@ pub(crate) fn since_last_build(
     }
     changes.dedup();
     changes
+}
+
+/// The guides whose files a build over the last one must read when only `changed` (paths from
+/// the site's folder) may differ from what it read, the others being taken as it made them
+/// (`content::cached`): the guides of the changed files, and those in the same part of the
+/// search (`order`: the last build's index), whose words it holds. `None` when a change
+/// reaches further than guides (the settings, the theme) or more guides than are followed:
+/// then everything is read.
+pub(crate) fn guides_to_read(
+    changed: &BTreeSet<&str>,
+    order: &[String],
+) -> Option<BTreeSet<String>> {
+    let guides: BTreeSet<&str> = changed
+        .iter()
+        .map(|path| names::guide_of(path))
+        .collect::<Option<_>>()?;
+    if guides.len() > GUIDES_FOLLOWED {
+        return None;
+    }
+    let mut read = BTreeSet::new();
+    for guide in guides {
+        let at = order.iter().position(|g| g == guide)?;
+        let part = at / SEARCH_PART;
+        read.extend(
+            order
+                .iter()
+                .skip(part * SEARCH_PART)
+                .take(SEARCH_PART)
+                .cloned(),
+        );
+    }
+    Some(read)
+}
+
+/// Whether a guide made again from its files shows differently on another guide's pages than
+/// it did (`before`), in any of the site's `languages`: as a related guide (its title), or
+/// with other pages (its steps and languages, which links are checked against).
+pub(crate) fn shows_elsewhere(before: &Guide, now: &Guide, languages: &[&str]) -> bool {
+    let as_related = |g: &Guide| -> Vec<String> {
+        languages
+            .iter()
+            .map(|l| {
+                crate::content::assemble::shown_as_related(g, l)
+                    .meta
+                    .title
+                    .clone()
+            })
+            .collect()
+    };
+    let pages = |g: &Guide| -> Vec<(String, Vec<String>)> {
+        std::iter::once(g)
+            .chain(g.translations.values().map(|t| t.as_ref()))
+            .map(|g| {
+                (
+                    g.lang.clone(),
+                    g.steps.iter().map(|s| s.slug.clone()).collect(),
+                )
+            })
+            .collect()
+    };
+    as_related(before) != as_related(now) || pages(before) != pages(now)
 }
 
 /// `changes` with each changed guide whose card on the index is the same as the last build's

@@ -3,7 +3,7 @@
 //! dropped with them, and each page is written as soon as it is rendered; `check` stops before
 //! writing. `serve` keeps the result in memory and patches it after edits (`serve::rebuild`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -19,9 +19,10 @@ use crate::content::load::{LoadedSite, load};
 use crate::content::model::{Guide, Site, Untranslated};
 use crate::content::names;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::output::plan::{Page, Plan, plan};
+use crate::output::plan::{Page, PageKind, Plan, plan};
 use crate::output::render::Listing;
 use crate::output::render::{Renderer, Sink};
+use crate::output::state::State;
 use crate::output::theme::Theme;
 use crate::output::write::{Previous, Record, Writer};
 
@@ -246,6 +247,98 @@ fn made_whole(redo: &Redo) -> Option<BTreeSet<String>> {
     (!redo.all).then(|| redo.guides.clone())
 }
 
+/// A site as a build read it: every file, or (over the last build, when only some guides'
+/// files may have changed) those guides' files and the last build's outline of the others.
+struct Read {
+    loaded: LoadedSite,
+    digests: Digests,
+    partly: Option<Partly>,
+}
+
+/// What a build reading only some guides' files takes from the last build.
+struct Partly {
+    /// The other guides in outline, as the last build made them.
+    cached: BTreeMap<String, crate::content::cached::Outlined>,
+    /// The guides read, as the last build made them in outline.
+    before: BTreeMap<String, Guide>,
+    /// The guides read.
+    read: BTreeSet<String>,
+}
+
+impl Read {
+    /// Every file of the site at `root`.
+    fn whole(loaded: LoadedSite, options: &BuildOptions) -> Read {
+        let digests = Digests::of(&loaded, &options.shaping());
+        Read {
+            loaded,
+            digests,
+            partly: None,
+        }
+    }
+
+    /// Only the files that may have changed since the last build, which `previous` describes,
+    /// and the guides in the same part of the search, when every other source looks as that
+    /// build read it and it kept its guides in outline; `None` otherwise.
+    fn partly(options: &BuildOptions, state: &State, outline: Option<&[u8]>) -> Option<Read> {
+        let shaping = options.shaping();
+        if state.sources.options != Digest::of(shaping.as_bytes()) {
+            return None;
+        }
+        let folders = state
+            .looks
+            .iter()
+            .filter(|(path, _)| path.ends_with('/'))
+            .map(|(path, look)| (path.as_str(), *look))
+            .collect();
+        let sources = state
+            .sources
+            .files
+            .keys()
+            .map(|path| (path.as_str(), state.looks.get(path).copied()))
+            .collect();
+        let changed = crate::content::load::changed_since(&options.root, folders, sources)?;
+        let guides = change::guides_to_read(&changed, &state.order)?;
+        let mut cached = crate::content::cached::read(outline?, state.sources.identity())?;
+        let before: BTreeMap<String, Guide> = guides
+            .iter()
+            .filter_map(|slug| Some((slug.clone(), cached.remove(slug)?.guide)))
+            .collect();
+        // Pictures are copied from the site in memory: every guide's is read.
+        let (read, kept): (Vec<&String>, Vec<&String>) =
+            state.sources.files.keys().partition(|path| {
+                names::guide_of(path).is_none_or(|guide| guides.contains(guide))
+                    || !names::is_text(path)
+            });
+        let looks = kept
+            .iter()
+            .filter_map(|path| Some(((*path).clone(), *state.looks.get(*path)?)))
+            .chain(
+                state
+                    .looks
+                    .iter()
+                    .filter(|(path, _)| path.ends_with('/'))
+                    .map(|(path, look)| (path.clone(), *look)),
+            )
+            .collect();
+        let loaded = crate::content::load::load_kept(
+            &options.root,
+            read.into_iter().cloned().collect(),
+            kept.into_iter().cloned().collect(),
+            looks,
+        )?;
+        let digests = Digests::of_kept(&loaded, &state.sources, &shaping);
+        Some(Read {
+            loaded,
+            digests,
+            partly: Some(Partly {
+                cached,
+                before,
+                read: guides,
+            }),
+        })
+    }
+}
+
 pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     let start = Instant::now();
     let output = options.output_dir();
@@ -255,23 +348,89 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     crate::output::write::put_back(&output);
     // A wrong output folder is refused before any time is spent on the build; nothing is
     // written until the site is known to be good. PDFs are printed from a whole new site.
-    // The site is read meanwhile: on a large site both take a while.
-    let (writer, loaded) = rayon::join(
-        || Writer::open(&options.root, &output, options.pdf),
-        || load(&options.root),
-    );
-    let mut writer = writer.map_err(one)?;
+    // Over the last build, its record says which files need reading at all; otherwise the
+    // site is read meanwhile: on a large site both take a while.
+    let (writer, read, partly) = match crate::output::write::has_record(&output) && !options.pdf {
+        true => {
+            let (writer, partly) = Writer::open_then(&options.root, &output, false, |record| {
+                let (state, outline) = record?;
+                Read::partly(options, state, outline)
+            });
+            (writer, None, partly)
+        }
+        false => {
+            let (writer, loaded) = rayon::join(
+                || Writer::open(&options.root, &output, options.pdf),
+                || load(&options.root),
+            );
+            (writer, Some(loaded), None)
+        }
+    };
+    let writer = writer.map_err(one)?;
     // Without a browser there can be no PDFs: say so before building anything.
     let browser = match options.pdf {
         true => Some(crate::output::pdf::Browser::find().map_err(one)?),
         false => None,
     };
+    // A site read in part is built over the last build's site only.
+    let partly = partly.filter(|_| writer.previous().is_some());
+    let writer = match partly {
+        Some(read) => match build_from(options, writer, read, browser.as_ref(), start)? {
+            Built::Done(summary) => return Ok(summary),
+            // What the edits reach cannot be made from the guides read: the whole site is.
+            Built::ReadAll(writer) => *writer,
+        },
+        None => writer,
+    };
+    let loaded = match read {
+        Some(loaded) => loaded,
+        None => load(&options.root),
+    };
+    let read = Read::whole(loaded.map_err(one)?, options);
+    match build_from(options, writer, read, browser.as_ref(), start)? {
+        Built::Done(summary) => Ok(summary),
+        Built::ReadAll(_) => Err(one(Diagnostic::file(
+            output.display().to_string(),
+            "the site could not be built (handout lost track of what changed)",
+        ))),
+    }
+}
+
+/// How a build from the files read went.
+enum Built {
+    Done(Summary),
+    /// The site read in part cannot make what the edits reach; nothing was written, and the
+    /// writer is handed back for a build from every file.
+    ReadAll(Box<Writer>),
+}
+
+/// The build from the files `read`: what changed since the last build, the guides in outline,
+/// the pages the changes reach, written; the new site made the output.
+fn build_from(
+    options: &BuildOptions,
+    mut writer: Writer,
+    read: Read,
+    browser: Option<&crate::output::pdf::Browser>,
+    start: Instant,
+) -> Result<Built, Diagnostics> {
+    let Read {
+        mut loaded,
+        digests,
+        partly,
+    } = read;
+    // For the tests: how many of the site's files this build read.
+    if std::env::var_os("HANDOUT_TEST_REPORT_READS").is_some() {
+        let read = loaded.content.len() + loaded.templates.len();
+        eprintln!("read {read} of {} files", read + loaded.kept.len());
+    }
     let previous = writer.previous();
-    let mut loaded = loaded.map_err(one)?;
     let looks = std::mem::take(&mut loaded.looks);
-    let digests = Digests::of(&loaded, &options.shaping());
-    let changes = previous.map(|p| changed_since(&loaded, &digests, p));
-    let only = match (&changes, previous) {
+    let mut changes = previous.map(|p| match &partly {
+        // Guides not read show nothing new; those read are compared with what they were.
+        Some(_) => change::since_last_build(&digests, &p.state.sources, |_| Vec::new(), false),
+        None => changed_since(&loaded, &digests, p),
+    });
+    let mut only = match (&changes, previous) {
         (Some(changes), Some(_)) => made_whole(&Redo::of(changes)),
         _ => None,
     };
@@ -279,11 +438,49 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         only: only.clone(),
         ..options.assemble_options()
     };
-    let outline = assemble::outline(&loaded, &assemble_options)?;
+    let (cached, before, guides_read) = match partly {
+        Some(p) => (p.cached, p.before, Some(p.read)),
+        None => Default::default(),
+    };
+    let outline = match guides_read {
+        Some(_) => match assemble::outline_with(&loaded, &assemble_options, cached) {
+            Ok(outline) => outline,
+            Err(_) => return Ok(Built::ReadAll(Box::new(writer))),
+        },
+        None => assemble::outline(&loaded, &assemble_options)?,
+    };
+    let site = &outline.site;
+    // A guide read that shows differently on other guides' pages than it did (a new title)
+    // makes again the guides that show it as related, which must have been read too.
+    if let (Some(guides_read), Some(changes)) = (&guides_read, &mut changes) {
+        let languages: Vec<&str> = site.languages().collect();
+        let find = |slug: &str| site.guides.iter().find(|g| g.slug == *slug);
+        let mut shown = BTreeSet::new();
+        for (slug, was) in &before {
+            match find(slug) {
+                Some(now) if !change::shows_elsewhere(was, now, &languages) => {}
+                Some(_) => {
+                    shown.insert(slug.as_str());
+                }
+                None => return Ok(Built::ReadAll(Box::new(writer))),
+            }
+        }
+        let showing = site
+            .guides
+            .iter()
+            .filter(|g| g.meta.related.iter().any(|r| shown.contains(r.as_str())))
+            .map(|g| g.slug.clone());
+        for slug in showing {
+            if !guides_read.contains(&slug) {
+                return Ok(Built::ReadAll(Box::new(writer)));
+            }
+            changes.push(Change::Pages(slug.clone()));
+            changes.push(Change::Searched(slug));
+        }
+        only = made_whole(&Redo::of(changes));
+    }
     // Every guide is checked whole, or, over the last build, those the changes reach.
     let must = |slug: &str| only.as_ref().is_none_or(|only| only.contains(slug));
-    let (plan, renderer) = prepare_outline(&outline, &loaded, options.pdf, &must)?;
-    let site = &outline.site;
     // Each guide's card on the index, so that the next build knows whether an edit changed it.
     let listing = Listing::new(site);
     let cards: BTreeMap<String, Digest> = site
@@ -306,6 +503,19 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         }
         Redo::of(&changes)
     });
+    // A site read in part makes again only pages and parts of the search of the guides read.
+    if let Some(guides_read) = &guides_read {
+        let within = redo.as_ref().is_some_and(|redo| {
+            !redo.all
+                && !redo.search_all
+                && !redo.plan
+                && redo.guides.iter().all(|g| guides_read.contains(g))
+        });
+        if !within {
+            return Ok(Built::ReadAll(Box::new(writer)));
+        }
+    }
+    let (plan, renderer) = prepare_outline(&outline, &loaded, options.pdf, &must)?;
     writer.forget_sources();
     let order: Vec<String> = site.guides.iter().map(|g| g.slug.clone()).collect();
     let covers = redo
@@ -313,19 +523,39 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         .map(|redo| redo.covers(site, &plan, redo.plan));
     // A file nothing has changed since the last build is kept as it is on disk, unless it was
     // changed there since (or cannot be kept: then it is made, and writing it says why).
-    let kept = match &covers {
+    let untouched: Vec<&str> = match &covers {
         Some(covers) => {
             let pages = plan.pages.par_iter().map(|p| (p.path.as_str(), Some(p)));
             let copies = plan.copies.par_iter().map(|c| (c.path.as_str(), None));
-            let untouched: Vec<&str> = pages
+            pages
                 .chain(copies)
                 .filter(|(path, page)| !covers(path, *page))
                 .map(|(path, _)| path)
-                .collect();
-            writer.keep_all(untouched)
+                .collect()
         }
-        None => Default::default(),
+        None => Vec::new(),
     };
+    // A page of a guide not read, or a part of the search holding one, that must be made
+    // again after all (its file was changed by hand) needs that guide's files.
+    if let Some(guides_read) = &guides_read {
+        let read = |g: usize| guides_read.contains(&site.guides[g].slug);
+        let untouched: HashSet<&str> = untouched.iter().copied().collect();
+        let unreadable = plan.pages.par_iter().any(|page| {
+            let made = !untouched.contains(page.path.as_str()) || !writer.can_keep(&page.path);
+            made && match (page.guide, page.kind) {
+                (Some(g), _) => !read(g),
+                (None, PageKind::SearchIndex(part)) => (0..site.guides.len())
+                    .skip(part * crate::output::plan::SEARCH_PART)
+                    .take(crate::output::plan::SEARCH_PART)
+                    .any(|g| !read(g)),
+                (None, _) => false,
+            }
+        });
+        if unreadable {
+            return Ok(Built::ReadAll(Box::new(writer)));
+        }
+    }
+    let kept = writer.keep_all(untouched);
     let wanted = |path: &str, _: Option<&Page>| !kept.contains(path);
     render_checked(
         &outline,
@@ -336,6 +566,11 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         &|path, bytes| writer.write(path, &bytes),
     )?;
     drop(covers);
+    // The guides in outline, for the next build to take those it need not read.
+    let identity = digests.identity();
+    writer.keep_outline(&|out| {
+        crate::content::cached::write(out, identity, &site.guides, &site.untranslated)
+    });
     // Each guide's printed pages in every language it has, when PDFs are asked for.
     let pdfs = match browser {
         Some(_) => plan.pdfs(site),
@@ -374,7 +609,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         untranslated,
     };
     in_background(Box::new(plan));
-    Ok(summary)
+    Ok(Built::Done(summary))
 }
 
 /// Frees `value` on another thread: a large site's model is a million small allocations, and

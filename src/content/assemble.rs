@@ -60,7 +60,7 @@ pub fn assemble(loaded: &LoadedSite, options: &Options) -> Result<Site, Diagnost
 
 /// Assembles every guide.
 pub(crate) fn assemble_whole(loaded: &LoadedSite, options: &Options) -> Whole {
-    assemble_kept(loaded, options).0
+    assemble_kept(loaded, options, BTreeMap::new()).0
 }
 
 /// A site whose guides are all made in outline, with what it takes to make any of them whole
@@ -83,12 +83,23 @@ type LaidOut<'l> = (GuideFiles<'l>, Vec<StepFile<'l>>);
 /// when it is made whole (`Outline::whole`). A site with problems is assembled as `options`
 /// say (the guides `only` names whole), so that every problem is reported at once.
 pub fn outline<'l>(loaded: &'l LoadedSite, options: &Options) -> Result<Outline<'l>, Diagnostics> {
+    outline_with(loaded, options, BTreeMap::new())
+}
+
+/// `outline`, with the guides `cached` holds (the last build's, `content::cached`) taken as
+/// they are instead of assembled from their files: a site read in part (`load::load_kept`)
+/// holds only the files of the others. A guide taken from there cannot be made whole.
+pub fn outline_with<'l>(
+    loaded: &'l LoadedSite,
+    options: &Options,
+    cached: BTreeMap<String, crate::content::cached::Outlined>,
+) -> Result<Outline<'l>, Diagnostics> {
     let in_outline = Options {
         only: Some(BTreeSet::new()),
         base_url: options.base_url.clone(),
         paper: options.paper,
     };
-    let (whole, kept) = assemble_kept(loaded, &in_outline);
+    let (whole, kept) = assemble_kept(loaded, &in_outline, cached);
     let site = match whole.site {
         Ok(site) => site,
         Err(in_outline) => return Err(assemble(loaded, options).err().unwrap_or(in_outline)),
@@ -144,10 +155,12 @@ impl Outline<'_> {
 }
 
 /// Assembles every guide (those `options.only` leaves out in outline), keeping each guide
-/// folder's files as laid out.
+/// folder's files as laid out; a guide `cached` holds is taken from there (its files are not
+/// kept: it cannot be made whole).
 fn assemble_kept<'l>(
     loaded: &'l LoadedSite,
     options: &Options,
+    mut cached: BTreeMap<String, crate::content::cached::Outlined>,
 ) -> (Whole, BTreeMap<String, LaidOut<'l>>) {
     // Problems that belong to no guide folder.
     let mut problems: Vec<Diagnostic> = loaded.problems.clone();
@@ -185,7 +198,8 @@ fn assemble_kept<'l>(
     }
     // Files that are there but could not be read (each reported by loading) keep their names:
     // a step keeps its number.
-    for path in &loaded.unread {
+    // So do the files not read because they did not change since the last build.
+    for path in loaded.unread.iter().chain(&loaded.kept) {
         if let Place::Guide(slug, part) = placement::place(path) {
             guide_files.entry(slug).or_default().add_unread(path, part);
         }
@@ -193,7 +207,13 @@ fn assemble_kept<'l>(
     // Names that are one on a disk that ignores case: inside a guide folder each folder checks
     // its own (`GuideFiles::lay_out`, which serve runs alone); here the rest, and the guide
     // folders' own names.
-    let every_path = || loaded.content.keys().chain(&loaded.unread);
+    let every_path = || {
+        loaded
+            .content
+            .keys()
+            .chain(&loaded.unread)
+            .chain(&loaded.kept)
+    };
     let guide_folders: BTreeSet<String> = every_path()
         .filter_map(|p| names::guide_of(p))
         .map(names::guide_folder)
@@ -252,6 +272,20 @@ fn assemble_kept<'l>(
             .map_or(MissingTranslation::default(), |c| c.missing_translation),
         only: options.only.as_ref(),
     };
+    let (from_cache, laid_out): (Vec<_>, Vec<_>) = laid_out
+        .into_iter()
+        .partition(|(slug, ..)| cached.contains_key(*slug));
+    for (slug, files, _, shape) in from_cache {
+        if let Some(outlined) = cached.remove(slug) {
+            let folder = Folder {
+                shape,
+                guide: Some(Arc::new(outlined.guide)),
+                untranslated: outlined.untranslated,
+                problems: files.problems.clone(),
+            };
+            folders.insert(slug.to_string(), folder);
+        }
+    }
     let built: Vec<(&str, Folder, LaidOut)> = laid_out
         .into_par_iter()
         .map(|(slug, files, steps, shape)| {

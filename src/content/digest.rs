@@ -12,7 +12,18 @@ use crate::content::load::LoadedSite;
 
 /// A 128-bit digest of some bytes (XXH3): fast enough to take of a whole site on every build,
 /// and wide enough that two different files never share one in practice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Digest(u128);
 
 impl Digest {
@@ -64,6 +75,31 @@ impl Digests {
             options: Digest::of(options.as_bytes()),
             files,
         }
+    }
+
+    /// The digests of a site partly read (`LoadedSite::kept`): the files read, and the last
+    /// build's digest of each file kept, which looks as that build read it.
+    pub fn of_kept(loaded: &LoadedSite, before: &Digests, options: &str) -> Digests {
+        let mut digests = Digests::of(loaded, options);
+        for path in &loaded.kept {
+            if let Some(digest) = before.files.get(path) {
+                digests.files.insert(path.clone(), *digest);
+            }
+        }
+        digests
+    }
+
+    /// One digest of all of them: what identifies the sources a build was made from, for what
+    /// it keeps beside its record (`cached`).
+    pub fn identity(&self) -> Digest {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(&self.options.0.to_le_bytes());
+        for (path, digest) in &self.files {
+            hasher.update(path.as_bytes());
+            hasher.update(&[0]);
+            hasher.update(&digest.0.to_le_bytes());
+        }
+        Digest(hasher.digest128())
     }
 
     /// Digests of the files given as (path, text), for tests.

@@ -33,6 +33,9 @@ pub struct LoadedSite {
     /// `content/guides/`, ...); one with no look (a hard link) is missing. A build records
     /// them so that `serve` can tell, without reading anything, that nothing changed since.
     pub looks: BTreeMap<String, Seen>,
+    /// Sources not read because they look as the last build read them (`load_kept`): their
+    /// names count, their digests are the last build's.
+    pub kept: BTreeSet<String>,
 }
 
 /// The most a text file (markdown, YAML, a template) may hold: a step or a settings file is a
@@ -118,6 +121,93 @@ pub fn load(root: &Path) -> Result<LoadedSite, Diagnostic> {
     Ok(site)
 }
 
+/// Looks again at the files and folders a build read, as it recorded them (`looks`, named as
+/// `LoadedSite::looks` names them; `sources`: every file it read, a look or none for each),
+/// without listing or reading anything. `None` when a name may have come, gone or been renamed
+/// since (a folder looks different, or `templates/` came or went), which only reading the
+/// folders can tell; otherwise the files that look different or had no look: only they may
+/// hold other bytes than the build read.
+pub fn changed_since<'a>(
+    root: &Path,
+    folders: Vec<(&'a str, Seen)>,
+    sources: Vec<(&'a str, Option<Seen>)>,
+) -> Option<BTreeSet<&'a str>> {
+    let templates_then = folders.iter().any(|(path, _)| *path == "templates/");
+    let templates_now = std::fs::symlink_metadata(root.join("templates")).is_ok();
+    if templates_then != templates_now {
+        return None;
+    }
+    let same_folders = folders.par_iter().all(|(path, look)| {
+        let folder = path.strip_suffix('/').unwrap_or(path);
+        std::fs::metadata(root.join(folder))
+            .ok()
+            .and_then(|m| Seen::of_folder(&m))
+            == Some(*look)
+    });
+    if !same_folders {
+        return None;
+    }
+    Some(
+        sources
+            .into_par_iter()
+            .filter(|(path, look)| {
+                look.is_none()
+                    || std::fs::metadata(root.join(path))
+                        .ok()
+                        .and_then(|m| Seen::of(&m))
+                        != *look
+            })
+            .map(|(path, _)| path)
+            .collect(),
+    )
+}
+
+/// Reads the files `read` of a site whose other sources `kept` look as the last build read
+/// them (`changed_since`), by the rules of a whole read; `looks`: how the kept ones and the
+/// folders looked then. `None` when any cannot be read as a whole read would: then only a
+/// whole read says what is wrong.
+pub fn load_kept(
+    root: &Path,
+    read: Vec<String>,
+    kept: BTreeSet<String>,
+    looks: BTreeMap<String, Seen>,
+) -> Option<LoadedSite> {
+    check_root(root).ok()?;
+    let started = std::time::SystemTime::now();
+    let files: Vec<(String, Bytes, Option<Seen>)> = read
+        .into_par_iter()
+        .map(|rel| {
+            let tree = rel
+                .split('/')
+                .next()
+                .filter(|t| *t == "templates")
+                .unwrap_or("content");
+            if is_hidden(&rel) {
+                return None;
+            }
+            let kind = std::fs::symlink_metadata(root.join(&rel)).ok()?.file_type();
+            let (bytes, look) = read_one(root, tree, &rel, kind).ok()?;
+            Some((rel, Bytes::from(bytes), look.filter(|l| l.settled(started))))
+        })
+        .collect::<Option<_>>()?;
+    let mut site = LoadedSite {
+        root: root.to_path_buf(),
+        looks,
+        kept,
+        ..Default::default()
+    };
+    for (rel, bytes, look) in files {
+        if let Some(look) = look {
+            site.looks.insert(rel.clone(), look);
+        }
+        match rel.strip_prefix("templates/") {
+            Some(name) => site.templates.insert(name.to_string(), bytes),
+            None => site.content.insert(rel, bytes),
+        };
+    }
+    Some(site)
+}
+
 /// `templates` is there but is not a folder: the site's theme cannot be read from it.
 fn not_a_templates_folder(kind: std::fs::FileType) -> Diagnostic {
     Diagnostic::file(
@@ -173,12 +263,7 @@ impl<'a> Tree<'a> {
     fn limit(&self, rel: &str) -> u64 {
         let text = match self.name {
             "templates" => !rel.starts_with("templates/assets/"),
-            _ => matches!(
-                crate::content::placement::extension(crate::content::names::file_name(rel))
-                    .to_ascii_lowercase()
-                    .as_str(),
-                "md" | "yaml" | "yml"
-            ),
+            _ => crate::content::names::is_text(rel),
         };
         if text { TEXT_LIMIT } else { FILE_LIMIT }
     }
@@ -282,6 +367,8 @@ fn read_file(
 /// a link, outside `tree/` (not a linked file, not a linked folder, also when `dir` is one), nor
 /// anything but ordinary files.
 fn read_tree(root: &Path, tree: &str, dir: &str) -> Read {
+    // Looks taken after this are trusted only if older than the disk's clock's tick then.
+    let started = std::time::SystemTime::now();
     let tree = Tree::new(root, tree);
     let (paths, mut read) = list_tree(root, &tree, dir);
     let results: Vec<_> = paths
@@ -302,6 +389,7 @@ fn read_tree(root: &Path, tree: &str, dir: &str) -> Read {
             Err(problem) => read.refuse(rel, problem),
         }
     }
+    read.looks.retain(|_, look| look.settled(started));
     read
 }
 

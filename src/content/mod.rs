@@ -2,6 +2,7 @@
 //! words under `templates/i18n/`) to the validated site model. Only `load` touches the disk.
 
 pub(crate) mod assemble;
+pub(crate) mod cached;
 pub(crate) mod config;
 pub(crate) mod digest;
 pub(crate) mod frontmatter;

@@ -22,6 +22,18 @@ pub(crate) fn guide_file(slug: &str) -> String {
     format!("content/guides/{slug}/guide.yaml")
 }
 
+/// Whether the file at `path` is one of the site's texts (markdown or YAML), which are read
+/// whole and understood, rather than a file published as it is (a picture, a PDF).
+pub(crate) fn is_text(path: &str) -> bool {
+    let name = file_name(path);
+    matches!(
+        crate::content::placement::extension(name)
+            .to_ascii_lowercase()
+            .as_str(),
+        "md" | "yaml" | "yml"
+    )
+}
+
 /// The guide whose folder holds `path` (a file in it, or the folder itself), as loading and
 /// watching name paths (relative to the site's folder).
 pub(crate) fn guide_of(path: &str) -> Option<&str> {

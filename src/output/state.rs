@@ -3,7 +3,7 @@
 //! each output file looked on disk once written. The next build renders again only what the
 //! sources changed since (`change::since_last_build`) and keeps a file only when it is still
 //! exactly as this build left it. It is a cache: missing, damaged or from another handout, it is
-//! ignored and everything is rendered. This module only makes and reads the text.
+//! ignored and everything is rendered. This module only makes and reads its bytes.
 
 // Thousands of paths on every build: a fast hash, as no one chooses them to collide.
 use foldhash::HashMap;
@@ -12,14 +12,16 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::content::digest::{Digest, Digests};
-use crate::output::marker::{escape, unescape};
 pub use crate::seen::Seen;
 
 /// A path of the output, shared by the lists that name it.
 pub type Path = std::sync::Arc<str>;
 
-const FIRST_LINE: &str = "handout build state 2";
-const END_LINE: &str = "end";
+/// What a record starts with: its kind and version. What follows is binary (`Wire`, in
+/// postcard's encoding), then a digest of it, so a record cut short or damaged is not taken
+/// for one: a large site's record names every file twice, and text took tens of milliseconds
+/// of every build to write and as many to read.
+const FIRST_LINE: &[u8] = b"handout build state 4\n";
 
 /// One build's record.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -28,7 +30,7 @@ pub struct State {
     pub sources: Digests,
     /// How each source looked on disk when it was read, and each of their folders when it
     /// was listed (`LoadedSite::looks`; a folder's path ends with `/`): one with no look (a
-    /// hard link) is missing.
+    /// hard link, or one changed just before it was read) is missing.
     pub looks: HashMap<String, Seen>,
     /// Guide folders in the order of the index.
     pub order: Vec<String>,
@@ -42,127 +44,121 @@ pub struct State {
     pub spare: HashMap<Path, Seen>,
 }
 
+/// A record as it is written: names borrowed from the record being written or read.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Wire<'a> {
+    options: Digest,
+    #[serde(borrow)]
+    sources: Vec<(&'a str, Digest, Option<Seen>)>,
+    #[serde(borrow)]
+    folders: Vec<(&'a str, Seen)>,
+    #[serde(borrow)]
+    order: Vec<&'a str>,
+    #[serde(borrow)]
+    cards: Vec<(&'a str, Digest)>,
+    #[serde(borrow)]
+    outputs: Vec<(&'a str, Seen)>,
+    #[serde(borrow)]
+    spare: Vec<(&'a str, Seen)>,
+}
+
 impl State {
-    /// The record as text, as `write` writes it.
+    /// The record as bytes, as `write` writes it.
     #[cfg(test)]
-    pub fn to_text(&self) -> String {
-        let mut text = Vec::new();
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
         // Writing to a Vec cannot fail.
-        let _ = self.write(&mut text);
-        String::from_utf8(text).unwrap_or_default()
+        let _ = self.write(&mut bytes);
+        bytes
     }
 
-    /// Writes the record to `out` line by line: a large site's record is tens of megabytes,
-    /// never held whole.
+    /// Writes the record to `out`, in the order of its paths, so the same build writes the
+    /// same bytes.
     pub fn write(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
-        writeln!(out, "{FIRST_LINE}\noptions {}", self.sources.options)?;
-        for (path, digest) in &self.sources.files {
-            let look = self.looks.get(path).map_or("- - -".into(), |s| s.to_text());
-            writeln!(out, "source {digest} {look} {}", escape(path))?;
+        fn sorted(files: &HashMap<Path, Seen>) -> Vec<(&str, Seen)> {
+            let mut files: Vec<(&str, Seen)> =
+                files.iter().map(|(p, s)| (p.as_ref(), *s)).collect();
+            files.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+            files
         }
-        let mut folders: Vec<_> = self
+        let mut folders: Vec<(&str, Seen)> = self
             .looks
             .iter()
             .filter(|(p, _)| p.ends_with('/'))
+            .map(|(p, s)| (p.as_str(), *s))
             .collect();
         folders.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        for (path, look) in folders {
-            writeln!(out, "folder {} {}", look.to_text(), escape(path))?;
-        }
-        for slug in &self.order {
-            writeln!(out, "guide {}", escape(slug))?;
-        }
-        for (slug, digest) in &self.cards {
-            writeln!(out, "card {digest} {}", escape(slug))?;
-        }
-        for (kind, files) in [("output", &self.outputs), ("spare", &self.spare)] {
-            let mut files: Vec<_> = files.iter().collect();
-            files.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            for (path, seen) in files {
-                writeln!(out, "{kind} {} {}", seen.to_text(), escape(path))?;
-            }
-        }
-        writeln!(out, "{END_LINE}")
+        let wire = Wire {
+            options: self.sources.options,
+            sources: self
+                .sources
+                .files
+                .iter()
+                .map(|(path, digest)| (path.as_str(), *digest, self.looks.get(path).copied()))
+                .collect(),
+            folders,
+            order: self.order.iter().map(String::as_str).collect(),
+            cards: self.cards.iter().map(|(s, d)| (s.as_str(), *d)).collect(),
+            outputs: sorted(&self.outputs),
+            spare: sorted(&self.spare),
+        };
+        let body = postcard::to_stdvec(&wire).map_err(std::io::Error::other)?;
+        out.write_all(FIRST_LINE)?;
+        out.write_all(&body)?;
+        out.write_all(&Digest::of(&body).to_string().into_bytes())
     }
 
-    /// Reads a record; `None` for anything but a whole one of this version. A large site's
-    /// record has hundreds of thousands of lines: each kind is read on all cores.
-    pub fn parse(text: &str) -> Option<State> {
-        let mut lines = text.split('\n');
-        if lines.next()? != FIRST_LINE {
+    /// Reads a record; `None` for anything but a whole one of this version.
+    pub fn parse(bytes: &[u8]) -> Option<State> {
+        let rest = bytes.strip_prefix(FIRST_LINE)?;
+        let (body, digest) = rest.split_at_checked(rest.len().checked_sub(32)?)?;
+        if Digest::parse(std::str::from_utf8(digest).ok()?)? != Digest::of(body) {
             return None;
         }
-        let options = Digest::parse(lines.next()?.strip_prefix("options ")?)?;
-        let body: Vec<&str> = lines.collect();
-        let body = &body[..body.iter().position(|l| *l == END_LINE)?];
-        let known = ["source ", "folder ", "guide ", "card ", "output ", "spare "];
-        if body
+        let wire: Wire = postcard::from_bytes(body).ok()?;
+        let outputs: HashMap<Path, Seen> = wire
+            .outputs
             .par_iter()
-            .any(|l| !known.iter().any(|k| l.starts_with(k)))
-        {
-            return None;
-        }
-        let of = |kind: &'static str| body.par_iter().filter_map(move |l| l.strip_prefix(kind));
-        let sources: Vec<(String, Digest, Option<Seen>)> = of("source ")
-            .map(|rest| {
-                let mut parts = rest.splitn(5, ' ');
-                let digest = Digest::parse(parts.next()?)?;
-                let look = match rest.split(' ').nth(1)? {
-                    "-" => {
-                        parts.nth(2)?;
-                        None
-                    }
-                    _ => Some(Seen::parse(&mut parts)?),
-                };
-                Some((unescape(parts.next()?)?, digest, look))
-            })
-            .collect::<Option<_>>()?;
-        let looked = |kind| {
-            of(kind)
-                .map(|rest| {
-                    let mut parts = rest.splitn(4, ' ');
-                    let seen = Seen::parse(&mut parts)?;
-                    Some((unescape(parts.next()?)?, seen))
-                })
-                .collect::<Option<Vec<(String, Seen)>>>()
-        };
-        let outputs: HashMap<Path, Seen> = looked("output ")?
-            .into_iter()
-            .map(|(path, seen)| (Path::from(path), seen))
+            .map(|(path, seen)| (Path::from(*path), *seen))
             .collect();
         // The spare's files are mostly the output's: their paths are shared.
-        let spare = looked("spare ")?
-            .into_iter()
-            .map(|(path, seen)| match outputs.get_key_value(path.as_str()) {
-                Some((shared, _)) => (shared.clone(), seen),
-                None => (Path::from(path), seen),
+        let spare = wire
+            .spare
+            .par_iter()
+            .map(|(path, seen)| match outputs.get_key_value(*path) {
+                Some((shared, _)) => (shared.clone(), *seen),
+                None => (Path::from(*path), *seen),
             })
             .collect();
-        let mut state = State {
-            order: of("guide ").map(unescape).collect::<Option<_>>()?,
-            cards: of("card ")
-                .map(|rest| {
-                    let (digest, slug) = rest.split_once(' ')?;
-                    Some((unescape(slug)?, Digest::parse(digest)?))
-                })
-                .collect::<Option<_>>()?,
+        let looks = wire
+            .sources
+            .par_iter()
+            .filter_map(|(path, _, look)| Some((path.to_string(), (*look)?)))
+            .chain(
+                wire.folders
+                    .par_iter()
+                    .map(|(path, seen)| (path.to_string(), *seen)),
+            )
+            .collect();
+        Some(State {
+            sources: Digests {
+                options: wire.options,
+                files: wire
+                    .sources
+                    .iter()
+                    .map(|(path, digest, _)| (path.to_string(), *digest))
+                    .collect(),
+            },
+            looks,
+            order: wire.order.iter().map(|s| s.to_string()).collect(),
+            cards: wire
+                .cards
+                .iter()
+                .map(|(s, d)| (s.to_string(), *d))
+                .collect(),
             outputs,
             spare,
-            ..State::default()
-        };
-        state.looks = sources
-            .iter()
-            .filter_map(|(path, _, look)| Some((path.clone(), (*look)?)))
-            .collect();
-        state.looks.extend(looked("folder ")?);
-        state.sources = Digests {
-            options,
-            files: sources
-                .into_iter()
-                .map(|(path, digest, _)| (path, digest))
-                .collect(),
-        };
-        Some(state)
+        })
     }
 }
 
@@ -184,16 +180,25 @@ mod tests {
             .insert("content/site.yaml".into(), Digest::of(b"y"));
         state.order = vec!["a b".into(), "c\\d".into()];
         state.cards.insert("a b".into(), Digest::of(b"card"));
-        let seen = Seen::parse(&mut "12 1700000000123456789 42".split(' ')).unwrap();
+        let seen =
+            Seen::parse(&mut "12 1700000000123456789 1700000000123456789 42".split(' ')).unwrap();
         state.looks.insert("content/site.yaml".into(), seen);
         state.looks.insert("content/".into(), seen);
         state.outputs.insert("a b/index.html".into(), seen);
         state.spare.insert("c.html".into(), seen);
-        let text = state.to_text();
-        assert_eq!(State::parse(&text), Some(state));
-        let cut = text.strip_suffix("end\n").unwrap();
-        assert_eq!(State::parse(cut), None);
-        assert_eq!(State::parse(&text.replace("state 2", "state 1")), None);
-        assert_eq!(State::parse(""), None);
+        let bytes = state.to_bytes();
+        assert_eq!(State::parse(&bytes), Some(state));
+        assert_eq!(State::parse(&bytes[..bytes.len() - 1]), None);
+        assert_eq!(State::parse(&bytes[..bytes.len() / 2]), None);
+        let mut damaged = bytes.clone();
+        damaged[FIRST_LINE.len() + 3] ^= 1;
+        assert_eq!(State::parse(&damaged), None);
+        let older = [
+            b"handout build state 3\n".as_slice(),
+            &bytes[FIRST_LINE.len()..],
+        ]
+        .concat();
+        assert_eq!(State::parse(&older), None);
+        assert_eq!(State::parse(b""), None);
     }
 }

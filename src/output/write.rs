@@ -471,17 +471,27 @@ pub struct Previous {
     pub intact: HashSet<Shared>,
 }
 
-/// Reads what the last build left beside the output `out`, given how the output's files look
-/// now: `None` when there is no usable record. The spare's files are looked at too: only those
-/// that still look as recorded are taken to hold what the record says.
-fn read_previous(out: &Output, output_looks: &Looks) -> Option<Previous> {
-    let (state, spare_looks) = rayon::join(
-        || State::parse(&fs::read_to_string(out.beside("state")).ok()?),
-        || looks_under(&out.spare()),
+/// What the last build left beside the output `out` (its record and its guides in outline),
+/// before its files are looked at: `None` when there is no usable record.
+fn read_record(out: &Output) -> Option<(State, Option<Vec<u8>>)> {
+    let (state, outline) = rayon::join(
+        || {
+            fs::read(out.beside("state"))
+                .ok()
+                .and_then(|bytes| State::parse(&bytes))
+        },
+        || fs::read(out.beside("outline")).ok(),
     );
-    let mut state = state?;
-    // How the sources looked is for `serve`; a build compares their digests.
-    drop(std::mem::take(&mut state.looks));
+    Some((state?, outline))
+}
+
+/// What the last build left, given how the output's and the spare's files look now: only the
+/// spare's files that still look as recorded are taken to hold what the record says.
+fn previous_of(
+    (mut state, _): (State, Option<Vec<u8>>),
+    output_looks: &Looks,
+    spare_looks: &Looks,
+) -> Previous {
     let intact = state
         .outputs
         .iter()
@@ -491,7 +501,13 @@ fn read_previous(out: &Output, output_looks: &Looks) -> Option<Previous> {
     state
         .spare
         .retain(|path, recorded| spare_looks.get(name_key(path).as_ref()) == Some(recorded));
-    Some(Previous { state, intact })
+    Previous { state, intact }
+}
+
+/// Whether a build finished in `output` left its record there (`read_previous` says whether
+/// it can be used).
+pub fn has_record(output: &Path) -> bool {
+    locate(output).is_ok_and(|out| out.beside("state").is_file())
 }
 
 /// The output folder `output` resolves to, and what the last build finished there recorded;
@@ -499,7 +515,7 @@ fn read_previous(out: &Output, output_looks: &Looks) -> Option<Previous> {
 /// site while it builds its own (`serve::published`). A build under way has removed the record.
 pub fn last_record(output: &Path) -> Option<(PathBuf, State)> {
     let out = locate(output).ok()?;
-    let state = State::parse(&fs::read_to_string(out.beside("state")).ok()?)?;
+    let state = State::parse(&fs::read(out.beside("state")).ok()?)?;
     Some((out.path, state))
 }
 
@@ -510,31 +526,74 @@ impl Writer {
     /// a whole new site even where the old one could be updated (the PDFs are printed from the
     /// finished pages).
     pub fn open(root: &Path, output: &Path, whole: bool) -> Result<Writer, Diagnostic> {
-        let (out, _, _) = check(root, output, Inside::No)?;
+        Writer::open_then(root, output, whole, |_| ()).0
+    }
+
+    /// `open`, running `then` meanwhile with what the last build recorded (its record, and its
+    /// guides in outline if it kept them), when this build may update its site: looking at
+    /// every file of the output and of its spare takes a while on a large site.
+    pub fn open_then<T: Send>(
+        root: &Path,
+        output: &Path,
+        whole: bool,
+        then: impl FnOnce(Option<(&State, Option<&[u8]>)>) -> T + Send,
+    ) -> (Result<Writer, Diagnostic>, T) {
+        let (out, _, _) = match check(root, output, Inside::No) {
+            Ok(checked) => checked,
+            Err(problem) => return (Err(problem), then(None)),
+        };
         let lock = match out.parent.is_dir() {
-            true => Some(lock_folder(&out.parent)?),
+            true => match lock_folder(&out.parent) {
+                Ok(lock) => Some(lock),
+                Err(problem) => return (Err(problem), then(None)),
+            },
             false => None,
         };
         recover(&out);
-        // Checked again under the lock, inside too: another build may have just written there.
-        // How the output's files look is needed only to update it on the last build's word.
-        let inside = match whole || !out.beside("state").is_file() {
-            true => Inside::Names,
-            false => Inside::Looks,
+        let record = match whole {
+            true => None,
+            false => read_record(&out),
         };
-        let (out, listed, output_looks) = check(root, output, inside)?;
-        clean_leftovers(&out);
-        let spare = out.spare();
-        let spare_listed = match (whole, &listed) {
-            (false, Some(_)) => match read_mark(&spare) {
-                Some(Mark::Listed(spare_listed)) => Some(spare_listed),
-                _ => None,
+        let (looked, made) = rayon::join(
+            || {
+                // Checked again under the lock, inside too: another build may have just
+                // written there. How the output's files look is needed only to update it on
+                // the last build's word.
+                let inside = match record {
+                    Some(_) => Inside::Looks,
+                    None => Inside::Names,
+                };
+                let (out, listed, output_looks) = check(root, output, inside)?;
+                clean_leftovers(&out);
+                let spare_listed = match (whole, &listed) {
+                    (false, Some(_)) => match read_mark(&out.spare()) {
+                        Some(Mark::Listed(spare_listed)) => Some(spare_listed),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let spare_looks = match (&record, &spare_listed) {
+                    (Some(_), Some(_)) => looks_under(&out.spare()),
+                    _ => Looks::new(),
+                };
+                Ok((out, listed, spare_listed, output_looks, spare_looks))
             },
-            _ => None,
+            || {
+                then(
+                    record
+                        .as_ref()
+                        .map(|(state, outline)| (state, outline.as_deref())),
+                )
+            },
+        );
+        let (out, listed, spare_listed, output_looks, spare_looks) = match looked {
+            Ok(looked) => looked,
+            Err(problem) => return (Err(problem), made),
         };
+        let spare = out.spare();
         let how = match (listed, spare_listed) {
             (Some(listed), Some(spare_listed)) => How::Update(Box::new(Update {
-                previous: read_previous(&out, &output_looks),
+                previous: record.map(|record| previous_of(record, &output_looks, &spare_looks)),
                 listed,
                 spare,
                 spare_listed,
@@ -551,7 +610,7 @@ impl Writer {
                 same: Mutex::default(),
             },
         };
-        Ok(Writer {
+        let writer = Writer {
             output: out,
             lock: Mutex::new(lock),
             started: std::sync::OnceLock::new(),
@@ -559,7 +618,8 @@ impl Writer {
             files: Mutex::default(),
             seen: Mutex::default(),
             committed: false,
-        })
+        };
+        (Ok(writer), made)
     }
 
     /// What the last build left for this one, when this build updates its site.
@@ -580,9 +640,9 @@ impl Writer {
         }
     }
 
-    /// Gets the disk ready for the first file: the record goes (the spare changes from here
-    /// on, and a build stopped halfway must leave nothing that vouches for it), and a whole
-    /// new site gets its staging folder.
+    /// Gets the disk ready for the first file: the record and the outline kept with it go (the
+    /// spare changes from here on, and a build stopped halfway must leave nothing that vouches
+    /// for it), and a whole new site gets its staging folder.
     fn start(&self) -> Result<(), Diagnostic> {
         let started = self.started.get_or_init(|| {
             let out = &self.output;
@@ -593,6 +653,7 @@ impl Writer {
                 *held = Some(lock_folder(&out.parent)?);
             }
             let _ = fs::remove_file(out.beside("state"));
+            let _ = fs::remove_file(out.beside("outline"));
             if let How::Whole { dir, .. } = &self.how {
                 if fs::symlink_metadata(dir).is_ok() {
                     discard(dir, true);
@@ -610,6 +671,20 @@ impl Writer {
     /// one on the output's list that still looks there exactly as that build recorded; returns
     /// those kept (anything else must be made and written). The lists of the new site are
     /// extended once, not file by file: a large site keeps thousands.
+    /// Whether `keep_all` would keep the file at `path`, on the last build's word: it is on the
+    /// output's list and still looks there as that build recorded (copying the spare's copy
+    /// could still fail).
+    pub fn can_keep(&self, path: &str) -> bool {
+        let How::Update(update) = &self.how else {
+            return false;
+        };
+        update.previous.as_ref().is_some_and(|previous| {
+            previous.state.outputs.contains_key(path)
+                && previous.intact.contains(path)
+                && update.listed.contains(name_key(path).as_ref())
+        })
+    }
+
     pub fn keep_all<'p>(&self, paths: Vec<&'p str>) -> HashSet<&'p str> {
         let How::Update(update) = &self.how else {
             return HashSet::new();
@@ -617,6 +692,7 @@ impl Writer {
         let Some(Previous {
             state: previous,
             intact,
+            ..
         }) = &update.previous
         else {
             return HashSet::new();
@@ -724,6 +800,24 @@ impl Writer {
         }
     }
 
+    /// Writes, through `write`, what this build keeps of its guides for the next one
+    /// (`content::cached`), beside the output; it takes the place of the last build's when the
+    /// new site does. One that cannot be written only costs the next build time.
+    pub fn keep_outline(&self, write: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>) {
+        if self.start().is_err() {
+            return;
+        }
+        let unsaved = self.output.beside("outline.unsaved");
+        let written = fs::File::create(&unsaved).and_then(|file| {
+            let mut out = std::io::BufWriter::new(file);
+            write(&mut out)?;
+            std::io::Write::flush(&mut out)
+        });
+        if written.is_err() {
+            let _ = fs::remove_file(&unsaved);
+        }
+    }
+
     /// Writes `bytes` as the spare's file at `path`; returns how it looks then.
     fn put_spare(&self, update: &Update, path: &str, bytes: &[u8]) -> Result<Seen, Diagnostic> {
         let problem = |e| staging_problem(&self.output.shown, Some(path), e);
@@ -825,6 +919,11 @@ impl Writer {
             );
             crate::pipeline::in_background(Box::new(lists));
         }
+        // The outline kept for the next build goes with the record it belongs to.
+        let outline = self.output.beside("outline.unsaved");
+        if fs::rename(&outline, self.output.beside("outline")).is_err() {
+            let _ = fs::remove_file(self.output.beside("outline"));
+        }
         if let Some(record) = record {
             let state = State {
                 sources: record.sources,
@@ -868,6 +967,9 @@ impl Writer {
 impl Drop for Writer {
     fn drop(&mut self) {
         let started = self.started.get().is_some();
+        if !self.committed {
+            let _ = fs::remove_file(self.output.beside("outline.unsaved"));
+        }
         if let (false, true, How::Whole { dir, .. }) = (self.committed, started, &self.how) {
             discard(dir, true);
         }
@@ -1059,6 +1161,7 @@ fn lock_folder(folder: &Path) -> Result<fs::File, Diagnostic> {
 /// left beside the output (the spare stays).
 fn clean_leftovers(out: &Output) {
     let _ = fs::remove_file(out.beside("state.unsaved"));
+    let _ = fs::remove_file(out.beside("outline.unsaved"));
     let Ok(entries) = fs::read_dir(&out.parent) else {
         return;
     };

@@ -123,6 +123,14 @@ impl TestSite {
         self
     }
 
+    /// Waits until the files just written are old enough for a build to trust their looks
+    /// (size and times) instead of reading them again next time: a few ticks of the disk's
+    /// clock.
+    pub fn settle(&self) -> &Self {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        self
+    }
+
     pub fn remove(&self, rel: &str) -> &Self {
         fs::remove_file(self.root().join(rel)).unwrap();
         self

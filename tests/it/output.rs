@@ -499,9 +499,11 @@ fn file_browser_litter_does_not_stop_a_rebuild() {
 }
 
 /// What a build keeps beside its output on purpose: the spare copy of the site it exchanges
-/// with the output next time, and the record of what it built.
+/// with the output next time, the record of what it built, and its guides in outline.
 fn kept_beside(name: &str) -> bool {
-    name.ends_with(".handout-spare") || name.ends_with(".handout-state")
+    name.ends_with(".handout-spare")
+        || name.ends_with(".handout-state")
+        || name.ends_with(".handout-outline")
 }
 
 /// Names in the site's folder that start with a dot and that builds do not keep on purpose:

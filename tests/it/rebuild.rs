@@ -172,3 +172,156 @@ fn an_update_stopped_anywhere_leaves_a_whole_site() {
         rebuilt_as_fresh(&site, &[], &case);
     }
 }
+
+/// How many of the site's files a build read in the end (it reports each try for the tests),
+/// and how many the site has.
+fn build_reading(site: &TestSite) -> (usize, usize) {
+    let run = handout_with(
+        site.root(),
+        &["build"],
+        &[("HANDOUT_TEST_REPORT_READS", "1")],
+    );
+    run.success();
+    let line = run
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("read "))
+        .next_back()
+        .unwrap_or_else(|| panic!("no report of the files read: {}", run.stderr));
+    let (read, all) = line.trim_end_matches(" files").split_once(" of ").unwrap();
+    (read.parse().unwrap(), all.parse().unwrap())
+}
+
+/// The site as a fresh build into an empty folder makes it is the site in public/.
+fn same_as_fresh(site: &TestSite, what: &str) {
+    let fresh = tempfile::TempDir::new().unwrap();
+    let out = fresh.path().join("public");
+    site.handout(&["build", "--output", out.to_str().unwrap()])
+        .success();
+    let diff = tree_diff(&tree(&site.root().join("public")), &tree(&out));
+    assert!(diff.is_empty(), "after {what}: {diff:#?}");
+}
+
+/// Over the last build, an edit of a step reads only its guide's files and those of the guides
+/// in the same part of the search (with the site's own files), takes the other guides as that
+/// build made them, and ends with exactly the site a fresh build makes. An edit whose reach
+/// that cannot tell (a title other guides show, the settings, a page changed by hand in a guide
+/// not read, a damaged record) reads every file, and ends with that site too.
+#[test]
+fn an_edit_reads_only_the_guides_it_reaches_and_builds_the_same_site() {
+    let site = TestSite::fixture("minimal");
+    for name in ["guides", "site.yaml"] {
+        let _ = fs::remove_dir_all(site.root().join("content").join(name));
+    }
+    // 120 guides: two parts of the search (100 and 20 guides), in two languages.
+    handout::synthetic::write_site_with(
+        site.root(),
+        120,
+        3,
+        7,
+        handout::synthetic::DEFAULT_SITE_YAML,
+    )
+    .unwrap();
+    // The second build has no spare to bring up to date yet: it writes a whole site.
+    site.settle().build().success();
+    site.build().success();
+    site.settle();
+    let (read, all) = build_reading(&site);
+    assert!(
+        read < all,
+        "a build over an unchanged site read {read} of {all}"
+    );
+
+    // A step of a guide in the second part: its 20 guides' files, and the site's own.
+    let step = "content/guides/guide-00095/steps/02-step-2.md";
+    append(&site, step, "\nOne more line.\n");
+    site.settle();
+    let (read, all) = build_reading(&site);
+    assert!(
+        read <= 20 * 4 + 1,
+        "read {read} of {all} after a step's edit"
+    );
+    same_as_fresh(&site, "a step's edit");
+
+    // The same step again, at once: it was read just after it changed, so it is read again.
+    append(&site, step, "\nAnd another.\n");
+    let (read, _) = build_reading(&site);
+    assert!(read <= 20 * 4 + 1, "read {read} after a second edit");
+    same_as_fresh(&site, "a second edit of the step");
+    site.settle();
+    build_reading(&site);
+
+    // The guide's title, which the next guide (in the same part) shows as related.
+    let yaml = "content/guides/guide-00095/guide.yaml";
+    site.write(
+        yaml,
+        &site
+            .read(yaml)
+            .replace("title: Guide 95", "title: Guide 95, again"),
+    );
+    site.settle();
+    let (read, _) = build_reading(&site);
+    assert!(read <= 20 * 4 + 1, "read {read} after a retitle");
+    same_as_fresh(&site, "a related guide's new title");
+
+    // A title shown as related by a guide in the other part of the search: every file.
+    // (guide-00080, "Guide 80", is the last of the first part; guide-00081, the first of the
+    // second, lists it.)
+    let yaml = "content/guides/guide-00081/guide.yaml";
+    let first = "content/guides/guide-00080/guide.yaml";
+    assert!(site.read(yaml).contains("- guide-00080"));
+    site.write(
+        first,
+        &site
+            .read(first)
+            .replace("title: Guide 80", "title: Guide 80, again"),
+    );
+    site.settle();
+    assert_eq!(
+        build_reading(&site),
+        (all, all),
+        "after a retitle seen in another part"
+    );
+    same_as_fresh(&site, "a new title shown in another part");
+
+    // A page of a guide not read, changed by hand in the output: every file.
+    site.settle();
+    build_reading(&site);
+    site.write("public/guides/guide-00003/index.html", "changed by hand");
+    append(&site, step, "\nA third line.\n");
+    site.settle();
+    assert_eq!(
+        build_reading(&site),
+        (all, all),
+        "after a page changed by hand"
+    );
+    same_as_fresh(&site, "a page changed by hand");
+
+    // The settings: every file.
+    let settings = "content/site.yaml";
+    site.write(settings, &format!("{}\n# A note.\n", site.read(settings)));
+    site.settle();
+    assert_eq!(
+        build_reading(&site),
+        (all, all),
+        "after the settings changed"
+    );
+    same_as_fresh(&site, "the settings changed");
+
+    // What the last build kept of its guides, damaged: every file, and nothing else goes wrong.
+    site.settle();
+    build_reading(&site);
+    let outline = site.root().join(".public.handout-outline");
+    let mut bytes = fs::read(&outline).unwrap();
+    let middle = bytes.len() / 2;
+    bytes.truncate(middle);
+    fs::write(&outline, bytes).unwrap();
+    append(&site, step, "\nA fourth line.\n");
+    site.settle();
+    assert_eq!(
+        build_reading(&site),
+        (all, all),
+        "after the outline was damaged"
+    );
+    same_as_fresh(&site, "a damaged outline");
+}

@@ -622,7 +622,7 @@ fn replies_have_the_right_types_and_no_open_cors() {
 #[test]
 fn serve_answers_from_the_last_build_only_while_it_is_current() {
     let site = TestSite::fixture("minimal");
-    site.build().success();
+    site.settle().build().success();
     let from_disk = "showing the last build in public/ while the preview is prepared";
     let served = Served::start(site.root(), &[]);
     assert!(
