@@ -3,7 +3,7 @@
 //! dropped with them, and each page is written as soon as it is rendered; `check` stops before
 //! writing. `serve` keeps the result in memory and patches it after edits (`serve::rebuild`).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -99,8 +99,13 @@ pub struct Rendered {
 /// The stages after the model: the theme's templates compiled once, and the plan of pages.
 fn prepare(site: &Site, loaded: &LoadedSite, pdfs: bool) -> Result<(Plan, Renderer), Diagnostics> {
     let theme = Theme::new(&loaded.templates);
-    let plan = plan(site, &theme).map_err(Diagnostics::from)?;
-    let renderer = Renderer::new(theme, site, pdfs).map_err(Diagnostics::from)?;
+    // The templates are compiled while the pages are planned.
+    let (plan, renderer) = rayon::join(
+        || plan(site, &theme),
+        || Renderer::new(theme.clone(), site, pdfs),
+    );
+    let plan = plan.map_err(Diagnostics::from)?;
+    let renderer = renderer.map_err(Diagnostics::from)?;
     Ok((plan, renderer))
 }
 
@@ -523,54 +528,68 @@ fn build_from(
         .map(|redo| redo.covers(site, &plan, redo.plan));
     // A file nothing has changed since the last build is kept as it is on disk, unless it was
     // changed there since (or cannot be kept: then it is made, and writing it says why).
-    let untouched: Vec<&str> = match &covers {
+    // A page of a guide not read, or a part of the search holding one, that must be made
+    // again after all (nothing changed it, but its file was changed by hand) needs that guide's
+    // files.
+    let unread = |page: &Page| match &guides_read {
+        None => false,
+        Some(read) => {
+            let unread = |g: usize| !read.contains(&site.guides[g].slug);
+            match (page.guide, page.kind) {
+                (Some(g), _) => unread(g),
+                (None, PageKind::SearchIndex(part)) => (0..site.guides.len())
+                    .skip(part * crate::output::plan::SEARCH_PART)
+                    .take(crate::output::plan::SEARCH_PART)
+                    .any(unread),
+                (None, _) => false,
+            }
+        }
+    };
+    let untouched: Option<Vec<&str>> = match &covers {
         Some(covers) => {
             let pages = plan.pages.par_iter().map(|p| (p.path.as_str(), Some(p)));
             let copies = plan.copies.par_iter().map(|c| (c.path.as_str(), None));
             pages
                 .chain(copies)
-                .filter(|(path, page)| !covers(path, *page))
-                .map(|(path, _)| path)
+                .filter_map(|(path, page)| {
+                    let keep = !covers(path, page) && writer.can_keep(path);
+                    match (keep, page) {
+                        (true, _) => Some(Some(path)),
+                        (false, Some(page)) if unread(page) => Some(None),
+                        (false, _) => None,
+                    }
+                })
                 .collect()
         }
-        None => Vec::new(),
+        None => Some(Vec::new()),
     };
-    // A page of a guide not read, or a part of the search holding one, that must be made
-    // again after all (its file was changed by hand) needs that guide's files.
-    if let Some(guides_read) = &guides_read {
-        let read = |g: usize| guides_read.contains(&site.guides[g].slug);
-        let untouched: HashSet<&str> = untouched.iter().copied().collect();
-        let unreadable = plan.pages.par_iter().any(|page| {
-            let made = !untouched.contains(page.path.as_str()) || !writer.can_keep(&page.path);
-            made && match (page.guide, page.kind) {
-                (Some(g), _) => !read(g),
-                (None, PageKind::SearchIndex(part)) => (0..site.guides.len())
-                    .skip(part * crate::output::plan::SEARCH_PART)
-                    .take(crate::output::plan::SEARCH_PART)
-                    .any(|g| !read(g)),
-                (None, _) => false,
-            }
-        });
-        if unreadable {
-            return Ok(Built::ReadAll(Box::new(writer)));
-        }
-    }
+    let Some(untouched) = untouched else {
+        return Ok(Built::ReadAll(Box::new(writer)));
+    };
     let kept = writer.keep_all(untouched);
     let wanted = |path: &str, _: Option<&Page>| !kept.contains(path);
-    render_checked(
-        &outline,
-        (&plan, renderer),
-        options.progress,
-        &must,
-        wanted,
-        &|path, bytes| writer.write(path, &bytes),
-    )?;
-    drop(covers);
-    // The guides in outline, for the next build to take those it need not read.
+    // The guides in outline are kept for the next build, which takes those it need not read,
+    // while the pages are made.
     let identity = digests.identity();
-    writer.keep_outline(&|out| {
-        crate::content::cached::write(out, identity, &site.guides, &site.untranslated)
-    });
+    let (rendered, ()) = rayon::join(
+        || {
+            render_checked(
+                &outline,
+                (&plan, renderer),
+                options.progress,
+                &must,
+                wanted,
+                &|path, bytes| writer.write(path, &bytes),
+            )
+        },
+        || {
+            writer.keep_outline(&|out| {
+                crate::content::cached::write(out, identity, &site.guides, &site.untranslated)
+            })
+        },
+    );
+    rendered?;
+    drop(covers);
     // Each guide's printed pages in every language it has, when PDFs are asked for.
     let pdfs = match browser {
         Some(_) => plan.pdfs(site),

@@ -43,6 +43,7 @@ pub const PARTIALS: &str = "partials/";
 const WORDS: &str = "i18n/";
 
 /// The theme a site is built with.
+#[derive(Clone)]
 pub struct Theme {
     /// Path inside `templates/` → (contents, whether it came from the site's own folder).
     pub files: BTreeMap<String, (Cow<'static, [u8]>, bool)>,

@@ -492,15 +492,27 @@ fn previous_of(
     output_looks: &Looks,
     spare_looks: &Looks,
 ) -> Previous {
-    let intact = state
-        .outputs
-        .iter()
-        .filter(|(path, recorded)| output_looks.get(name_key(path).as_ref()) == Some(*recorded))
-        .map(|(path, _)| path.clone())
-        .collect();
-    state
-        .spare
-        .retain(|path, recorded| spare_looks.get(name_key(path).as_ref()) == Some(recorded));
+    let (intact, spare) = rayon::join(
+        || {
+            state
+                .outputs
+                .par_iter()
+                .filter(|(path, recorded)| {
+                    output_looks.get(name_key(path).as_ref()) == Some(*recorded)
+                })
+                .map(|(path, _)| path.clone())
+                .collect()
+        },
+        || {
+            std::mem::take(&mut state.spare)
+                .into_par_iter()
+                .filter(|(path, recorded)| {
+                    spare_looks.get(name_key(path).as_ref()) == Some(recorded)
+                })
+                .collect()
+        },
+    );
+    state.spare = spare;
     Previous { state, intact }
 }
 
@@ -563,18 +575,24 @@ impl Writer {
                     Some(_) => Inside::Looks,
                     None => Inside::Names,
                 };
-                let (out, listed, output_looks) = check(root, output, inside)?;
-                clean_leftovers(&out);
-                let spare_listed = match (whole, &listed) {
-                    (false, Some(_)) => match read_mark(&out.spare()) {
-                        Some(Mark::Listed(spare_listed)) => Some(spare_listed),
-                        _ => None,
+                // The spare is looked at meanwhile: its mark, and how its files look if the
+                // record says what they should hold.
+                let spare = out.spare();
+                let (checked, (spare_mark, spare_looks)) = rayon::join(
+                    || check(root, output, inside),
+                    || match (whole, &record) {
+                        (true, _) => (None, Looks::new()),
+                        (false, None) => (read_mark(&spare), Looks::new()),
+                        (false, Some(_)) => {
+                            rayon::join(|| read_mark(&spare), || looks_under(&spare))
+                        }
                     },
+                );
+                let (out, listed, output_looks) = checked?;
+                clean_leftovers(&out);
+                let spare_listed = match (&listed, spare_mark) {
+                    (Some(_), Some(Mark::Listed(spare_listed))) => Some(spare_listed),
                     _ => None,
-                };
-                let spare_looks = match (&record, &spare_listed) {
-                    (Some(_), Some(_)) => looks_under(&out.spare()),
-                    _ => Looks::new(),
                 };
                 Ok((out, listed, spare_listed, output_looks, spare_looks))
             },
