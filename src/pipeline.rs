@@ -371,7 +371,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
             (writer, Some(loaded), None)
         }
     };
-    let writer = writer.map_err(one)?;
+    let mut writer = writer.map_err(one)?;
     // Without a browser there can be no PDFs: say so before building anything.
     let browser = match options.pdf {
         true => Some(crate::output::pdf::Browser::find().map_err(one)?),
@@ -379,6 +379,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     };
     // A site read in part is built over the last build's site only.
     let partly = partly.filter(|_| writer.previous().is_some());
+    writer.forget_looks();
     let writer = match partly {
         Some(read) => match build_from(options, writer, read, browser.as_ref(), start)? {
             Built::Done(summary) => return Ok(summary),
@@ -568,26 +569,21 @@ fn build_from(
     };
     let kept = writer.keep_all(untouched);
     let wanted = |path: &str, _: Option<&Page>| !kept.contains(path);
-    // The guides in outline are kept for the next build, which takes those it need not read,
-    // while the pages are made.
+    // The guides in outline are kept for the next build, which takes those it need not read.
     let identity = digests.identity();
-    let (rendered, ()) = rayon::join(
-        || {
-            render_checked(
-                &outline,
-                (&plan, renderer),
-                options.progress,
-                &must,
-                wanted,
-                &|path, bytes| writer.write(path, &bytes),
-            )
-        },
-        || {
-            writer.keep_outline(&|out| {
-                crate::content::cached::write(out, identity, &site.guides, &site.untranslated)
-            })
-        },
+    let rendered = render_checked(
+        &outline,
+        (&plan, renderer),
+        options.progress,
+        &must,
+        wanted,
+        &|path, bytes| writer.write(path, &bytes),
     );
+    // After the pages rather than beside them: at 10,000 guides the pages' values are the most
+    // memory a build holds.
+    writer.keep_outline(&|out| {
+        crate::content::cached::write(out, identity, &site.guides, &site.untranslated)
+    });
     rendered?;
     drop(covers);
     // Each guide's printed pages in every language it has, when PDFs are asked for.
@@ -606,17 +602,22 @@ fn build_from(
     // The model and the files read are not needed to finish: they go before the record is
     // written, which on a large site is itself large.
     drop(kept);
-    in_background(Box::new((outline.into_site(), loaded)));
+    // The model is freed on another thread while the new site goes live; the record, which on
+    // a large site is itself large, is made once it is gone.
+    let model: Box<dyn Send> = Box::new((outline.into_site(), loaded));
+    let freeing = std::thread::Builder::new().spawn(move || drop(model));
     let changed = writer
-        .commit(
-            &print,
+        .commit(&print, || {
+            if let Ok(freeing) = freeing {
+                let _ = freeing.join();
+            }
             Some(Record {
                 sources: digests,
                 looks,
                 order,
                 cards,
-            }),
-        )
+            })
+        })
         .map_err(Diagnostics::from)?;
     let summary = Summary {
         pdfs: pdfs.len(),

@@ -31,6 +31,11 @@ impl Digest {
         Digest(xxh3_128(bytes))
     }
 
+    /// The digest an XXH3-128 hasher fed piece by piece made.
+    pub fn from_xxh3(value: u128) -> Digest {
+        Digest(value)
+    }
+
     pub fn parse(hex: &str) -> Option<Digest> {
         (hex.len() == 32)
             .then(|| u128::from_str_radix(hex, 16).ok())

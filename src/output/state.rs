@@ -31,7 +31,7 @@ pub struct State {
     /// How each source looked on disk when it was read, and each of their folders when it
     /// was listed (`LoadedSite::looks`; a folder's path ends with `/`): one with no look (a
     /// hard link, or one changed just before it was read) is missing.
-    pub looks: HashMap<String, Seen>,
+    pub looks: BTreeMap<String, Seen>,
     /// Guide folders in the order of the index.
     pub order: Vec<String>,
     /// A digest of each guide's card on the index (`Listing::card`), by its folder's name: a
@@ -60,6 +60,24 @@ struct Wire<'a> {
     outputs: Vec<(&'a str, Seen)>,
     #[serde(borrow)]
     spare: Vec<(&'a str, Seen)>,
+}
+
+/// A writer that hands on what it is given and takes its digest.
+struct Hashing<'w, W> {
+    out: &'w mut W,
+    hasher: xxhash_rust::xxh3::Xxh3,
+}
+
+impl<W: std::io::Write> std::io::Write for Hashing<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.out.write(bytes)?;
+        self.hasher.update(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 impl State {
@@ -102,10 +120,16 @@ impl State {
             outputs: sorted(&self.outputs),
             spare: sorted(&self.spare),
         };
-        let body = postcard::to_stdvec(&wire).map_err(std::io::Error::other)?;
         out.write_all(FIRST_LINE)?;
-        out.write_all(&body)?;
-        out.write_all(&Digest::of(&body).to_string().into_bytes())
+        // Written as it is encoded, its digest taken on the way: a large site's record is tens
+        // of megabytes, never held whole.
+        let mut hashing = Hashing {
+            out,
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+        };
+        postcard::to_io(&wire, &mut hashing).map_err(std::io::Error::other)?;
+        let digest = Digest::from_xxh3(hashing.hasher.digest128());
+        out.write_all(&digest.to_string().into_bytes())
     }
 
     /// Reads a record; `None` for anything but a whole one of this version.

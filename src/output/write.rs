@@ -89,24 +89,24 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
 
 /// The output folder found by `check`, with the files its mark lists if it has one, and how
 /// each plain file in it looks when `check` looked inside and was asked for looks.
-type Checked = (Output, Option<HashSet<String>>, Looks);
+type Checked = (Output, Option<HashSet<String>>, Vec<Shared>);
 
-/// How each plain file of a folder looks, by its `/`-separated path inside it (as `name_key`
-/// gives it).
-type Looks = HashMap<String, Seen>;
+/// How a build recorded the files of a folder (the output or its spare), by their paths in it.
+type Recorded = HashMap<Shared, Seen>;
 
-/// Whether `check` looks inside the output, and then whether it notes how each file looks.
-#[derive(Clone, Copy, PartialEq)]
-enum Inside {
+/// Whether `check` looks inside the output, and then whether it compares how each file looks
+/// with how a build recorded it.
+#[derive(Clone, Copy)]
+enum Inside<'r> {
     No,
     Names,
-    Looks,
+    Against(&'r Recorded),
 }
 
 /// `check_output`, returning the folder found and, if it is a previous build's, the files its
 /// mark lists; `inside`: also look at every file in it (a large site's thousands), which need
 /// only be done once the folder is locked, and how each looks.
-fn check(root: &Path, given: &Path, inside: Inside) -> Result<Checked, Diagnostic> {
+fn check(root: &Path, given: &Path, inside: Inside<'_>) -> Result<Checked, Diagnostic> {
     let out = locate(given)?;
     let abs_root = resolve(root);
     if abs_root.starts_with(&out.path) {
@@ -122,7 +122,7 @@ fn check(root: &Path, given: &Path, inside: Inside) -> Result<Checked, Diagnosti
     }
     let meta = match fs::symlink_metadata(&out.path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok((out, None, Looks::new()));
+            return Ok((out, None, Vec::new()));
         }
         Err(e) => return Err(io_problem(&out.shown, "cannot look at", e)),
         Ok(meta) => meta,
@@ -165,10 +165,12 @@ fn check(root: &Path, given: &Path, inside: Inside) -> Result<Checked, Diagnosti
         None => HashSet::new(),
     };
     let ours = has_mark.then_some(());
-    if inside == Inside::No {
-        return Ok((out, ours.map(|()| listed), Looks::new()));
-    }
-    let (foreign, looks) = foreign_files(&out.path, &listed, inside == Inside::Looks)
+    let recorded = match inside {
+        Inside::No => return Ok((out, ours.map(|()| listed), Vec::new())),
+        Inside::Names => None,
+        Inside::Against(recorded) => Some(recorded),
+    };
+    let (foreign, looks) = foreign_files(&out.path, &listed, recorded)
         .map_err(|e| io_problem(&out.shown, "cannot look inside", e))?;
     if foreign.is_empty() {
         return Ok((out, ours.map(|()| listed), looks));
@@ -313,25 +315,25 @@ fn is_browser_litter(name: &str) -> bool {
 }
 
 /// The files and folders under `dir` that are not on `listed` (and not its folders, its mark or
-/// file-browser litter), sorted, `/`-separated; and, when `looks` is set, how each plain file
-/// there looks (asked of its folder, which is quicker than by its whole path). Links are not
-/// followed: a link is foreign unless listed, whatever it points at.
+/// file-browser litter), sorted, `/`-separated; and, against `recorded`, the files that still
+/// look as recorded there (asked of their folder, which is quicker than by the whole path).
+/// Links are not followed: a link is foreign unless listed, whatever it points at.
 fn foreign_files(
     dir: &Path,
     listed: &HashSet<String>,
-    looks: bool,
-) -> std::io::Result<(Vec<String>, Looks)> {
+    recorded: Option<&Recorded>,
+) -> std::io::Result<(Vec<String>, Vec<Shared>)> {
     let folders: HashSet<&str> = listed
         .iter()
         .flat_map(|f| f.match_indices('/').map(move |(i, _)| &f[..i]))
         .collect();
-    let (mut foreign, seen) = foreign_under(dir, "", Some((listed, &folders)), looks)?;
+    let (mut foreign, same) = foreign_under(dir, "", Some((listed, &folders)), recorded)?;
     foreign.sort();
-    Ok((foreign, seen.into_iter().collect()))
+    Ok((foreign, same))
 }
 
-/// What `foreign_under` finds: the foreign paths, and the files' looks.
-type Found = (Vec<String>, Vec<(String, Seen)>);
+/// What `foreign_under` finds: the foreign paths, and the files that look as recorded.
+type Found = (Vec<String>, Vec<Shared>);
 
 /// The files a folder's mark lists, and the folders they lie in.
 type Listed<'a> = (&'a HashSet<String>, &'a HashSet<&'a str>);
@@ -343,7 +345,7 @@ fn foreign_under(
     dir: &Path,
     rel: &str,
     listed: Option<Listed>,
-    looks: bool,
+    recorded: Option<&Recorded>,
 ) -> std::io::Result<Found> {
     let entries = fs::read_dir(dir)?.collect::<Result<Vec<_>, _>>()?;
     // A folder the list does not lead through, left empty, is someone's too.
@@ -361,20 +363,23 @@ fn foreign_under(
             let path = format!("{rel}{name}");
             let kind = entry.file_type()?;
             if kind.is_dir() {
-                return foreign_under(&entry.path(), &format!("{path}/"), listed, looks);
+                return foreign_under(&entry.path(), &format!("{path}/"), listed, recorded);
             }
             let ours = listed.is_none_or(|(listed, _)| listed.contains(name_key(&path).as_ref()))
                 || is_browser_litter(&name)
                 || (rel.is_empty() && name == MARKER && kind.is_file());
-            let look = match looks && kind.is_file() {
-                true => entry.metadata().ok().and_then(|meta| Seen::of(&meta)),
-                false => None,
-            };
-            Ok(match (ours, look) {
-                (false, _) => (vec![path], Vec::new()),
-                (true, Some(look)) => (Vec::new(), vec![(name_key(&path).into_owned(), look)]),
-                (true, None) => Default::default(),
-            })
+            if !ours {
+                return Ok((vec![path], Vec::new()));
+            }
+            // The record's own name for it, shared, if it still looks as recorded.
+            let same = recorded
+                .filter(|_| kind.is_file())
+                .and_then(|recorded| recorded.get_key_value(name_key(&path).as_ref()))
+                .filter(|(_, seen)| {
+                    entry.metadata().ok().and_then(|meta| Seen::of(&meta)) == Some(**seen)
+                })
+                .map(|(shared, _)| shared.clone());
+            Ok((Vec::new(), same.into_iter().collect()))
         })
         .try_reduce(Default::default, |mut a, b| {
             a.0.extend(b.0);
@@ -383,11 +388,11 @@ fn foreign_under(
         })
 }
 
-/// How each plain file under `dir` looks (`foreign_files` without a list): nothing when it
-/// cannot be read.
-fn looks_under(dir: &Path) -> Looks {
-    foreign_under(dir, "", None, true)
-        .map(|(_, looks)| looks.into_iter().collect())
+/// The files under `dir` that still look as `recorded` says (`foreign_files` without a list):
+/// none when it cannot be read.
+fn same_under(dir: &Path, recorded: &Recorded) -> Vec<Shared> {
+    foreign_under(dir, "", None, Some(recorded))
+        .map(|(_, same)| same)
         .unwrap_or_default()
 }
 
@@ -485,35 +490,20 @@ fn read_record(out: &Output) -> Option<(State, Option<Vec<u8>>)> {
     Some((state?, outline))
 }
 
-/// What the last build left, given how the output's and the spare's files look now: only the
-/// spare's files that still look as recorded are taken to hold what the record says.
+/// What the last build left, given which of the output's files (`intact`) and the spare's
+/// (`spare_same`) still look as it recorded them: only those spare files are taken to hold what
+/// the record says.
 fn previous_of(
     (mut state, _): (State, Option<Vec<u8>>),
-    output_looks: &Looks,
-    spare_looks: &Looks,
+    intact: Vec<Shared>,
+    spare_same: Vec<Shared>,
 ) -> Previous {
-    let (intact, spare) = rayon::join(
-        || {
-            state
-                .outputs
-                .par_iter()
-                .filter(|(path, recorded)| {
-                    output_looks.get(name_key(path).as_ref()) == Some(*recorded)
-                })
-                .map(|(path, _)| path.clone())
-                .collect()
-        },
-        || {
-            std::mem::take(&mut state.spare)
-                .into_par_iter()
-                .filter(|(path, recorded)| {
-                    spare_looks.get(name_key(path).as_ref()) == Some(recorded)
-                })
-                .collect()
-        },
-    );
-    state.spare = spare;
-    Previous { state, intact }
+    let spare_same: HashSet<Shared> = spare_same.into_iter().collect();
+    state.spare.retain(|path, _| spare_same.contains(path));
+    Previous {
+        state,
+        intact: intact.into_iter().collect(),
+    }
 }
 
 /// Whether a build finished in `output` left its record there (`read_previous` says whether
@@ -571,30 +561,30 @@ impl Writer {
                 // Checked again under the lock, inside too: another build may have just
                 // written there. How the output's files look is needed only to update it on
                 // the last build's word.
-                let inside = match record {
-                    Some(_) => Inside::Looks,
+                let inside = match &record {
+                    Some((state, _)) => Inside::Against(&state.outputs),
                     None => Inside::Names,
                 };
                 // The spare is looked at meanwhile: its mark, and how its files look if the
                 // record says what they should hold.
                 let spare = out.spare();
-                let (checked, (spare_mark, spare_looks)) = rayon::join(
+                let (checked, (spare_mark, spare_same)) = rayon::join(
                     || check(root, output, inside),
                     || match (whole, &record) {
-                        (true, _) => (None, Looks::new()),
-                        (false, None) => (read_mark(&spare), Looks::new()),
-                        (false, Some(_)) => {
-                            rayon::join(|| read_mark(&spare), || looks_under(&spare))
+                        (true, _) => (None, Vec::new()),
+                        (false, None) => (read_mark(&spare), Vec::new()),
+                        (false, Some((state, _))) => {
+                            rayon::join(|| read_mark(&spare), || same_under(&spare, &state.spare))
                         }
                     },
                 );
-                let (out, listed, output_looks) = checked?;
+                let (out, listed, intact) = checked?;
                 clean_leftovers(&out);
                 let spare_listed = match (&listed, spare_mark) {
                     (Some(_), Some(Mark::Listed(spare_listed))) => Some(spare_listed),
                     _ => None,
                 };
-                Ok((out, listed, spare_listed, output_looks, spare_looks))
+                Ok((out, listed, spare_listed, intact, spare_same))
             },
             || {
                 then(
@@ -604,14 +594,14 @@ impl Writer {
                 )
             },
         );
-        let (out, listed, spare_listed, output_looks, spare_looks) = match looked {
+        let (out, listed, spare_listed, intact, spare_same) = match looked {
             Ok(looked) => looked,
             Err(problem) => return (Err(problem), made),
         };
         let spare = out.spare();
         let how = match (listed, spare_listed) {
             (Some(listed), Some(spare_listed)) => How::Update(Box::new(Update {
-                previous: record.map(|record| previous_of(record, &output_looks, &spare_looks)),
+                previous: record.map(|record| previous_of(record, intact, spare_same)),
                 listed,
                 spare,
                 spare_listed,
@@ -655,6 +645,16 @@ impl Writer {
             && let Some(previous) = &mut update.previous
         {
             drop(std::mem::take(&mut previous.state.sources.files));
+        }
+    }
+
+    /// Frees how the last build's sources looked once they have been looked at again: a large
+    /// site's are a hundred thousand names.
+    pub fn forget_looks(&mut self) {
+        if let How::Update(update) = &mut self.how
+            && let Some(previous) = &mut update.previous
+        {
+            drop(std::mem::take(&mut previous.state.looks));
         }
     }
 
@@ -858,7 +858,7 @@ impl Writer {
     pub fn commit(
         mut self,
         finish: &Finish<'_>,
-        record: Option<Record>,
+        record: impl FnOnce() -> Option<Record>,
     ) -> Result<Option<usize>, Vec<Diagnostic>> {
         self.start().map_err(|d| vec![d])?;
         let shown = self.output.shown.clone();
@@ -882,8 +882,8 @@ impl Writer {
                 self.look_at(&files);
             }
             How::Update(update) => {
-                let keys: HashSet<std::borrow::Cow<str>> =
-                    files.iter().map(|f| name_key(f)).collect();
+                let mut keys: HashSet<std::borrow::Cow<str>> = HashSet::with_capacity(files.len());
+                keys.extend(files.iter().map(|f| name_key(f)));
                 let gone = update
                     .listed
                     .iter()
@@ -942,10 +942,10 @@ impl Writer {
         if fs::rename(&outline, self.output.beside("outline")).is_err() {
             let _ = fs::remove_file(self.output.beside("outline"));
         }
-        if let Some(record) = record {
+        if let Some(record) = record() {
             let state = State {
                 sources: record.sources,
-                looks: record.looks.into_iter().collect(),
+                looks: record.looks,
                 order: record.order,
                 cards: record.cards,
                 outputs: std::mem::take(&mut *lock(&self.seen)),
@@ -1341,12 +1341,12 @@ mod tests {
             panic!("no list");
         };
         assert_eq!(
-            foreign_files(tmp.path(), &listed, false).unwrap().0,
+            foreign_files(tmp.path(), &listed, None).unwrap().0,
             Vec::<String>::new()
         );
         fs::write(tmp.path().join("images/other.svg"), "x").unwrap();
         assert_eq!(
-            foreign_files(tmp.path(), &listed, false).unwrap().0,
+            foreign_files(tmp.path(), &listed, None).unwrap().0,
             ["images/other.svg"]
         );
     }

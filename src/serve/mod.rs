@@ -212,7 +212,7 @@ fn write_good(session: &Session, root: &std::path::Path, dir: &std::path::Path) 
             Ok(writer)
         })
         .map_err(|d| vec![d])
-        .and_then(|writer| writer.commit(&|_| Ok(Vec::new()), None));
+        .and_then(|writer| writer.commit(&|_| Ok(Vec::new()), || None));
     if let Err(problems) = written {
         eprint!("{}", Diagnostics::from(problems).render(false));
     }

@@ -46,10 +46,10 @@ impl Published {
             .collect();
         let same = crate::content::load::changed_since(root, folders, sources)
             .is_some_and(|changed| changed.is_empty());
-        same.then(|| Published {
+        same.then_some(Published {
             dir,
             files: state.outputs,
-            sources: state.looks.into_iter().collect(),
+            sources: state.looks,
         })
     }
 
