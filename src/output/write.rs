@@ -98,6 +98,7 @@ type Recorded = HashMap<Shared, Seen>;
 /// with how a build recorded it.
 #[derive(Clone, Copy)]
 enum Inside<'r> {
+    /// Only the folder itself, not even its mark: the first look, before the lock.
     No,
     Names,
     Against(&'r Recorded),
@@ -148,6 +149,10 @@ fn check(root: &Path, given: &Path, inside: Inside<'_>) -> Result<Checked, Diagn
     if out.path.join(".git").exists() {
         return Err(out.refuse("it holds a git repository (.git)"));
     }
+    // Its mark, a list of every file (a large site's hundred thousand), is read once locked.
+    if let Inside::No = inside {
+        return Ok((out, None, Vec::new()));
+    }
     let mark = read_mark(&out.path);
     let has_mark = mark.is_some();
     let listed = match mark {
@@ -166,8 +171,7 @@ fn check(root: &Path, given: &Path, inside: Inside<'_>) -> Result<Checked, Diagn
     };
     let ours = has_mark.then_some(());
     let recorded = match inside {
-        Inside::No => return Ok((out, ours.map(|()| listed), Vec::new())),
-        Inside::Names => None,
+        Inside::No | Inside::Names => None,
         Inside::Against(recorded) => Some(recorded),
     };
     let (foreign, looks) = foreign_files(&out.path, &listed, recorded)
