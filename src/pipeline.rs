@@ -1,7 +1,9 @@
 //! The whole flow, in order: load → assemble (model) → plan → render → write. `build` runs all
 //! of it: every guide is assembled in outline, then each is made whole for its own pages and
-//! dropped with them, and each page is written as soon as it is rendered; `check` stops before
-//! writing. `serve` keeps the result in memory and patches it after edits (`serve::rebuild`).
+//! dropped with them, and each page is written as soon as it is rendered; over the last build,
+//! only the guides an edit reaches are read, the others taken from that build's outline
+//! (`Read::partly`). `check` stops before writing. `serve` keeps the result in memory and
+//! patches it after edits (`serve::rebuild`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
