@@ -176,18 +176,20 @@ pub(crate) fn shows_elsewhere(before: &Guide, now: &Guide, languages: &[&str]) -
             })
             .collect()
     };
-    let pages = |g: &Guide| -> Vec<(String, Vec<String>)> {
-        std::iter::once(g)
-            .chain(g.translations.values().map(|t| t.as_ref()))
-            .map(|g| {
-                (
-                    g.lang.clone(),
-                    g.steps.iter().map(|s| s.slug.clone()).collect(),
-                )
-            })
-            .collect()
-    };
-    as_related(before) != as_related(now) || pages(before) != pages(now)
+    as_related(before) != as_related(now) || pages_of(before) != pages_of(now)
+}
+
+/// The pages a guide has: its languages and, in each, its steps' page names.
+pub(crate) fn pages_of(g: &Guide) -> Vec<(&str, Vec<&str>)> {
+    std::iter::once(g)
+        .chain(g.translations.values().map(|t| t.as_ref()))
+        .map(|g| {
+            (
+                g.lang.as_str(),
+                g.steps.iter().map(|s| s.slug.as_str()).collect(),
+            )
+        })
+        .collect()
 }
 
 /// `changes` with each changed guide whose card on the index is the same as the last build's

@@ -291,19 +291,7 @@ impl Read {
         if state.sources.options != Digest::of(shaping.as_bytes()) {
             return None;
         }
-        let folders = state
-            .looks
-            .iter()
-            .filter(|(path, _)| path.ends_with('/'))
-            .map(|(path, look)| (path.as_str(), *look))
-            .collect();
-        let sources = state
-            .sources
-            .files
-            .keys()
-            .map(|path| (path.as_str(), state.looks.get(path).copied()))
-            .collect();
-        let changed = crate::content::load::changed_since(&options.root, folders, sources)?;
+        let changed = state.changed_since(&options.root)?;
         let guides = change::guides_to_read(&changed, &state.order)?;
         let mut cached = crate::content::cached::read(outline?, state.sources.identity())?;
         let before: BTreeMap<String, Guide> = guides

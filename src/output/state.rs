@@ -81,6 +81,28 @@ impl<W: std::io::Write> std::io::Write for Hashing<'_, W> {
 }
 
 impl State {
+    /// The sources this build read that may hold other bytes now, found by looking at each
+    /// source and folder again as the record has them (`load::changed_since`): `None` when a
+    /// name may have come, gone or been renamed since.
+    pub fn changed_since(
+        &self,
+        root: &std::path::Path,
+    ) -> Option<std::collections::BTreeSet<&str>> {
+        let folders = self
+            .looks
+            .iter()
+            .filter(|(path, _)| path.ends_with('/'))
+            .map(|(path, look)| (path.as_str(), *look))
+            .collect();
+        let sources = self
+            .sources
+            .files
+            .keys()
+            .map(|path| (path.as_str(), self.looks.get(path).copied()))
+            .collect();
+        crate::content::load::changed_since(root, folders, sources)
+    }
+
     /// The record as bytes, as `write` writes it.
     #[cfg(test)]
     pub fn to_bytes(&self) -> Vec<u8> {

@@ -367,7 +367,7 @@ fn swap_in(
         };
         let slug = &new.slug;
         changes.push(Change::Pages(slug.clone()));
-        if pages_of(old) != pages_of(new) {
+        if crate::change::pages_of(old) != crate::change::pages_of(new) {
             changes.push(Change::Reshaped(slug.clone()));
         }
         let (was, is) = (listing.of(old), listing.of(new));
@@ -380,19 +380,6 @@ fn swap_in(
     }
     pending.clear();
     Some(changes)
-}
-
-/// The pages a guide has: its languages and, in each, its steps' page names.
-fn pages_of(g: &Guide) -> Vec<(&str, Vec<&str>)> {
-    std::iter::once(g)
-        .chain(g.translations.values().map(|t| t.as_ref()))
-        .map(|g| {
-            (
-                g.lang.as_str(),
-                g.steps.iter().map(|s| s.slug.as_str()).collect(),
-            )
-        })
-        .collect()
 }
 
 fn remove_from_index(index: &mut SiteIndex, slug: &str, shape: &Shape) {

@@ -32,19 +32,8 @@ impl Published {
         }
         // Every source and folder the build read, looked at again: a file changed changes
         // its own look, one added, removed or renamed its folder's. Nothing is listed.
-        let folders = state
-            .looks
-            .iter()
-            .filter(|(path, _)| path.ends_with('/'))
-            .map(|(path, look)| (path.as_str(), *look))
-            .collect();
-        let sources = state
-            .sources
-            .files
-            .keys()
-            .map(|path| (path.as_str(), state.looks.get(path).copied()))
-            .collect();
-        let same = crate::content::load::changed_since(root, folders, sources)
+        let same = state
+            .changed_since(root)
             .is_some_and(|changed| changed.is_empty());
         same.then_some(Published {
             dir,
