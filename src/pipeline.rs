@@ -285,13 +285,17 @@ impl Read {
 
     /// Only the files that may have changed since the last build, which `previous` describes,
     /// and the guides in the same part of the search, when every other source looks as that
-    /// build read it and it kept its guides in outline; `None` otherwise.
-    fn partly(options: &BuildOptions, state: &State, outline: Option<&[u8]>) -> Option<Read> {
+    /// build read it and it kept its guides in outline; `None` otherwise. When no source looks
+    /// different, nothing is read: the build may have nothing to do.
+    fn partly(options: &BuildOptions, state: &State, outline: Option<&[u8]>) -> Option<Looked> {
         let shaping = options.shaping();
         if state.sources.options != Digest::of(shaping.as_bytes()) {
             return None;
         }
         let changed = state.changed_since(&options.root)?;
+        if changed.is_empty() {
+            return Some(Looked::Unchanged);
+        }
         let guides = change::guides_to_read(&changed, &state.order)?;
         let mut cached = crate::content::cached::read(outline?, state.sources.identity())?;
         let before: BTreeMap<String, Guide> = guides
@@ -322,7 +326,7 @@ impl Read {
             looks,
         )?;
         let digests = Digests::of_kept(&loaded, &state.sources, &shaping);
-        Some(Read {
+        Some(Looked::Changed(Box::new(Read {
             loaded,
             digests,
             partly: Some(Partly {
@@ -330,7 +334,29 @@ impl Read {
                 before,
                 read: guides,
             }),
-        })
+        })))
+    }
+}
+
+/// What a build over the last one found by looking at the sources again (`Read::partly`).
+enum Looked {
+    /// Every source looks as the last build read it, and the options are the same.
+    Unchanged,
+    /// Some may have changed: the files that may have, and what they reach, read.
+    Changed(Box<Read>),
+}
+
+/// What a build reports when its sources, its options and its output are exactly the last
+/// build's: that build's figures, nothing written.
+fn nothing_to_do(state: &State, start: Instant) -> Summary {
+    Summary {
+        guides: state.order.len(),
+        pdfs: 0,
+        pages: state.pages,
+        files: state.outputs.len(),
+        changed: Some(0),
+        elapsed: start.elapsed(),
+        untranslated: state.untranslated.clone(),
     }
 }
 
@@ -362,6 +388,21 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         }
     };
     let mut writer = writer.map_err(one)?;
+    // Nothing changed anywhere since the last build: its site stands as it is.
+    let partly = match partly {
+        Some(Looked::Unchanged) => match writer.previous() {
+            Some(previous) if writer.site_as_recorded() => {
+                if std::env::var_os("HANDOUT_TEST_REPORT_READS").is_some() {
+                    eprintln!("read 0 of {} files", previous.state.sources.files.len());
+                }
+                return Ok(nothing_to_do(&previous.state, start));
+            }
+            // The output was changed by hand: every file is read to make it again.
+            _ => None,
+        },
+        Some(Looked::Changed(read)) => Some(*read),
+        None => None,
+    };
     // Without a browser there can be no PDFs: say so before building anything.
     let browser = match options.pdf {
         true => Some(crate::output::pdf::Browser::find().map_err(one)?),
@@ -589,6 +630,7 @@ fn build_from(
         None => Ok(Vec::new()),
     };
     let (guides, untranslated) = (site.guides.len(), site.untranslated.clone());
+    let (pages, recorded_untranslated) = (plan.pages.len(), untranslated.clone());
     // The model and the files read are not needed to finish: they go before the record is
     // written, which on a large site is itself large.
     drop(kept);
@@ -606,6 +648,8 @@ fn build_from(
                 looks,
                 order,
                 cards,
+                pages,
+                untranslated: recorded_untranslated,
             })
         })
         .map_err(Diagnostics::from)?;

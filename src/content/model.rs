@@ -28,7 +28,7 @@ pub struct Site {
     pub untranslated: Vec<Untranslated>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Untranslated {
     pub guide: String,
     pub language: String,

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::content::digest::{Digest, Digests};
+use crate::content::model::Untranslated;
 pub use crate::seen::Seen;
 
 /// A path of the output, shared by the lists that name it.
@@ -21,7 +22,7 @@ pub type Path = std::sync::Arc<str>;
 /// postcard's encoding), then a digest of it, so a record cut short or damaged is not taken
 /// for one: a large site's record names every file twice, and text took tens of milliseconds
 /// of every build to write and as many to read.
-const FIRST_LINE: &[u8] = b"handout build state 4\n";
+const FIRST_LINE: &[u8] = b"handout build state 5\n";
 
 /// One build's record.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -42,6 +43,10 @@ pub struct State {
     pub outputs: HashMap<Path, Seen>,
     /// The spare's files known to hold the same bytes as the output's, as they were then.
     pub spare: HashMap<Path, Seen>,
+    /// How many of the output's files are pages, and the steps its pages show untranslated:
+    /// what a build with nothing to do reports, as the build it repeats did.
+    pub pages: usize,
+    pub untranslated: Vec<Untranslated>,
 }
 
 /// A record as it is written: names borrowed from the record being written or read.
@@ -60,6 +65,10 @@ struct Wire<'a> {
     outputs: Vec<(&'a str, Seen)>,
     #[serde(borrow)]
     spare: Vec<(&'a str, Seen)>,
+    pages: u64,
+    /// (guide, language, file).
+    #[serde(borrow)]
+    untranslated: Vec<(&'a str, &'a str, &'a str)>,
 }
 
 /// A writer that hands on what it is given and takes its digest.
@@ -141,6 +150,12 @@ impl State {
             cards: self.cards.iter().map(|(s, d)| (s.as_str(), *d)).collect(),
             outputs: sorted(&self.outputs),
             spare: sorted(&self.spare),
+            pages: self.pages as u64,
+            untranslated: self
+                .untranslated
+                .iter()
+                .map(|u| (u.guide.as_str(), u.language.as_str(), u.file.as_str()))
+                .collect(),
         };
         out.write_all(FIRST_LINE)?;
         // Written as it is encoded, its digest taken on the way: a large site's record is tens
@@ -204,6 +219,16 @@ impl State {
                 .collect(),
             outputs,
             spare,
+            pages: usize::try_from(wire.pages).ok()?,
+            untranslated: wire
+                .untranslated
+                .iter()
+                .map(|(guide, language, file)| Untranslated {
+                    guide: guide.to_string(),
+                    language: language.to_string(),
+                    file: file.to_string(),
+                })
+                .collect(),
         })
     }
 }
@@ -232,6 +257,12 @@ mod tests {
         state.looks.insert("content/".into(), seen);
         state.outputs.insert("a b/index.html".into(), seen);
         state.spare.insert("c.html".into(), seen);
+        state.pages = 7;
+        state.untranslated.push(Untranslated {
+            guide: "a b".into(),
+            language: "es".into(),
+            file: "content/guides/a b/steps/01-x.es.md".into(),
+        });
         let bytes = state.to_bytes();
         assert_eq!(State::parse(&bytes), Some(state));
         assert_eq!(State::parse(&bytes[..bytes.len() - 1]), None);
@@ -240,7 +271,7 @@ mod tests {
         damaged[FIRST_LINE.len() + 3] ^= 1;
         assert_eq!(State::parse(&damaged), None);
         let older = [
-            b"handout build state 3\n".as_slice(),
+            b"handout build state 4\n".as_slice(),
             &bytes[FIRST_LINE.len()..],
         ]
         .concat();

@@ -470,6 +470,9 @@ pub struct Record {
     pub order: Vec<String>,
     /// Each guide's card digest (`State::cards`).
     pub cards: std::collections::BTreeMap<String, crate::content::digest::Digest>,
+    /// How many of its files are pages, and the steps they show untranslated.
+    pub pages: usize,
+    pub untranslated: Vec<crate::content::model::Untranslated>,
 }
 
 /// What the last build left for this one: its record, and which of its files still look on
@@ -640,6 +643,23 @@ impl Writer {
             How::Update(update) => update.previous.as_ref(),
             How::Whole { .. } => None,
         }
+    }
+
+    /// Whether the output is exactly the site the last build left: every file it recorded
+    /// still looks as it did, and the output's list of files is that record's. A build whose
+    /// sources and options are those of the last one then has nothing to do.
+    pub fn site_as_recorded(&self) -> bool {
+        let How::Update(update) = &self.how else {
+            return false;
+        };
+        update.previous.as_ref().is_some_and(|previous| {
+            let outputs = &previous.state.outputs;
+            previous.intact.len() == outputs.len()
+                && update.listed.len() == outputs.len()
+                && outputs
+                    .keys()
+                    .all(|path| update.listed.contains(name_key(path).as_ref()))
+        })
     }
 
     /// Frees the last build's digests of its sources once the changes since are known: a
@@ -954,6 +974,8 @@ impl Writer {
                 cards: record.cards,
                 outputs: std::mem::take(&mut *lock(&self.seen)),
                 spare: spare_seen,
+                pages: record.pages,
+                untranslated: record.untranslated,
             };
             let unsaved = self.output.beside("state.unsaved");
             let written = fs::File::create(&unsaved).and_then(|file| {
