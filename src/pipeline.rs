@@ -26,7 +26,7 @@ use crate::output::render::Listing;
 use crate::output::render::{Renderer, Sink};
 use crate::output::state::State;
 use crate::output::theme::Theme;
-use crate::output::write::{Previous, Record, Writer};
+use crate::output::write::{Opened, Previous, Record, Writer};
 
 pub struct BuildOptions {
     /// The site's folder: the one holding `content/`.
@@ -373,35 +373,47 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     // site is read meanwhile: on a large site both take a while.
     let (writer, read, partly) = match crate::output::write::has_record(&output) && !options.pdf {
         true => {
-            let (writer, partly) = Writer::open_then(&options.root, &output, false, |record| {
-                let (state, outline) = record?;
-                Read::partly(options, state, outline)
-            });
+            let (writer, partly) = Writer::open_then(
+                &options.root,
+                &output,
+                false,
+                |record| {
+                    let (state, outline) = record?;
+                    Read::partly(options, state, outline)
+                },
+                // A build with nothing to do writes nothing into the spare.
+                |looked| !matches!(looked, Some(Looked::Unchanged)),
+            );
             (writer, None, partly)
         }
         false => {
             let (writer, loaded) = rayon::join(
-                || Writer::open(&options.root, &output, options.pdf),
+                || {
+                    Writer::open(&options.root, &output, options.pdf)
+                        .map(|writer| Opened::Writer(Box::new(writer)))
+                },
                 || load(&options.root),
             );
             (writer, Some(loaded), None)
         }
     };
-    let mut writer = writer.map_err(one)?;
-    // Nothing changed anywhere since the last build: its site stands as it is.
-    let partly = match partly {
-        Some(Looked::Unchanged) => match writer.previous() {
-            Some(previous) if writer.site_as_recorded() => {
-                if std::env::var_os("HANDOUT_TEST_REPORT_READS").is_some() {
-                    eprintln!("read 0 of {} files", previous.state.sources.files.len());
-                }
-                return Ok(nothing_to_do(&previous.state, start));
+    let mut writer = match writer.map_err(one)? {
+        Opened::Writer(writer) => *writer,
+        // Nothing changed anywhere since the last build: its site stands as it is.
+        Opened::AsRecorded(state) => {
+            if std::env::var_os("HANDOUT_TEST_REPORT_READS").is_some() {
+                eprintln!("read 0 of {} files", state.sources.files.len());
             }
-            // The output was changed by hand: every file is read to make it again.
-            _ => None,
-        },
+            let summary = nothing_to_do(&state, start);
+            in_background(state);
+            return Ok(summary);
+        }
+    };
+    let partly = match partly {
         Some(Looked::Changed(read)) => Some(*read),
-        None => None,
+        // Nothing changed in the sources, but the output was changed by hand: every file is
+        // read to make it again.
+        Some(Looked::Unchanged) | None => None,
     };
     // Without a browser there can be no PDFs: say so before building anything.
     let browser = match options.pdf {

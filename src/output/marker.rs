@@ -60,7 +60,8 @@ pub fn read(text: &str) -> Mark {
     let Some(count) = lines.next().and_then(|n| n.parse::<usize>().ok()) else {
         return Mark::Unlisted;
     };
-    let mut files = HashSet::new();
+    // The count is only trusted as far as the text could hold that many lines.
+    let mut files = HashSet::with_capacity(count.min(after.len() / 2));
     for _ in 0..count {
         match lines.next().and_then(unescape) {
             Some(file) if is_inside(&file) => {
@@ -73,6 +74,13 @@ pub fn read(text: &str) -> Mark {
         (Some(END_LINE), true) => Mark::Listed(files),
         _ => Mark::Unlisted,
     }
+}
+
+/// Whether a mark's text ends as a finished site's does, without reading its list: enough to
+/// know a folder was left whole by a build (`read` tells a damaged list).
+pub fn ends_finished(text: &[u8]) -> bool {
+    text.strip_suffix(b"\n")
+        .is_some_and(|t| t.ends_with(format!("\n{END_LINE}").as_bytes()))
 }
 
 /// A relative path that stays inside the folder it is relative to.
@@ -128,6 +136,15 @@ mod tests {
 
     fn listed(files: &[&str]) -> Mark {
         Mark::Listed(files.iter().map(|f| f.to_string()).collect())
+    }
+
+    #[test]
+    fn only_a_finished_mark_ends_as_one() {
+        let text = finished(&["index.html".to_string()]);
+        assert!(ends_finished(text.as_bytes()));
+        assert!(!ends_finished(unfinished().as_bytes()));
+        assert!(!ends_finished(&text.as_bytes()[..text.len() - 1]));
+        assert!(!ends_finished(b"end of list\n"));
     }
 
     #[test]

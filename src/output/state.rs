@@ -177,46 +177,65 @@ impl State {
             return None;
         }
         let wire: Wire = postcard::from_bytes(body).ok()?;
-        let outputs: HashMap<Path, Seen> = wire
-            .outputs
-            .par_iter()
-            .map(|(path, seen)| (Path::from(*path), *seen))
-            .collect();
-        // The spare's files are mostly the output's: their paths are shared.
-        let spare = wire
-            .spare
-            .par_iter()
-            .map(|(path, seen)| match outputs.get_key_value(*path) {
-                Some((shared, _)) => (shared.clone(), *seen),
-                None => (Path::from(*path), *seen),
-            })
-            .collect();
-        let looks = wire
-            .sources
-            .par_iter()
-            .filter_map(|(path, _, look)| Some((path.to_string(), (*look)?)))
-            .chain(
-                wire.folders
-                    .par_iter()
-                    .map(|(path, seen)| (path.to_string(), *seen)),
-            )
-            .collect();
+        // The maps are made side by side: at 10,000 guides each holds 100,000 names or more.
+        let ((outputs, spare), (looks, (files, cards))) = rayon::join(
+            || {
+                let mut outputs: HashMap<Path, Seen> = HashMap::default();
+                outputs.reserve(wire.outputs.len());
+                outputs.extend(
+                    wire.outputs
+                        .iter()
+                        .map(|(path, seen)| (Path::from(*path), *seen)),
+                );
+                // The spare's files are mostly the output's: their paths are shared.
+                let mut spare: HashMap<Path, Seen> = HashMap::default();
+                spare.reserve(wire.spare.len());
+                spare.extend(wire.spare.iter().map(
+                    |(path, seen)| match outputs.get_key_value(*path) {
+                        Some((shared, _)) => (shared.clone(), *seen),
+                        None => (Path::from(*path), *seen),
+                    },
+                ));
+                (outputs, spare)
+            },
+            || {
+                rayon::join(
+                    // Written in order, so each map is built from sorted names.
+                    || {
+                        wire.sources
+                            .iter()
+                            .filter_map(|(path, _, look)| Some((path.to_string(), (*look)?)))
+                            .chain(
+                                wire.folders
+                                    .iter()
+                                    .map(|(path, seen)| (path.to_string(), *seen)),
+                            )
+                            .collect::<BTreeMap<String, Seen>>()
+                    },
+                    || {
+                        let files: BTreeMap<String, Digest> = wire
+                            .sources
+                            .iter()
+                            .map(|(path, digest, _)| (path.to_string(), *digest))
+                            .collect();
+                        let cards: BTreeMap<String, Digest> = wire
+                            .cards
+                            .iter()
+                            .map(|(s, d)| (s.to_string(), *d))
+                            .collect();
+                        (files, cards)
+                    },
+                )
+            },
+        );
         Some(State {
             sources: Digests {
                 options: wire.options,
-                files: wire
-                    .sources
-                    .iter()
-                    .map(|(path, digest, _)| (path.to_string(), *digest))
-                    .collect(),
+                files,
             },
             looks,
             order: wire.order.iter().map(|s| s.to_string()).collect(),
-            cards: wire
-                .cards
-                .iter()
-                .map(|(s, d)| (s.to_string(), *d))
-                .collect(),
+            cards,
             outputs,
             spare,
             pages: usize::try_from(wire.pages).ok()?,

@@ -292,6 +292,8 @@ fn read_mark(dir: &Path) -> Option<Mark> {
     // The one file of the output folder that is read: it says what may be replaced.
     let bytes = fs::read(&path).ok()?;
     Some(match marker::read(&String::from_utf8_lossy(&bytes)) {
+        // Names in ASCII are their own keys: a large site's list is not made twice.
+        Mark::Listed(files) if files.iter().all(|f| f.is_ascii()) => Mark::Listed(files),
         Mark::Listed(files) => Mark::Listed(
             files
                 .into_iter()
@@ -300,6 +302,13 @@ fn read_mark(dir: &Path) -> Option<Mark> {
         ),
         Mark::Unlisted => Mark::Unlisted,
     })
+}
+
+/// Whether `dir` holds the mark of a finished site (its list not read).
+fn has_finished_mark(dir: &Path) -> bool {
+    let path = dir.join(MARKER);
+    fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+        && fs::read(&path).is_ok_and(|text| marker::ends_finished(&text))
 }
 
 /// A path as compared with the list: in Unicode's composed form (NFC), since some file systems
@@ -513,6 +522,31 @@ fn previous_of(
     }
 }
 
+/// What opening the output found.
+pub enum Opened {
+    /// The output, ready for the new site.
+    Writer(Box<Writer>),
+    /// The output is exactly the site the last build recorded, and this build's sources are
+    /// that build's (`open_then`): nothing needs writing. The record.
+    AsRecorded(Box<State>),
+}
+
+/// The spare beside the output: its mark, and which of its files still look as `state` says.
+fn look_at_spare(spare: &Path, state: &State) -> (Option<Mark>, Vec<Shared>) {
+    rayon::join(|| read_mark(spare), || same_under(spare, &state.spare))
+}
+
+/// Whether the output is exactly the site the last build left: every file `state` recorded
+/// still looks as it did (`intact`), and the output's mark lists those files and no others.
+fn as_recorded(listed: &HashSet<String>, intact: &[Shared], state: &State) -> bool {
+    intact.len() == state.outputs.len()
+        && listed.len() == state.outputs.len()
+        && state
+            .outputs
+            .keys()
+            .all(|path| listed.contains(name_key(path).as_ref()))
+}
+
 /// Whether a build finished in `output` left its record there (`read_previous` says whether
 /// it can be used).
 pub fn has_record(output: &Path) -> bool {
@@ -535,18 +569,29 @@ impl Writer {
     /// a whole new site even where the old one could be updated (the PDFs are printed from the
     /// finished pages).
     pub fn open(root: &Path, output: &Path, whole: bool) -> Result<Writer, Diagnostic> {
-        Writer::open_then(root, output, whole, |_| ()).0
+        match Writer::open_then(root, output, whole, |_| (), |_| true).0? {
+            Opened::Writer(writer) => Ok(*writer),
+            // Only a build that says it needs no spare is told its site stands as it is.
+            Opened::AsRecorded(_) => Err(Diagnostic::file(
+                output.display().to_string(),
+                "handout could not get the output folder ready (nothing to write)",
+            )),
+        }
     }
 
     /// `open`, running `then` meanwhile with what the last build recorded (its record, and its
     /// guides in outline if it kept them), when this build may update its site: looking at
-    /// every file of the output and of its spare takes a while on a large site.
+    /// every file of the output and of its spare takes a while on a large site. The spare is
+    /// looked at after `then`, and only when `spare_needed` says its result needs it: when it
+    /// does not (the sources are the last build's) and the output is exactly the site the last
+    /// build recorded, there is nothing to write and no writer (`Opened::AsRecorded`).
     pub fn open_then<T: Send>(
         root: &Path,
         output: &Path,
         whole: bool,
         then: impl FnOnce(Option<(&State, Option<&[u8]>)>) -> T + Send,
-    ) -> (Result<Writer, Diagnostic>, T) {
+        spare_needed: impl FnOnce(&T) -> bool + Send,
+    ) -> (Result<Opened, Diagnostic>, T) {
         let (out, _, _) = match check(root, output, Inside::No) {
             Ok(checked) => checked,
             Err(problem) => return (Err(problem), then(None)),
@@ -563,7 +608,8 @@ impl Writer {
             true => None,
             false => read_record(&out),
         };
-        let (looked, made) = rayon::join(
+        let spare = out.spare();
+        let (checked, (made, spare_looked)) = rayon::join(
             || {
                 // Checked again under the lock, inside too: another build may have just
                 // written there. How the output's files look is needed only to update it on
@@ -572,38 +618,53 @@ impl Writer {
                     Some((state, _)) => Inside::Against(&state.outputs),
                     None => Inside::Names,
                 };
-                // The spare is looked at meanwhile: its mark, and how its files look if the
-                // record says what they should hold.
-                let spare = out.spare();
-                let (checked, (spare_mark, spare_same)) = rayon::join(
-                    || check(root, output, inside),
-                    || match (whole, &record) {
-                        (true, _) => (None, Vec::new()),
-                        (false, None) => (read_mark(&spare), Vec::new()),
-                        (false, Some((state, _))) => {
-                            rayon::join(|| read_mark(&spare), || same_under(&spare, &state.spare))
-                        }
-                    },
-                );
-                let (out, listed, intact) = checked?;
-                clean_leftovers(&out);
-                let spare_listed = match (&listed, spare_mark) {
-                    (Some(_), Some(Mark::Listed(spare_listed))) => Some(spare_listed),
-                    _ => None,
-                };
-                Ok((out, listed, spare_listed, intact, spare_same))
+                check(root, output, inside)
             },
             || {
-                then(
+                let made = then(
                     record
                         .as_ref()
                         .map(|(state, outline)| (state, outline.as_deref())),
-                )
+                );
+                // The spare meanwhile: its mark, and how its files look if the record says
+                // what they should hold.
+                let spare = match (whole, &record) {
+                    (true, _) => Some((None, Vec::new())),
+                    (false, None) => Some((read_mark(&spare), Vec::new())),
+                    (false, Some(_)) if !spare_needed(&made) => None,
+                    (false, Some((state, _))) => Some(look_at_spare(&spare, state)),
+                };
+                (made, spare)
             },
         );
-        let (out, listed, spare_listed, intact, spare_same) = match looked {
-            Ok(looked) => looked,
+        let (out, listed, intact) = match checked {
+            Ok(checked) => checked,
             Err(problem) => return (Err(problem), made),
+        };
+        clean_leftovers(&out);
+        let (spare_mark, spare_same) = match (spare_looked, &record) {
+            (Some(looked), _) => looked,
+            (None, Some((state, _))) => {
+                // Only with a spare kept beside it: the next edit brings that spare up to date
+                // instead of writing a whole new site.
+                if listed
+                    .as_ref()
+                    .is_some_and(|listed| as_recorded(listed, &intact, state))
+                    && has_finished_mark(&spare)
+                {
+                    let (state, _) = record.unwrap_or_default();
+                    // A large site's lists are freed while the build reports.
+                    crate::pipeline::in_background(Box::new((listed, intact)));
+                    return (Ok(Opened::AsRecorded(Box::new(state))), made);
+                }
+                // The output was changed by hand since: the spare is needed after all.
+                look_at_spare(&spare, state)
+            }
+            (None, None) => (read_mark(&spare), Vec::new()),
+        };
+        let spare_listed = match (&listed, spare_mark) {
+            (Some(_), Some(Mark::Listed(spare_listed))) => Some(spare_listed),
+            _ => None,
         };
         let spare = out.spare();
         let how = match (listed, spare_listed) {
@@ -634,7 +695,7 @@ impl Writer {
             seen: Mutex::default(),
             committed: false,
         };
-        (Ok(writer), made)
+        (Ok(Opened::Writer(Box::new(writer))), made)
     }
 
     /// What the last build left for this one, when this build updates its site.
@@ -643,23 +704,6 @@ impl Writer {
             How::Update(update) => update.previous.as_ref(),
             How::Whole { .. } => None,
         }
-    }
-
-    /// Whether the output is exactly the site the last build left: every file it recorded
-    /// still looks as it did, and the output's list of files is that record's. A build whose
-    /// sources and options are those of the last one then has nothing to do.
-    pub fn site_as_recorded(&self) -> bool {
-        let How::Update(update) = &self.how else {
-            return false;
-        };
-        update.previous.as_ref().is_some_and(|previous| {
-            let outputs = &previous.state.outputs;
-            previous.intact.len() == outputs.len()
-                && update.listed.len() == outputs.len()
-                && outputs
-                    .keys()
-                    .all(|path| update.listed.contains(name_key(path).as_ref()))
-        })
     }
 
     /// Frees the last build's digests of its sources once the changes since are known: a
