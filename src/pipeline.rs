@@ -371,7 +371,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
     // written until the site is known to be good. PDFs are printed from a whole new site.
     // Over the last build, its record says which files need reading at all; otherwise the
     // site is read meanwhile: on a large site both take a while.
-    let (writer, read, partly) = match crate::output::write::has_record(&output) && !options.pdf {
+    let (writer, read, partly) = match crate::output::write::can_update(&output) && !options.pdf {
         true => {
             let (writer, partly) = Writer::open_then(
                 &options.root,

@@ -547,10 +547,12 @@ fn as_recorded(listed: &HashSet<String>, intact: &[Shared], state: &State) -> bo
             .all(|path| listed.contains(name_key(path).as_ref()))
 }
 
-/// Whether a build finished in `output` left its record there (`read_previous` says whether
-/// it can be used).
-pub fn has_record(output: &Path) -> bool {
-    locate(output).is_ok_and(|out| out.beside("state").is_file())
+/// Whether a build finished in `output` left its record there and a spare beside it, so that
+/// this build may update the site rather than write a whole new one (`open_then` says whether
+/// the record can be used). Without a spare the record is of no use: a whole new site is
+/// written, and reading the record and the outline would only hold their memory meanwhile.
+pub fn can_update(output: &Path) -> bool {
+    locate(output).is_ok_and(|out| out.beside("state").is_file() && has_finished_mark(&out.spare()))
 }
 
 /// The output folder `output` resolves to, and what the last build finished there recorded;
@@ -604,7 +606,9 @@ impl Writer {
             false => None,
         };
         recover(&out);
-        let record = match whole {
+        // Without a spare to bring up to date a whole new site is written, which needs no
+        // record of the last one.
+        let record = match whole || !has_finished_mark(&out.spare()) {
             true => None,
             false => read_record(&out),
         };
