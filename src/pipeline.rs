@@ -283,19 +283,30 @@ impl Read {
         }
     }
 
-    /// Only the files that may have changed since the last build, which `previous` describes,
-    /// and the guides in the same part of the search, when every other source looks as that
-    /// build read it and it kept its guides in outline; `None` otherwise. When no source looks
-    /// different, nothing is read: the build may have nothing to do.
-    fn partly(options: &BuildOptions, state: &State, outline: Option<&[u8]>) -> Option<Looked> {
-        let shaping = options.shaping();
-        if state.sources.options != Digest::of(shaping.as_bytes()) {
+    /// Which sources may have changed since the last build, which `state` records: `None` when
+    /// that cannot be told without reading every file (other options, a name come or gone).
+    fn look(options: &BuildOptions, state: &State) -> Option<Looked> {
+        if state.sources.options != Digest::of(options.shaping().as_bytes()) {
             return None;
         }
         let changed = state.changed_since(&options.root)?;
-        if changed.is_empty() {
-            return Some(Looked::Unchanged);
-        }
+        Some(match changed.is_empty() {
+            true => Looked::Unchanged,
+            false => Looked::Changed(changed.into_iter().map(str::to_string).collect()),
+        })
+    }
+
+    /// Only the files that may have changed since the last build (`changed`, which `state`
+    /// records), and the guides in the same part of the search, when every other source looks
+    /// as that build read it and it kept its guides in outline; `None` otherwise.
+    fn partly(
+        options: &BuildOptions,
+        state: &State,
+        outline: Option<&[u8]>,
+        changed: &BTreeSet<String>,
+    ) -> Option<Read> {
+        let shaping = options.shaping();
+        let changed: BTreeSet<&str> = changed.iter().map(String::as_str).collect();
         let guides = change::guides_to_read(&changed, &state.order)?;
         let mut cached = crate::content::cached::read(outline?, state.sources.identity())?;
         let before: BTreeMap<String, Guide> = guides
@@ -326,7 +337,7 @@ impl Read {
             looks,
         )?;
         let digests = Digests::of_kept(&loaded, &state.sources, &shaping);
-        Some(Looked::Changed(Box::new(Read {
+        Some(Read {
             loaded,
             digests,
             partly: Some(Partly {
@@ -334,16 +345,16 @@ impl Read {
                 before,
                 read: guides,
             }),
-        })))
+        })
     }
 }
 
-/// What a build over the last one found by looking at the sources again (`Read::partly`).
+/// What a build over the last one found by looking at the sources again (`Read::look`).
 enum Looked {
     /// Every source looks as the last build read it, and the options are the same.
     Unchanged,
-    /// Some may have changed: the files that may have, and what they reach, read.
-    Changed(Box<Read>),
+    /// These may have changed.
+    Changed(BTreeSet<String>),
 }
 
 /// What a build reports when its sources, its options and its output are exactly the last
@@ -377,12 +388,17 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
                 &options.root,
                 &output,
                 false,
-                |record| {
-                    let (state, outline) = record?;
-                    Read::partly(options, state, outline)
-                },
+                |state| Read::look(options, state?),
                 // A build with nothing to do writes nothing into the spare.
                 |looked| !matches!(looked, Some(Looked::Unchanged)),
+                |looked, record| match (looked, record) {
+                    (Some(Looked::Changed(changed)), Some((state, outline))) => {
+                        Read::partly(options, state, outline, &changed)
+                    }
+                    // Nothing changed in the sources, but the output was changed by hand (or
+                    // the record cannot tell): every file is read.
+                    _ => None,
+                },
             );
             (writer, None, partly)
         }
@@ -408,12 +424,6 @@ pub fn build(options: &BuildOptions) -> Result<Summary, Diagnostics> {
             in_background(state);
             return Ok(summary);
         }
-    };
-    let partly = match partly {
-        Some(Looked::Changed(read)) => Some(*read),
-        // Nothing changed in the sources, but the output was changed by hand: every file is
-        // read to make it again.
-        Some(Looked::Unchanged) | None => None,
     };
     // Without a browser there can be no PDFs: say so before building anything.
     let browser = match options.pdf {

@@ -571,7 +571,7 @@ impl Writer {
     /// a whole new site even where the old one could be updated (the PDFs are printed from the
     /// finished pages).
     pub fn open(root: &Path, output: &Path, whole: bool) -> Result<Writer, Diagnostic> {
-        match Writer::open_then(root, output, whole, |_| (), |_| true).0? {
+        match Writer::open_then(root, output, whole, |_| (), |_| true, |_, _| ()).0? {
             Opened::Writer(writer) => Ok(*writer),
             // Only a build that says it needs no spare is told its site stands as it is.
             Opened::AsRecorded(_) => Err(Diagnostic::file(
@@ -581,27 +581,30 @@ impl Writer {
         }
     }
 
-    /// `open`, running `then` meanwhile with what the last build recorded (its record, and its
-    /// guides in outline if it kept them), when this build may update its site: looking at
-    /// every file of the output and of its spare takes a while on a large site. The spare is
-    /// looked at after `then`, and only when `spare_needed` says its result needs it: when it
-    /// does not (the sources are the last build's) and the output is exactly the site the last
-    /// build recorded, there is nothing to write and no writer (`Opened::AsRecorded`).
-    pub fn open_then<T: Send>(
+    /// `open`, reading meanwhile what this build needs of the sources, given what the last build
+    /// recorded, when this build may update its site: looking at every file of the output and
+    /// of its spare takes a while on a large site. First `decide` looks with the record (at the
+    /// sources, say); when `spare_needed` says what it found needs no spare (the sources are the
+    /// last build's) the spare is not looked at, and if the output is then exactly the site the
+    /// last build recorded there is nothing to write and no writer (`Opened::AsRecorded`).
+    /// Otherwise `then` runs with what `decide` found, the record and the guides in outline the
+    /// last build kept, beside the look at the spare.
+    pub fn open_then<D: Send, T: Send>(
         root: &Path,
         output: &Path,
         whole: bool,
-        then: impl FnOnce(Option<(&State, Option<&[u8]>)>) -> T + Send,
-        spare_needed: impl FnOnce(&T) -> bool + Send,
+        decide: impl FnOnce(Option<&State>) -> D + Send,
+        spare_needed: impl FnOnce(&D) -> bool + Send,
+        then: impl FnOnce(D, Option<(&State, Option<&[u8]>)>) -> T + Send,
     ) -> (Result<Opened, Diagnostic>, T) {
         let (out, _, _) = match check(root, output, Inside::No) {
             Ok(checked) => checked,
-            Err(problem) => return (Err(problem), then(None)),
+            Err(problem) => return (Err(problem), then(decide(None), None)),
         };
         let lock = match out.parent.is_dir() {
             true => match lock_folder(&out.parent) {
                 Ok(lock) => Some(lock),
-                Err(problem) => return (Err(problem), then(None)),
+                Err(problem) => return (Err(problem), then(decide(None), None)),
             },
             false => None,
         };
@@ -625,20 +628,22 @@ impl Writer {
                 check(root, output, inside)
             },
             || {
-                let made = then(
-                    record
-                        .as_ref()
-                        .map(|(state, outline)| (state, outline.as_deref())),
-                );
-                // The spare meanwhile: its mark, and how its files look if the record says
-                // what they should hold.
-                let spare = match (whole, &record) {
-                    (true, _) => Some((None, Vec::new())),
-                    (false, None) => Some((read_mark(&spare), Vec::new())),
-                    (false, Some(_)) if !spare_needed(&made) => None,
-                    (false, Some((state, _))) => Some(look_at_spare(&spare, state)),
-                };
-                (made, spare)
+                let recorded = record
+                    .as_ref()
+                    .map(|(state, outline)| (state, outline.as_deref()));
+                let decided = decide(recorded.map(|(state, _)| state));
+                let needed = spare_needed(&decided);
+                // The spare beside the rest: its mark, and how its files look if the record
+                // says what they should hold.
+                rayon::join(
+                    || then(decided, recorded),
+                    || match (whole, &record) {
+                        (true, _) => Some((None, Vec::new())),
+                        (false, None) => Some((read_mark(&spare), Vec::new())),
+                        (false, Some(_)) if !needed => None,
+                        (false, Some((state, _))) => Some(look_at_spare(&spare, state)),
+                    },
+                )
             },
         );
         let (out, listed, intact) = match checked {
