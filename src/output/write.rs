@@ -304,11 +304,24 @@ fn read_mark(dir: &Path) -> Option<Mark> {
     })
 }
 
-/// Whether `dir` holds the mark of a finished site (its list not read).
+/// Whether `dir` holds the mark of a finished site: only its last line is read, not the list
+/// of a large site's files.
 fn has_finished_mark(dir: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
     let path = dir.join(MARKER);
-    fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
-        && fs::read(&path).is_ok_and(|text| marker::ends_finished(&text))
+    let Ok(meta) = fs::symlink_metadata(&path) else {
+        return false;
+    };
+    let tail = 64.min(meta.len());
+    let mut end = Vec::new();
+    meta.is_file()
+        && fs::File::open(&path)
+            .and_then(|mut file| {
+                file.seek(SeekFrom::End(-(tail as i64)))?;
+                file.read_to_end(&mut end)
+            })
+            .is_ok()
+        && marker::ends_finished(&end)
 }
 
 /// A path as compared with the list: in Unicode's composed form (NFC), since some file systems

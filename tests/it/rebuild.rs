@@ -181,6 +181,27 @@ fn a_build_with_nothing_changed_reads_and_writes_nothing() {
     assert_eq!(read, all, "a page changed by hand is made from every file");
     assert_eq!(fs::read(&step).unwrap(), made);
     same_as_fresh(&site, "a page changed by hand, nothing else");
+
+    // Without a spare (removed to tidy up) the site is written whole again, so that the next
+    // edit has a spare to bring up to date; then there is nothing to do once more.
+    fs::remove_dir_all(site.root().join(".public.handout-spare")).unwrap();
+    let (read, all) = build_reading(&site);
+    assert_eq!(
+        read, all,
+        "a build without a whole spare read {read} of {all}"
+    );
+    assert!(
+        site.root()
+            .join(".public.handout-spare/.handout-output")
+            .is_file()
+    );
+    site.settle();
+    assert_eq!(
+        build_reading(&site).0,
+        0,
+        "nothing to do once a spare is kept again"
+    );
+    same_as_fresh(&site, "a spare removed");
 }
 
 /// The spare copy beside the output is handout's, but a file in it changed by hand still never
