@@ -382,36 +382,50 @@ fn foreign_under(
     {
         return Ok((vec![rel.to_string()], Vec::new()));
     }
-    entries
+    // The files of one folder one after another (a guide's folder holds a dozen), its folders
+    // in parallel; each folder's findings are put together once.
+    let mut found: Found = Default::default();
+    let mut folders = Vec::new();
+    let mut path = String::with_capacity(rel.len() + 64);
+    for entry in &entries {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        path.clear();
+        path.push_str(rel);
+        path.push_str(&name);
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            folders.push((entry, format!("{path}/")));
+            continue;
+        }
+        let key = name_key(&path);
+        let ours = listed.is_none_or(|(listed, _)| listed.contains(key.as_ref()))
+            || is_browser_litter(&name)
+            || (rel.is_empty() && name == MARKER && kind.is_file());
+        if !ours {
+            found.0.push(path.clone());
+            continue;
+        }
+        // The record's own name for it, shared, if it still looks as recorded.
+        let same = recorded
+            .filter(|_| kind.is_file())
+            .and_then(|recorded| recorded.get_key_value(key.as_ref()))
+            .filter(|(_, seen)| {
+                entry.metadata().ok().and_then(|meta| Seen::of(&meta)) == Some(**seen)
+            });
+        if let Some((shared, _)) = same {
+            found.1.push(shared.clone());
+        }
+    }
+    let below: Vec<Found> = folders
         .par_iter()
-        .map(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let path = format!("{rel}{name}");
-            let kind = entry.file_type()?;
-            if kind.is_dir() {
-                return foreign_under(&entry.path(), &format!("{path}/"), listed, recorded);
-            }
-            let ours = listed.is_none_or(|(listed, _)| listed.contains(name_key(&path).as_ref()))
-                || is_browser_litter(&name)
-                || (rel.is_empty() && name == MARKER && kind.is_file());
-            if !ours {
-                return Ok((vec![path], Vec::new()));
-            }
-            // The record's own name for it, shared, if it still looks as recorded.
-            let same = recorded
-                .filter(|_| kind.is_file())
-                .and_then(|recorded| recorded.get_key_value(name_key(&path).as_ref()))
-                .filter(|(_, seen)| {
-                    entry.metadata().ok().and_then(|meta| Seen::of(&meta)) == Some(**seen)
-                })
-                .map(|(shared, _)| shared.clone());
-            Ok((Vec::new(), same.into_iter().collect()))
-        })
-        .try_reduce(Default::default, |mut a, b| {
-            a.0.extend(b.0);
-            a.1.extend(b.1);
-            Ok(a)
-        })
+        .map(|(entry, rel)| foreign_under(&entry.path(), rel, listed, recorded))
+        .collect::<std::io::Result<_>>()?;
+    for (foreign, same) in below {
+        found.0.extend(foreign);
+        found.1.extend(same);
+    }
+    Ok(found)
 }
 
 /// The files under `dir` that still look as `recorded` says (`foreign_files` without a list):
