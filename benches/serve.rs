@@ -34,6 +34,11 @@ fn main() {
     };
     handout::synthetic::write_site_with(dir.path(), guides, 10, 1, site_yaml)
         .expect("synthetic site");
+    // A shelter's files were saved well before it builds: a build right after writing them
+    // records no look for the last ones (a file changed in the same tick as the build read it
+    // may change again unseen), and serve's fast start needs a look for every source. Three
+    // seconds cover a disk that keeps only whole seconds.
+    std::thread::sleep(Duration::from_millis(3100));
 
     let bin =
         std::env::var_os("HANDOUT_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_handout").into());
