@@ -7,6 +7,7 @@ pub(crate) mod clash;
 pub(crate) mod marker;
 pub(crate) mod paths;
 pub mod pdf;
+pub mod picture;
 pub(crate) mod plan;
 pub(crate) mod qr;
 pub(crate) mod render;
