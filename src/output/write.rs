@@ -1198,6 +1198,14 @@ fn keep_as_spare(old: &Path, out: &Output) -> bool {
     let spare = out.spare();
     if fs::symlink_metadata(&spare).is_ok() {
         discard(&spare, false);
+        // Only a spare whose mark lists its files is removed. One changed by hand stays, and
+        // with it every build writes the whole site: say so rather than be slow unseen.
+        if fs::symlink_metadata(&spare).is_ok() {
+            eprintln!(
+                "note: {} (handout's spare copy of the site) is not as handout left it: its `{MARKER}` list is missing or was changed, or it holds other files. It was left alone, so every build writes the whole site until that folder is deleted; delete it to make builds after an edit quick again",
+                crate::diagnostic::shown(&spare.display().to_string())
+            );
+        }
     }
     let kept = fs::rename(old, &spare).is_ok();
     if !kept {

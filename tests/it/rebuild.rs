@@ -182,6 +182,20 @@ fn a_build_with_nothing_changed_reads_and_writes_nothing() {
     assert_eq!(fs::read(&step).unwrap(), made);
     same_as_fresh(&site, "a page changed by hand, nothing else");
 
+    // A spare whose list was changed by hand is left alone, and the build says what that costs.
+    let mark = site.root().join(".public.handout-spare/.handout-output");
+    let text = fs::read_to_string(&mark).unwrap();
+    fs::write(&mark, text.replace("end of list", "")).unwrap();
+    let run = site.build();
+    run.success();
+    assert!(
+        run.stderr
+            .contains("handout's spare copy of the site) is not as handout left it")
+            && run.stderr.contains("delete it"),
+        "{}",
+        run.stderr
+    );
+    same_as_fresh(&site, "a spare's list changed by hand");
     // Without a spare (removed to tidy up) the site is written whole again, so that the next
     // edit has a spare to bring up to date; then there is nothing to do once more.
     fs::remove_dir_all(site.root().join(".public.handout-spare")).unwrap();
