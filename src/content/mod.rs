@@ -14,6 +14,7 @@ pub mod load;
 pub(crate) mod markdown;
 pub(crate) mod model;
 pub(crate) mod names;
+pub mod picture;
 pub(crate) mod placement;
 pub(crate) mod plural;
 pub(crate) mod search;

@@ -235,7 +235,8 @@ pub fn folder_name_problem(slug: &str) -> Option<Diagnostic> {
 /// content in the wrong place (a `guide.yml`, a step outside `steps/`) is reported rather than
 /// copied, so it is never silently ignored; a kind of file a browser runs (a web page, a
 /// script), or might take for a page (a kind it does not know), is refused; and an SVG picture
-/// is published only when `svg::problems` finds nothing live in it.
+/// is published only when `svg::problems` finds nothing live in it. A photo must be what its
+/// name says and whole (`content::picture::check`); a HEIC photo gets the way to make a JPEG.
 pub fn check_published(path: &str, bytes: &[u8], problems: &mut Vec<Diagnostic>) {
     if let Some(problem) = names::published_name_problem(path) {
         problems.push(
@@ -261,8 +262,18 @@ pub fn check_published(path: &str, bytes: &[u8], problems: &mut Vec<Diagnostic>)
     }
     // The common kinds; the README lists every kind that is published.
     let kinds = "save pictures as .png, .jpg, .gif, .webp or .svg, and documents as .pdf (the README lists every kind published)";
+    let unfit = |problem: crate::content::picture::Problem| {
+        let (what, help) = problem.message();
+        Diagnostic::file(path, what).with_help(help)
+    };
     match names::published_kind(path) {
-        Published::Picture | Published::Download => {}
+        Published::Picture => {
+            problems.extend(crate::content::picture::check(names::file_name(path), bytes).map(unfit));
+        }
+        Published::Unknown if matches!(ext.as_str(), "heic" | "heif" | "hif") => {
+            problems.push(unfit(crate::content::picture::Problem::Heif));
+        }
+        Published::Download => {}
         Published::Svg => problems.extend(crate::content::svg::problems(path, bytes)),
         Published::Active if ext == "svgz" => problems.push(
             Diagnostic::file(
@@ -462,14 +473,35 @@ mod tests {
     #[test]
     fn files_a_browser_runs_are_refused_and_pictures_are_not() {
         let mut problems = Vec::new();
-        for path in [
-            "content/images/a.png",
-            "content/files/leaflet.PDF",
-            "content/notes.txt",
-        ] {
+        let mut png = Vec::new();
+        image::ImageEncoder::write_image(
+            image::codecs::png::PngEncoder::new(&mut png),
+            &[0u8; 2 * 2 * 3],
+            2,
+            2,
+            image::ExtendedColorType::Rgb8,
+        )
+        .unwrap();
+        check_published("content/images/a.png", &png, &mut problems);
+        for path in ["content/files/leaflet.PDF", "content/notes.txt"] {
             check_published(path, b"", &mut problems);
         }
         assert_eq!(messages(&problems), Vec::<String>::new());
+        // A picture that is not what its name says, and a HEIC photo by either name.
+        check_published("content/images/b.jpg", &png, &mut problems);
+        let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
+        check_published("content/images/c.jpg", heic, &mut problems);
+        check_published("content/images/IMG_1.HEIC", heic, &mut problems);
+        let found = messages(&problems);
+        assert!(
+            found[0].contains("name says a JPEG photo but it is a PNG picture"),
+            "{found:#?}"
+        );
+        assert!(
+            found[1].contains("HEIC photo") && found[2].contains("HEIC photo"),
+            "{found:#?}"
+        );
+        problems.clear();
         check_published("content/guides/g/page.html", b"<script>", &mut problems);
         check_published("content/guides/g/images/a.svgz", b"", &mut problems);
         check_published("content/guides/g/images/LICENSE", b"", &mut problems);

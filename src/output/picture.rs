@@ -10,151 +10,18 @@ use fast_image_resize::images::Image;
 use fast_image_resize::{PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageReader, Limits};
+
+pub use crate::content::picture::{Kind, Problem};
+use crate::content::picture::{MAX_ALLOC, MAX_SIDE, check, format, header_size};
 
 /// The widths a photo is published at, for screens from a phone to a large monitor; an original
 /// narrower than one of them is published at its own width instead, never enlarged.
 pub const WIDTHS: [u32; 3] = [480, 960, 1600];
 
-/// The widest picture decoded: larger than any phone's camera (a 200-megapixel sensor is 16,320
-/// pixels wide), small enough that a file claiming more is refused before its pixels are made.
-const MAX_SIDE: u32 = 16_384;
-
-/// Memory a decoder may take for one picture: a 50-megapixel photo in 8-bit RGBA is 200 MB.
-const MAX_ALLOC: u64 = 512 * 1024 * 1024;
-
 /// JPEG quality: photos look the same as the original on screen and on paper at a third of the
 /// bytes or less.
 const JPEG_QUALITY: u8 = 82;
-
-/// What a picture file holds, by its first bytes (not its name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Jpeg,
-    Png,
-    Webp,
-    /// HEIC or HEIF: what iPhones save by default. Browsers other than Safari cannot show it.
-    Heif,
-    Gif,
-    Svg,
-    Unknown,
-}
-
-impl Kind {
-    /// The kind a file's extension promises.
-    pub fn of_name(name: &str) -> Kind {
-        let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-        match ext.as_deref() {
-            Some("jpg" | "jpeg") => Kind::Jpeg,
-            Some("png") => Kind::Png,
-            Some("webp") => Kind::Webp,
-            Some("heic" | "heif" | "hif") => Kind::Heif,
-            Some("gif") => Kind::Gif,
-            Some("svg") => Kind::Svg,
-            _ => Kind::Unknown,
-        }
-    }
-
-    /// The kind the bytes are, by their signature.
-    pub fn of_bytes(bytes: &[u8]) -> Kind {
-        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            Kind::Jpeg
-        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-            Kind::Png
-        } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-            Kind::Webp
-        } else if bytes.len() >= 12
-            && &bytes[4..8] == b"ftyp"
-            && matches!(
-                &bytes[8..12],
-                b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" | b"mif1" | b"msf1"
-            )
-        {
-            Kind::Heif
-        } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-            Kind::Gif
-        } else if is_svg_text(bytes) {
-            Kind::Svg
-        } else {
-            Kind::Unknown
-        }
-    }
-
-    /// How the kind is named in messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Jpeg => "a JPEG photo",
-            Kind::Png => "a PNG picture",
-            Kind::Webp => "a WebP picture",
-            Kind::Heif => "a HEIC/HEIF photo (what iPhones save)",
-            Kind::Gif => "a GIF picture",
-            Kind::Svg => "an SVG drawing",
-            Kind::Unknown => "not a picture handout knows",
-        }
-    }
-}
-
-/// Whether text bytes start like an SVG document (after a byte-order mark, spaces, an XML
-/// declaration or comments).
-fn is_svg_text(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(1024)];
-    let head = String::from_utf8_lossy(head);
-    let head = head.trim_start_matches('\u{feff}').trim_start();
-    head.starts_with('<') && head.contains("<svg")
-}
-
-/// Why a picture cannot be published; the caller adds the file's name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Problem {
-    /// HEIC/HEIF: no browser but Safari shows it, and no decoder here reads it.
-    Heif,
-    /// The file's bytes are another kind than its extension says.
-    Mislabelled { named: Kind, is: Kind },
-    /// Wider or taller than `MAX_SIDE`, or needing more memory than `MAX_ALLOC`, to decode.
-    TooLarge { width: u32, height: u32 },
-    /// The file ends before the picture does (a copy or download cut short).
-    Truncated,
-    /// The decoder could not read it; what it said.
-    Unreadable(String),
-}
-
-impl Problem {
-    /// The problem, and what to do about it, in a volunteer's words.
-    pub fn message(&self) -> (String, String) {
-        match self {
-            Problem::Heif => (
-                "this is a HEIC photo (what iPhones save), which web browsers other than Safari cannot show".into(),
-                "save it as JPEG and use that file: on an iPhone, Settings → Camera → Formats → Most Compatible takes new photos as JPEG, and sharing a photo by Mail or AirDrop to a computer, or opening it in Preview on a Mac and choosing File → Export → JPEG, turns an existing one into JPEG".into(),
-            ),
-            Problem::Mislabelled { named, is } => (
-                format!(
-                    "the file's name says {} but it is {}",
-                    named.name(),
-                    is.name()
-                ),
-                match is {
-                    Kind::Heif => "save it as JPEG (on an iPhone: Settings → Camera → Formats → Most Compatible, or export it as JPEG on a computer) and use that file".into(),
-                    Kind::Unknown => "open it in a photo program and save it again as JPEG or PNG".into(),
-                    _ => "rename the file so its extension says what it is (and change the name where it is used), or save it again as JPEG or PNG".into(),
-                },
-            ),
-            Problem::TooLarge { width, height } => (
-                format!(
-                    "this picture is {width}×{height} pixels, too large to open safely (at most {MAX_SIDE} pixels on a side)"
-                ),
-                "make a smaller copy in a photo program (2,000 pixels wide is plenty for a web page and for paper) and use that".into(),
-            ),
-            Problem::Truncated => (
-                "this picture's file ends before the picture does: it was cut short when it was copied or downloaded".into(),
-                "copy the photo again from the phone or camera, or from wherever it came from".into(),
-            ),
-            Problem::Unreadable(why) => (
-                format!("this picture cannot be read: {why}"),
-                "open it in a photo program and save it again as JPEG or PNG".into(),
-            ),
-        }
-    }
-}
 
 /// The format a published rendition is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,24 +74,11 @@ pub fn widths_for(width: u32, widths: &[u32]) -> Vec<u32> {
 /// pictures with transparency or that were PNG. The same bytes and widths always give the same
 /// renditions.
 pub fn process(name: &str, bytes: &[u8], widths: &[u32]) -> Result<Processed, Problem> {
+    if let Some(problem) = check(name, bytes) {
+        return Err(problem);
+    }
     let (named, is) = (Kind::of_name(name), Kind::of_bytes(bytes));
-    if is == Kind::Heif {
-        return Err(Problem::Heif);
-    }
-    if named != is {
-        return Err(Problem::Mislabelled { named, is });
-    }
-    let format = match is {
-        Kind::Jpeg => ImageFormat::Jpeg,
-        Kind::Png => ImageFormat::Png,
-        Kind::Webp => ImageFormat::WebP,
-        _ => return Err(Problem::Mislabelled { named, is }),
-    };
-    // A JPEG cut short decodes without complaint, its missing rows grey: its end marker is
-    // looked for first (a phone may append data after it, so it is searched near the end).
-    if is == Kind::Jpeg && !ends_as_jpeg(bytes) {
-        return Err(Problem::Truncated);
-    }
+    let format = format(is).ok_or(Problem::Mislabelled { named, is })?;
     let mut reader = ImageReader::new(Cursor::new(bytes));
     reader.set_format(format);
     let mut limits = Limits::default();
@@ -283,13 +137,6 @@ fn scaled_height(w: u32, h: u32, target: u32) -> u32 {
     u32::try_from(scaled.max(1)).unwrap_or(u32::MAX)
 }
 
-/// Whether a JPEG's end-of-image marker is there (in its last kilobytes: some cameras append
-/// their own data after it).
-fn ends_as_jpeg(bytes: &[u8]) -> bool {
-    let tail = &bytes[bytes.len().saturating_sub(64 * 1024)..];
-    tail.windows(2).any(|w| w == [0xFF, 0xD9])
-}
-
 /// Whether any pixel is not fully opaque.
 fn has_transparency(picture: &DynamicImage) -> bool {
     match picture {
@@ -297,14 +144,6 @@ fn has_transparency(picture: &DynamicImage) -> bool {
         DynamicImage::ImageLumaA8(p) => p.pixels().any(|px| px.0[1] != 255),
         other => other.to_rgba8().pixels().any(|px| px.0[3] != 255),
     }
-}
-
-/// The size a picture's header claims, read without decoding any pixels.
-fn header_size(bytes: &[u8], format: ImageFormat) -> Option<(u32, u32)> {
-    let mut reader = ImageReader::new(Cursor::new(bytes));
-    reader.set_format(format);
-    reader.no_limits();
-    reader.into_dimensions().ok()
 }
 
 /// A decoder's error as a problem: limits exceeded, a file cut short, or anything else.
@@ -394,21 +233,6 @@ mod tests {
         assert_eq!(widths_for(1200, &WIDTHS), vec![480, 960, 1200]);
         assert_eq!(widths_for(300, &WIDTHS), vec![300]);
         assert_eq!(widths_for(960, &WIDTHS), vec![480, 960]);
-    }
-
-    #[test]
-    fn kinds_are_told_by_their_bytes() {
-        assert_eq!(Kind::of_bytes(&[0xFF, 0xD8, 0xFF, 0xE0]), Kind::Jpeg);
-        assert_eq!(Kind::of_bytes(b"\x89PNG\r\n\x1a\n...."), Kind::Png);
-        assert_eq!(Kind::of_bytes(b"\0\0\0\x18ftypheic\0\0\0\0"), Kind::Heif);
-        assert_eq!(Kind::of_bytes(b"RIFF\0\0\0\0WEBPVP8 "), Kind::Webp);
-        assert_eq!(
-            Kind::of_bytes(b"\xef\xbb\xbf<?xml version=\"1.0\"?>\n<svg>"),
-            Kind::Svg
-        );
-        assert_eq!(Kind::of_bytes(b"hello"), Kind::Unknown);
-        assert_eq!(Kind::of_name("Cat.JPEG"), Kind::Jpeg);
-        assert_eq!(Kind::of_name("IMG_0001.HEIC"), Kind::Heif);
     }
 
     /// A JPEG as a phone saves it: pixels (the left half red, the right half blue), then an EXIF
