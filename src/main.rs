@@ -81,6 +81,14 @@ fn main() -> ExitCode {
                 counted(s.files, "file", "files"),
                 s.elapsed.as_secs_f64()
             );
+            // Published as they are for now: a large photo is slow to open on a phone.
+            for (path, size) in &s.large_pictures {
+                println!(
+                    "note: {} is {:.1} MB, slow to open on a phone; a copy about 2,000 pixels wide (around 1 MB) looks the same on screen and on paper",
+                    shown(path),
+                    *size as f64 / 1_000_000.0
+                );
+            }
             // Shown in the main language until translated; site.yaml can make this an error.
             if !s.untranslated.is_empty() {
                 println!(

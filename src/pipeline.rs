@@ -86,6 +86,18 @@ pub struct Summary {
     pub elapsed: Duration,
     /// Steps shown untranslated on translated guides.
     pub untranslated: Vec<Untranslated>,
+    /// Pictures published as they are that are large for a phone: path and size in bytes.
+    pub large_pictures: Vec<(String, u64)>,
+}
+
+/// The large pictures among a site's files as read.
+fn large_pictures(loaded: &LoadedSite) -> Vec<(String, u64)> {
+    crate::content::picture::large(
+        loaded
+            .content
+            .iter()
+            .map(|(path, bytes)| (path.as_str(), bytes.len() as u64)),
+    )
 }
 
 /// Files to write: (output path, bytes).
@@ -368,6 +380,13 @@ fn nothing_to_do(state: &State, start: Instant) -> Summary {
         changed: Some(0),
         elapsed: start.elapsed(),
         untranslated: state.untranslated.clone(),
+        // Every source looks as that build read it, so its sizes are the files' sizes.
+        large_pictures: crate::content::picture::large(
+            state
+                .looks
+                .iter()
+                .map(|(path, seen)| (path.as_str(), seen.size())),
+        ),
     }
 }
 
@@ -652,6 +671,7 @@ fn build_from(
         None => Ok(Vec::new()),
     };
     let (guides, untranslated) = (site.guides.len(), site.untranslated.clone());
+    let large_pictures = large_pictures(&loaded);
     let (pages, recorded_untranslated) = (plan.pages.len(), untranslated.clone());
     // The model and the files read are not needed to finish: they go before the record is
     // written, which on a large site is itself large.
@@ -683,6 +703,7 @@ fn build_from(
         changed,
         elapsed: start.elapsed(),
         untranslated,
+        large_pictures,
     };
     in_background(Box::new(plan));
     Ok(Built::Done(summary))
@@ -718,5 +739,6 @@ pub fn check(options: &BuildOptions) -> Result<Summary, Diagnostics> {
         files,
         elapsed: start.elapsed(),
         untranslated: site.untranslated.clone(),
+        large_pictures: large_pictures(&loaded),
     })
 }

@@ -37,6 +37,11 @@ impl Seen {
         meta.file_type().is_file().then(|| Seen::read(meta))
     }
 
+    /// The file's size in bytes, as it was looked at.
+    pub fn size(&self) -> u64 {
+        self.len
+    }
+
     /// A folder's look: it changes when a name in it comes, goes or is renamed (not when a
     /// file in it is written), so a folder that looks the same holds the same names.
     pub fn of_folder(meta: &Metadata) -> Option<Seen> {

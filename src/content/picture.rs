@@ -14,6 +14,24 @@ pub const MAX_SIDE: u32 = 16_384;
 /// Memory a decoder may take for one picture: a 50-megapixel photo in 8-bit RGBA is 200 MB.
 pub const MAX_ALLOC: u64 = 512 * 1024 * 1024;
 
+/// A picture larger than this is worth a word: it is published as it is, and a phone on a slow
+/// connection takes long to show it (a copy 2,000 pixels wide is about 1 MB).
+pub const LARGE: u64 = 10 * 1024 * 1024;
+
+/// The pictures among `files` (path and size) larger than `LARGE`, in path order.
+pub fn large<'a>(files: impl Iterator<Item = (&'a str, u64)>) -> Vec<(String, u64)> {
+    let mut large: Vec<(String, u64)> = files
+        .filter(|(path, size)| {
+            *size > LARGE
+                && crate::content::names::published_kind(path)
+                    == crate::content::names::Published::Picture
+        })
+        .map(|(path, size)| (path.to_string(), size))
+        .collect();
+    large.sort();
+    large
+}
+
 /// What a picture file holds, by its first bytes (not its name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -205,6 +223,19 @@ pub fn header_size(bytes: &[u8], format: ImageFormat) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_pictures_over_the_limit_are_large() {
+        let files = [
+            ("content/guides/a/images/big.jpg", LARGE + 1),
+            ("content/guides/a/images/fine.jpg", LARGE),
+            ("content/guides/a/files/leaflet.pdf", LARGE * 3),
+        ];
+        assert_eq!(
+            large(files.iter().map(|(p, s)| (*p, *s))),
+            vec![("content/guides/a/images/big.jpg".to_string(), LARGE + 1)]
+        );
+    }
 
     #[test]
     fn kinds_are_told_by_their_bytes() {

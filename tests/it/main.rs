@@ -13,6 +13,7 @@ mod languages;
 mod links;
 mod output;
 mod pdf;
+mod pictures;
 mod print;
 mod rebuild;
 mod scaffold;
