@@ -16,20 +16,11 @@ pub fn svg(url: &str) -> Option<String> {
     let code = QRBuilder::new(url.as_bytes()).ecl(ECL::L).build().ok()?;
     let size = code.size;
     let side = size + 2 * QUIET_ZONE;
+    // The header once, the runs (thousands of numbers) written digit by digit below.
     let mut svg = String::with_capacity(3072);
-    svg.push_str("<svg class=\"qr\" xmlns=\"http://www.w3.org/2000/svg\" width=\"");
-    number(&mut svg, side);
-    svg.push_str("\" height=\"");
-    number(&mut svg, side);
-    svg.push_str("\" viewBox=\"0 0 ");
-    number(&mut svg, side);
-    svg.push(' ');
-    number(&mut svg, side);
-    svg.push_str("\" shape-rendering=\"crispEdges\"><rect width=\"");
-    number(&mut svg, side);
-    svg.push_str("\" height=\"");
-    number(&mut svg, side);
-    svg.push_str("\" fill=\"#fff\"/><path stroke=\"#000\" d=\"");
+    svg.push_str(&format!(
+        "<svg class=\"qr\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{side}\" height=\"{side}\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\"><rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path stroke=\"#000\" d=\""
+    ));
     for y in 0..size {
         let row = &code[y];
         // Where the last run of this row ended, once there is one.

@@ -637,12 +637,12 @@ impl Writer {
         };
         recover(&out);
         // Without a spare to bring up to date a whole new site is written, which needs no
-        // record of the last one.
-        let record = match whole || !has_finished_mark(&out.spare()) {
+        // record of the last one (and a build with nothing to do needs that spare kept too).
+        let spare = out.spare();
+        let record = match whole || !has_finished_mark(&spare) {
             true => None,
             false => read_record(&out),
         };
-        let spare = out.spare();
         let (checked, (made, spare_looked)) = rayon::join(
             || {
                 // Checked again under the lock, inside too: another build may have just
@@ -681,12 +681,11 @@ impl Writer {
         let (spare_mark, spare_same) = match (spare_looked, &record) {
             (Some(looked), _) => looked,
             (None, Some((state, _))) => {
-                // Only with a spare kept beside it: the next edit brings that spare up to date
-                // instead of writing a whole new site.
+                // The record was read only with a finished spare beside the output: the next
+                // edit brings that spare up to date instead of writing a whole new site.
                 if listed
                     .as_ref()
                     .is_some_and(|listed| as_recorded(listed, &intact, state))
-                    && has_finished_mark(&spare)
                 {
                     let (state, _) = record.unwrap_or_default();
                     // A large site's lists are freed while the build reports.
@@ -702,7 +701,6 @@ impl Writer {
             (Some(_), Some(Mark::Listed(spare_listed))) => Some(spare_listed),
             _ => None,
         };
-        let spare = out.spare();
         let how = match (listed, spare_listed) {
             (Some(listed), Some(spare_listed)) => How::Update(Box::new(Update {
                 previous: record.map(|record| previous_of(record, intact, spare_same)),
