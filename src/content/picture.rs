@@ -220,6 +220,31 @@ pub fn header_size(bytes: &[u8], format: ImageFormat) -> Option<(u32, u32)> {
     reader.into_dimensions().ok()
 }
 
+/// The size a picture shows at once its orientation tag is applied (a phone's portrait photo is
+/// stored landscape with "turn a quarter"), read from its header without decoding any pixels:
+/// what a page's `<img>` gets as `width` and `height` before the picture is processed.
+pub fn upright_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    use image::ImageDecoder;
+    use image::metadata::Orientation;
+    let format = format(Kind::of_bytes(bytes))?;
+    let mut reader = ImageReader::new(Cursor::new(bytes));
+    reader.set_format(format);
+    reader.no_limits();
+    let mut decoder = reader.into_decoder().ok()?;
+    let (width, height) = decoder.dimensions();
+    let turned = matches!(
+        decoder.orientation().unwrap_or(Orientation::NoTransforms),
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    );
+    Some(match turned {
+        true => (height, width),
+        false => (width, height),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -168,6 +168,23 @@ impl OutputPath {
         OutputPath(path.to_string())
     }
 
+    /// A smaller copy of the published picture at this path, `width` pixels wide, beside it:
+    /// `images/cat.jpg` at 480 is `images/cat-480w.jpg`. The picture's own path carries its
+    /// widest copy, so a link written to the file still shows it.
+    // Not used by the build until it publishes renditions (issue 15, next step).
+    #[allow(dead_code)]
+    pub(crate) fn rendition(&self, width: u32) -> OutputPath {
+        let (folder, name) = match self.0.rsplit_once('/') {
+            Some((folder, name)) => (format!("{folder}/"), name),
+            None => (String::new(), self.0.as_str()),
+        };
+        let (stem, extension) = match name.rsplit_once('.') {
+            Some((stem, extension)) if !stem.is_empty() => (stem, format!(".{extension}")),
+            _ => (name, String::new()),
+        };
+        OutputPath(format!("{folder}{stem}-{width}w{extension}"))
+    }
+
     /// The folder (ending in `/`) that holds a guide's pages in the main language and the
     /// guide's own files (`content/guides/<guide>/images/...`), which all languages share.
     pub(crate) fn guide_folder(guide: &str) -> String {
@@ -321,6 +338,33 @@ impl fmt::Display for OutputPath {
 #[cfg(test)]
 mod tests {
     use super::{Lang, OutputPath as P, Printed};
+
+    #[test]
+    fn a_pictures_smaller_copies_sit_beside_it_named_by_their_width() {
+        let cat = P::content_file("content/guides/leash/images/my cat.jpg");
+        assert_eq!(
+            cat.rendition(480).as_str(),
+            "guides/leash/images/my cat-480w.jpg"
+        );
+        let page = P::step(Lang::Main, "leash", "harness");
+        assert_eq!(
+            cat.rendition(960).url_from(&page),
+            "images/my%20cat-960w.jpg"
+        );
+        // A name without an extension, or one that is all extension, keeps it whole.
+        assert_eq!(
+            P::content_file("content/images/photo")
+                .rendition(480)
+                .as_str(),
+            "images/photo-480w"
+        );
+        assert_eq!(
+            P::content_file("content/images/.jpg")
+                .rendition(480)
+                .as_str(),
+            "images/.jpg-480w"
+        );
+    }
 
     #[test]
     fn a_file_name_never_becomes_a_scheme_or_breaks_its_url() {

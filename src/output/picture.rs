@@ -317,8 +317,12 @@ mod tests {
         let original = phone_jpeg(2000, 1500);
         assert!(original.windows(15).any(|w| w == b"ACME PhoneMaker"));
         let made = process("cat.jpg", &original, &WIDTHS).unwrap();
-        // Turned a quarter: portrait.
+        // Turned a quarter: portrait, as the header and the orientation tag alone say.
         assert_eq!((made.width, made.height), (1500, 2000));
+        assert_eq!(
+            crate::content::picture::upright_size(&original),
+            Some((1500, 2000))
+        );
         assert_eq!(made.format, Format::Jpeg);
         let sizes: Vec<(u32, u32)> = made
             .renditions
