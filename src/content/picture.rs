@@ -214,10 +214,16 @@ pub fn ends_as_jpeg(bytes: &[u8]) -> bool {
 
 /// The size a picture's header claims, read without decoding any pixels.
 pub fn header_size(bytes: &[u8], format: ImageFormat) -> Option<(u32, u32)> {
+    header_reader(bytes, format).into_dimensions().ok()
+}
+
+/// A reader of `bytes` as `format` that looks only at the header (no limits: it makes no
+/// pixels).
+fn header_reader(bytes: &[u8], format: ImageFormat) -> ImageReader<Cursor<&[u8]>> {
     let mut reader = ImageReader::new(Cursor::new(bytes));
     reader.set_format(format);
     reader.no_limits();
-    reader.into_dimensions().ok()
+    reader
 }
 
 /// The size a picture shows at once its orientation tag is applied (a phone's portrait photo is
@@ -227,10 +233,7 @@ pub fn upright_size(bytes: &[u8]) -> Option<(u32, u32)> {
     use image::ImageDecoder;
     use image::metadata::Orientation;
     let format = format(Kind::of_bytes(bytes))?;
-    let mut reader = ImageReader::new(Cursor::new(bytes));
-    reader.set_format(format);
-    reader.no_limits();
-    let mut decoder = reader.into_decoder().ok()?;
+    let mut decoder = header_reader(bytes, format).into_decoder().ok()?;
     let (width, height) = decoder.dimensions();
     let turned = matches!(
         decoder.orientation().unwrap_or(Orientation::NoTransforms),
